@@ -1,0 +1,9 @@
+//! Server functions, one file per area. Each is a few lines: principal from the
+//! session, then a service call.
+
+pub mod auth;
+pub mod dashboard;
+pub mod setup;
+
+#[cfg(feature = "ssr")]
+mod request;

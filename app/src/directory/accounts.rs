@@ -1,0 +1,171 @@
+//! Accounts and their root users: first-run setup, further accounts.
+
+use super::AccountRecord;
+use crate::error::AppError;
+use crate::model::{AccountAlias, AccountId, EmailAddress, Password, RootPasswordCheck};
+use crate::state::AppState;
+use crate::store::{self, accounts::NewAccountRow};
+use rand::Rng;
+
+/// A validated request to create an account with its root user.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub email: EmailAddress,
+    pub password: Password,
+    pub account_id: Option<AccountId>,
+    pub alias: Option<AccountAlias>,
+}
+
+/// The raw fields of the setup form or the CLI, before checking.
+#[derive(Debug, Clone, Default)]
+pub struct NewAccountInput {
+    pub email: String,
+    pub password: String,
+    /// Present only where the person typed the password twice (the web form).
+    pub password_confirmation: Option<String>,
+    pub account_id: Option<String>,
+    pub alias: Option<String>,
+}
+
+impl NewAccount {
+    pub fn parse(input: NewAccountInput) -> Result<Self, AppError> {
+        let email =
+            EmailAddress::parse(&input.email).map_err(|m| AppError::validation("email", m))?;
+        if let Some(message) =
+            RootPasswordCheck::run(&input.password, email.as_str()).error_message()
+        {
+            return Err(AppError::validation("password", message));
+        }
+        if let Some(confirmation) = &input.password_confirmation {
+            if *confirmation != input.password {
+                return Err(AppError::validation(
+                    "password_confirmation",
+                    "must match the password",
+                ));
+            }
+        }
+        let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
+        let account_id = non_empty(input.account_id)
+            .map(|s| AccountId::parse(&s).map_err(|m| AppError::validation("account_id", m)))
+            .transpose()?;
+        let alias = non_empty(input.alias)
+            .map(|s| AccountAlias::parse(&s).map_err(|m| AppError::validation("alias", m)))
+            .transpose()?;
+        Ok(Self {
+            email,
+            password: Password::new(input.password),
+            account_id,
+            alias,
+        })
+    }
+}
+
+/// True while no account exists: the console then only offers first-run setup.
+pub async fn setup_required(state: &AppState) -> Result<bool, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(!store::accounts::any_exists(&mut conn).await?)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Creation {
+    First,
+    Additional,
+}
+
+/// First-run setup: creates the first account, refused once any account exists. Safe
+/// under concurrency: exactly one of many simultaneous calls succeeds.
+pub async fn create_first_account(
+    state: &AppState,
+    new: NewAccount,
+) -> Result<AccountRecord, AppError> {
+    create(state, new, Creation::First).await
+}
+
+/// A further account, for installations that hold several (`portcullis account create`).
+pub async fn create_additional_account(
+    state: &AppState,
+    new: NewAccount,
+) -> Result<AccountRecord, AppError> {
+    create(state, new, Creation::Additional).await
+}
+
+async fn create(
+    state: &AppState,
+    new: NewAccount,
+    creation: Creation,
+) -> Result<AccountRecord, AppError> {
+    // Hash before taking the lock: the lock then lasts milliseconds, not the hash time.
+    let hash = state.passwords.hash(&new.password).await?;
+    let now = state.clock.now();
+    let mut tx = state.pool.begin().await?;
+    store::accounts::lock_account_creation(&mut tx).await?;
+    let exists = store::accounts::any_exists(&mut tx).await?;
+    match (creation, exists) {
+        (Creation::First, true) => return Err(AppError::AlreadySetUp),
+        (Creation::Additional, false) => return Err(AppError::NotSetUp),
+        _ => {}
+    }
+    // A random id can collide with an existing one; draw again (vanishingly rare).
+    for _ in 0..16 {
+        let account_id = match &new.account_id {
+            Some(id) => id.clone(),
+            None => random_account_id()?,
+        };
+        let inserted = store::accounts::insert(
+            &mut tx,
+            NewAccountRow {
+                account_id: &account_id,
+                alias: new.alias.as_ref(),
+                root_email: &new.email,
+                root_password_hash: &hash,
+                created_at: now,
+            },
+        )
+        .await
+        .map_err(name_conflict)?;
+        match inserted {
+            Some(account) => {
+                tx.commit().await?;
+                tracing::info!(account_id = %account.account_id, "account created");
+                return Ok(account);
+            }
+            None if new.account_id.is_some() => {
+                return Err(AppError::AlreadyExists {
+                    field: "account_id".to_owned(),
+                    message: "is already used by another account".to_owned(),
+                });
+            }
+            None => continue,
+        }
+    }
+    Err(AppError::internal(
+        "account creation",
+        "could not draw an unused account id",
+    ))
+}
+
+fn random_account_id() -> Result<AccountId, AppError> {
+    // AWS account ids do not start with 0 in practice; keeping to that avoids ids that
+    // spreadsheets and shells silently shorten.
+    let n = rand::thread_rng().gen_range(100_000_000_000u64..1_000_000_000_000u64);
+    AccountId::from_number(n).ok_or_else(|| AppError::internal("account id", n))
+}
+
+fn name_conflict(error: sqlx::Error) -> AppError {
+    match store::unique_violation(&error).as_deref() {
+        Some("accounts_alias_key") => AppError::AlreadyExists {
+            field: "alias".to_owned(),
+            message: "is already used by another account".to_owned(),
+        },
+        Some("accounts_root_email_key") => AppError::AlreadyExists {
+            field: "email".to_owned(),
+            message: "is already the root email of another account".to_owned(),
+        },
+        _ => AppError::from(error),
+    }
+}
+
+pub async fn find(state: &AppState, account_id: &str) -> Result<Option<AccountRecord>, AppError> {
+    let mut conn = state.pool.acquire().await?;
+    Ok(store::accounts::find(&mut conn, account_id).await?)
+}

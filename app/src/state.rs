@@ -1,0 +1,34 @@
+//! What every server function and service needs, provided through Leptos context.
+
+use crate::clock::Clock;
+use crate::directory::passwords::PasswordHasher;
+use crate::error::AppError;
+use sqlx::PgPool;
+use std::sync::Arc;
+use time::Duration;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<ConsoleSettings>,
+    pub passwords: Arc<PasswordHasher>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ConsoleSettings {
+    /// A console session ends after this long without a request.
+    pub idle_timeout: Duration,
+    /// A console session ends this long after sign-in, however active.
+    pub absolute_lifetime: Duration,
+    /// The URL people reach the console at, used to print sign-in URLs.
+    pub public_url: String,
+}
+
+impl AppState {
+    /// The state from Leptos context; missing state is a wiring bug, reported as internal.
+    pub fn from_context() -> Result<Self, AppError> {
+        leptos::prelude::use_context::<Self>()
+            .ok_or_else(|| AppError::internal("context", "AppState is not provided"))
+    }
+}

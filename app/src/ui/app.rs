@@ -1,0 +1,45 @@
+use super::layout::ConsoleLayout;
+use super::pages::{DashboardPage, NotFoundPage, SetupPage, SignInPage};
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body class="min-h-screen bg-slate-50 text-slate-900 antialiased">
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/portcullis.css" />
+        <Link rel="icon" type_="image/x-icon" href="/favicon.ico" />
+        <Meta name="description" content="Portcullis identity and access management console" />
+        <Title formatter=|page: String| format!("{page} | Portcullis") />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/setup") view=SetupPage />
+                <Route path=path!("/signin") view=SignInPage />
+                <ParentRoute path=path!("") view=ConsoleLayout>
+                    <Route path=path!("") view=DashboardPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,24 @@
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// A form's or page's error, announced to screen readers.
+#[component]
+pub fn ErrorAlert(error: AppError) -> impl IntoView {
+    view! {
+        <div
+            role="alert"
+            class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-800"
+        >
+            {error.to_string()}
+            {matches!(error, AppError::Unauthenticated)
+                .then(|| {
+                    view! {
+                        " "
+                        <a href="/signin" rel="external" class="font-medium underline">
+                            "Sign in"
+                        </a>
+                    }
+                })}
+        </div>
+    }
+}

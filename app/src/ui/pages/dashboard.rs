@@ -1,0 +1,79 @@
+use crate::api::dashboard::{DashboardView, SecurityItem, dashboard};
+use crate::ui::components::ErrorAlert;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| dashboard());
+    view! {
+        <Title text="Dashboard" />
+        <h1 class="text-2xl font-semibold">"Dashboard"</h1>
+        <Suspense fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <Overview view /> }.into_any(),
+                    Err(error) => view! { <div class="mt-4"><ErrorAlert error /></div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Overview(view: DashboardView) -> impl IntoView {
+    let done = view.security.iter().filter(|i| i.ok).count();
+    let total = view.security.len();
+    view! {
+        <div class="mt-6 grid gap-6 lg:grid-cols-2">
+            <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="account-heading">
+                <h2 id="account-heading" class="text-lg font-medium">"Account"</h2>
+                <dl class="mt-4 grid grid-cols-3 gap-y-3 text-sm">
+                    <dt class="text-slate-500">"Account ID"</dt>
+                    <dd class="col-span-2 font-mono" data-testid="account-id">{view.account_id}</dd>
+                    <dt class="text-slate-500">"Alias"</dt>
+                    <dd class="col-span-2" data-testid="account-alias">
+                        {view.alias.unwrap_or_else(|| "None".to_owned())}
+                    </dd>
+                    <dt class="text-slate-500">"Root user"</dt>
+                    <dd class="col-span-2">{view.root_email}</dd>
+                    <dt class="text-slate-500">"Created"</dt>
+                    <dd class="col-span-2">{format_date(view.created_at)}</dd>
+                    <dt class="text-slate-500">"IAM users sign in at"</dt>
+                    <dd class="col-span-2 break-all font-mono" data-testid="iam-signin-url">
+                        {view.iam_signin_url}
+                    </dd>
+                </dl>
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="security-heading">
+                <h2 id="security-heading" class="text-lg font-medium">"Security status"</h2>
+                <p class="mt-1 text-sm text-slate-500">{format!("{done} of {total} recommendations met")}</p>
+                <ul class="mt-4 space-y-3" data-testid="security-checklist">
+                    {view.security.into_iter().map(|item| view! { <SecurityRow item /> }).collect_view()}
+                </ul>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn SecurityRow(item: SecurityItem) -> impl IntoView {
+    view! {
+        <li class="flex gap-3" data-ok=item.ok.to_string()>
+            <span
+                class=if item.ok { "text-emerald-600" } else { "text-amber-600" }
+                aria-label=if item.ok { "Done" } else { "Not done" }
+            >
+                {if item.ok { "✓" } else { "!" }}
+            </span>
+            <div>
+                <p class="text-sm font-medium">{item.title}</p>
+                <p class="text-xs text-slate-500">{item.detail}</p>
+            </div>
+        </li>
+    }
+}
+
+fn format_date(at: time::OffsetDateTime) -> String {
+    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
+}

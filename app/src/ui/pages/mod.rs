@@ -1,0 +1,30 @@
+mod dashboard;
+mod not_found;
+mod setup;
+mod signin;
+
+pub use dashboard::DashboardPage;
+pub use not_found::NotFoundPage;
+pub use setup::SetupPage;
+pub use signin::SignInPage;
+
+use leptos::prelude::*;
+
+/// The narrow centred card that setup and sign-in share.
+#[component]
+fn AuthCard(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="flex min-h-screen items-center justify-center px-4 py-12">
+            <div class="w-full max-w-md rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+                <p class="text-sm font-semibold uppercase tracking-wide text-indigo-600">
+                    "Portcullis"
+                </p>
+                <h1 class="mt-1 text-2xl font-semibold">{title}</h1>
+                <div class="mt-6">{children()}</div>
+            </div>
+        </div>
+    }
+}
+
+const SUBMIT_CLASS: &str = "w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white \
+     hover:bg-indigo-500 disabled:opacity-60";

@@ -1,0 +1,77 @@
+use super::{AuthCard, SUBMIT_CLASS};
+use crate::api::setup::{CreateFirstAccount, setup_required};
+use crate::ui::components::{ErrorAlert, PasswordChecklist, PasswordField, TextField};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// First-run setup: shown while no account exists; afterwards it says so and points to
+/// sign-in.
+#[component]
+pub fn SetupPage() -> impl IntoView {
+    let required = Resource::new(|| (), |_| setup_required());
+    view! {
+        <Title text="Set up" />
+        <AuthCard title="Set up Portcullis">
+            <Suspense fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match required.await {
+                        Ok(true) => view! { <SetupForm /> }.into_any(),
+                        Ok(false) => view! { <AlreadySetUp /> }.into_any(),
+                        Err(error) => view! { <ErrorAlert error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AuthCard>
+    }
+}
+
+#[component]
+fn AlreadySetUp() -> impl IntoView {
+    view! {
+        <div role="status" class="space-y-3 text-sm">
+            <p>"Portcullis is already set up: an account exists, so setup is closed."</p>
+            <a href="/signin" class="font-medium text-indigo-600 underline">
+                "Sign in"
+            </a>
+        </div>
+    }
+}
+
+#[component]
+fn SetupForm() -> impl IntoView {
+    let action = ServerAction::<CreateFirstAccount>::new();
+    let (email, set_email) = signal(String::new());
+    let (password, set_password) = signal(String::new());
+    view! {
+        <p class="mb-4 text-sm text-slate-600">
+            "Create the first account and its root user. The root user can do anything in the account; keep its password safe."
+        </p>
+        <ActionForm action attr:class="space-y-4">
+            {move || action.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> })}
+            <TextField
+                name="email"
+                label="Root user email address"
+                kind="email"
+                autocomplete="username"
+                required=true
+                on_input=move |v| set_email.set(v)
+            />
+            <PasswordField
+                name="password"
+                label="Password"
+                autocomplete="new-password"
+                on_input=move |v| set_password.set(v)
+            />
+            <PasswordChecklist password=password.into() email=email.into() />
+            <PasswordField name="password_confirmation" label="Confirm password" autocomplete="new-password" />
+            <TextField
+                name="alias"
+                label="Account alias (optional)"
+                hint="Lowercase letters, digits and hyphens; used in your IAM users' sign-in URL."
+            />
+            <button type="submit" class=SUBMIT_CLASS disabled=move || action.pending().get()>
+                {move || if action.pending().get() { "Creating…" } else { "Create account" }}
+            </button>
+        </ActionForm>
+    }
+}

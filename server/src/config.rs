@@ -1,0 +1,263 @@
+//! Typed settings from `PORTCULLIS_*` environment variables. A malformed value is an
+//! error naming the variable, never a silent default.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+fn config_error(variable: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        message: message.into(),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub database_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub session_idle_timeout: Duration,
+    pub session_max_lifetime: Duration,
+    pub log_filter: String,
+    pub log_json: bool,
+    pub master_key: Option<MasterKey>,
+    pub public_url: String,
+    pub site_root: PathBuf,
+}
+
+/// The key that seals recoverable secrets (access-key secrets, TOTP seeds).
+#[derive(Clone)]
+pub struct MasterKey([u8; 32]);
+
+impl MasterKey {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bytes = BASE64.decode(text.trim()).map_err(|_| {
+            "must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)".to_owned()
+        })?;
+        let key: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| "must be exactly 32 bytes once base64-decoded".to_owned())?;
+        Ok(Self(key))
+    }
+
+    pub fn generate() -> Self {
+        let mut key = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
+        Self(key)
+    }
+
+    pub fn to_base64(&self) -> String {
+        BASE64.encode(self.0)
+    }
+
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MasterKey(****)")
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads settings through `lookup` so tests can supply their own environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let addr = match get("PORTCULLIS_ADDR") {
+            Some(v) => v.trim().parse().map_err(|_| {
+                config_error(
+                    "PORTCULLIS_ADDR",
+                    format!("expected an address like 127.0.0.1:3000, got {v:?}"),
+                )
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+        };
+        let database_url = get("PORTCULLIS_DATABASE_URL").or_else(|| get("DATABASE_URL"));
+        if let Some(url) = &database_url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(config_error(
+                    "DATABASE_URL",
+                    "expected a PostgreSQL URL starting with postgres://",
+                ));
+            }
+        }
+        let data_dir =
+            PathBuf::from(get("PORTCULLIS_DATA_DIR").unwrap_or_else(|| ".data".to_owned()));
+        let session_idle_timeout =
+            duration_setting(&get, "PORTCULLIS_SESSION_IDLE_TIMEOUT", Duration::hours(1))?;
+        let session_max_lifetime =
+            duration_setting(&get, "PORTCULLIS_SESSION_MAX_LIFETIME", Duration::hours(12))?;
+        let log_filter = get("PORTCULLIS_LOG").unwrap_or_else(|| "info".to_owned());
+        tracing_subscriber::EnvFilter::try_new(&log_filter).map_err(|e| {
+            config_error(
+                "PORTCULLIS_LOG",
+                format!("not a valid log filter ({e}); try info or debug"),
+            )
+        })?;
+        let log_json = match get("PORTCULLIS_LOG_FORMAT").as_deref().map(str::trim) {
+            None | Some("text") => false,
+            Some("json") => true,
+            Some(other) => {
+                return Err(config_error(
+                    "PORTCULLIS_LOG_FORMAT",
+                    format!("expected text or json, got {other:?}"),
+                ));
+            }
+        };
+        let master_key = get("PORTCULLIS_MASTER_KEY")
+            .map(|v| MasterKey::parse(&v).map_err(|m| config_error("PORTCULLIS_MASTER_KEY", m)))
+            .transpose()?;
+        let public_url = match get("PORTCULLIS_PUBLIC_URL") {
+            Some(url) => {
+                let url = url.trim().trim_end_matches('/').to_owned();
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(config_error(
+                        "PORTCULLIS_PUBLIC_URL",
+                        "expected a URL starting with http:// or https://",
+                    ));
+                }
+                url
+            }
+            None => format!("http://{addr}"),
+        };
+        let site_root = PathBuf::from(
+            get("PORTCULLIS_SITE_ROOT")
+                .or_else(|| get("LEPTOS_SITE_ROOT"))
+                .unwrap_or_else(|| "target/site".to_owned()),
+        );
+        Ok(Self {
+            addr,
+            database_url,
+            data_dir,
+            session_idle_timeout,
+            session_max_lifetime,
+            log_filter,
+            log_json,
+            master_key,
+            public_url,
+            site_root,
+        })
+    }
+
+    /// Cookies are marked Secure when people reach the console over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn duration_setting(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    match get(variable) {
+        None => Ok(default),
+        Some(text) => parse_duration(&text).ok_or_else(|| {
+            config_error(
+                variable,
+                format!("expected a duration like 90s, 30m or 12h, got {text:?}"),
+            )
+        }),
+    }
+}
+
+/// `90`, `90s`, `30m`, `12h` or `1d`; at least one second.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: i64 = number.parse().ok()?;
+    let seconds = match unit {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    (seconds >= 1).then(|| Duration::seconds(seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_are_local_and_documented() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.session_idle_timeout, Duration::hours(1));
+        assert_eq!(s.session_max_lifetime, Duration::hours(12));
+        assert_eq!(s.public_url, "http://127.0.0.1:3000");
+        assert!(!s.secure_cookies());
+        assert!(s.database_url.is_none());
+    }
+
+    #[test]
+    fn malformed_values_name_the_variable() {
+        let e = settings(&[("PORTCULLIS_ADDR", "nowhere")]).unwrap_err();
+        assert_eq!(e.variable, "PORTCULLIS_ADDR");
+        let e = settings(&[("PORTCULLIS_SESSION_IDLE_TIMEOUT", "soon")]).unwrap_err();
+        assert_eq!(e.variable, "PORTCULLIS_SESSION_IDLE_TIMEOUT");
+        let e = settings(&[("PORTCULLIS_MASTER_KEY", "c2hvcnQ=")]).unwrap_err();
+        assert_eq!(e.variable, "PORTCULLIS_MASTER_KEY");
+        let e = settings(&[("DATABASE_URL", "mysql://x")]).unwrap_err();
+        assert_eq!(e.variable, "DATABASE_URL");
+        let e = settings(&[("PORTCULLIS_LOG_FORMAT", "xml")]).unwrap_err();
+        assert_eq!(e.variable, "PORTCULLIS_LOG_FORMAT");
+    }
+
+    #[test]
+    fn durations_take_units() {
+        assert_eq!(parse_duration("90"), Some(Duration::seconds(90)));
+        assert_eq!(parse_duration("30m"), Some(Duration::minutes(30)));
+        assert_eq!(parse_duration("12h"), Some(Duration::hours(12)));
+        assert_eq!(parse_duration("1d"), Some(Duration::days(1)));
+        assert_eq!(parse_duration("0s"), None);
+        assert_eq!(parse_duration("1w"), None);
+        assert_eq!(parse_duration("-5m"), None);
+    }
+
+    #[test]
+    fn https_public_url_makes_cookies_secure() {
+        let s = settings(&[("PORTCULLIS_PUBLIC_URL", "https://iam.example.com/")]).unwrap();
+        assert!(s.secure_cookies());
+        assert_eq!(s.public_url, "https://iam.example.com");
+    }
+
+    #[test]
+    fn master_key_round_trips_and_hides_itself() {
+        let key = MasterKey::generate();
+        let parsed = MasterKey::parse(&key.to_base64()).unwrap();
+        assert_eq!(parsed.bytes(), key.bytes());
+        assert_eq!(format!("{parsed:?}"), "MasterKey(****)");
+    }
+}

@@ -1,0 +1,260 @@
+//! `portcullis`: the server and its administrative commands.
+
+use app::clock::SystemClock;
+use app::directory::accounts::{self, NewAccount, NewAccountInput};
+use app::directory::passwords::{HashCost, PasswordHasher};
+use app::state::{AppState, ConsoleSettings};
+use clap::{Parser, Subcommand};
+use server::config::{MasterKey, Settings};
+use server::database::{self, EmbeddedPostgres};
+use server::startup;
+use std::io::Read as _;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "portcullis",
+    version,
+    about = "Self-hosted identity and access management with the semantics of AWS IAM"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the console (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// First-run setup without the browser: create the first account and its root
+    /// user. Reads the root password from standard input.
+    Bootstrap(AccountArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    Account(AccountCommand),
+}
+
+#[derive(Subcommand)]
+enum AccountCommand {
+    /// Create a further account. Reads the root password from standard input.
+    Create(AccountArgs),
+}
+
+#[derive(clap::Args)]
+struct AccountArgs {
+    /// The root user's email address.
+    #[arg(long)]
+    email: String,
+    /// A 12-digit account id (random when not given).
+    #[arg(long)]
+    account_id: Option<String>,
+    /// The account alias used in the IAM users' sign-in URL.
+    #[arg(long)]
+    alias: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    init_tracing(&settings);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(format!("cannot start the async runtime: {e}")),
+    };
+    let result = runtime.block_on(async {
+        match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(settings).await,
+            Command::Migrate => with_database(&settings, |_| async { Ok(()) }).await,
+            Command::Bootstrap(args) => create_account(&settings, args, true).await,
+            Command::Account(AccountCommand::Create(args)) => {
+                create_account(&settings, args, false).await
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(message),
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("portcullis: error: {message}");
+    ExitCode::FAILURE
+}
+
+fn init_tracing(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::new(&settings.log_filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if settings.log_json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+/// The database the settings name, migrated; the embedded cluster (if any) comes back
+/// too so the caller decides when it stops.
+async fn open_database(
+    settings: &Settings,
+) -> Result<(sqlx::PgPool, Option<EmbeddedPostgres>, MasterKey), String> {
+    let (pool, embedded, key) = match &settings.database_url {
+        Some(url) => {
+            let key = settings.master_key.clone().ok_or(
+                "PORTCULLIS_MASTER_KEY: required when DATABASE_URL is set (32 bytes in base64, e.g. `openssl rand -base64 32`)",
+            )?;
+            (
+                database::connect(url).await.map_err(|e| e.to_string())?,
+                None,
+                key,
+            )
+        }
+        None => {
+            let data_dir = settings.data_dir.clone();
+            let embedded = tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&data_dir))
+                .await
+                .map_err(|e| e.to_string())?
+                .map_err(|e| e.to_string())?;
+            let key = match &settings.master_key {
+                Some(key) => key.clone(),
+                None => load_or_create_master_key(&settings.data_dir)?,
+            };
+            let pool = embedded.pool().await.map_err(|e| e.to_string())?;
+            (pool, Some(embedded), key)
+        }
+    };
+    database::migrate(&pool).await.map_err(|e| e.to_string())?;
+    Ok((pool, embedded, key))
+}
+
+/// Runs `work` against the database, then stops an embedded cluster whatever happened.
+async fn with_database<F, Fut>(settings: &Settings, work: F) -> Result<(), String>
+where
+    F: FnOnce(sqlx::PgPool) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    let (pool, embedded, _key) = open_database(settings).await?;
+    let result = work(pool.clone()).await;
+    pool.close().await;
+    if let Some(mut embedded) = embedded {
+        embedded.stop();
+    }
+    result
+}
+
+fn load_or_create_master_key(data_dir: &std::path::Path) -> Result<MasterKey, String> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let path = data_dir.join("master.key");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => MasterKey::parse(&text).map_err(|m| format!("{}: {m}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = MasterKey::generate();
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&path)
+                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+            writeln!(file, "{}", key.to_base64())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            tracing::info!(path = %path.display(), "generated a new master key");
+            Ok(key)
+        }
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+fn app_state(pool: sqlx::PgPool, settings: &Settings) -> Result<AppState, String> {
+    Ok(AppState {
+        pool,
+        clock: Arc::new(SystemClock),
+        settings: Arc::new(ConsoleSettings {
+            idle_timeout: settings.session_idle_timeout,
+            absolute_lifetime: settings.session_max_lifetime,
+            public_url: settings.public_url.clone(),
+        }),
+        passwords: PasswordHasher::new(HashCost::default())?,
+    })
+}
+
+async fn serve(settings: Settings) -> Result<(), String> {
+    // Bind first: a busy port is reported before anything else is started.
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
+    let (pool, embedded, _master_key) = open_database(&settings).await?;
+    let result = async {
+        let state = app_state(pool.clone(), &settings)?;
+        let leptos = startup::leptos_options(&settings.site_root, settings.addr);
+        let router = startup::router(state, leptos, settings.secure_cookies());
+        startup::spawn_session_cleanup(pool.clone());
+        tracing::info!(address = %settings.addr, public_url = %settings.public_url, "portcullis is serving");
+        startup::serve(listener, router, startup::shutdown_signal())
+            .await
+            .map_err(|e| format!("server error: {e}"))
+    }
+    .await;
+    pool.close().await;
+    if let Some(mut embedded) = embedded {
+        embedded.stop();
+    }
+    result
+}
+
+async fn create_account(settings: &Settings, args: AccountArgs, first: bool) -> Result<(), String> {
+    let password = read_password_from_stdin()?;
+    let new = NewAccount::parse(NewAccountInput {
+        email: args.email,
+        password,
+        password_confirmation: None,
+        account_id: args.account_id,
+        alias: args.alias,
+    })
+    .map_err(|e| e.to_string())?;
+    let public_url = settings.public_url.clone();
+    with_database(settings, |pool| async move {
+        let state = app_state(pool, settings)?;
+        let account = if first {
+            accounts::create_first_account(&state, new).await
+        } else {
+            accounts::create_additional_account(&state, new).await
+        }
+        .map_err(|e| e.to_string())?;
+        println!(
+            "Created account {}{} with root user {}. Sign in at {public_url}/signin",
+            account.account_id,
+            account
+                .alias
+                .as_deref()
+                .map(|a| format!(" (alias {a})"))
+                .unwrap_or_default(),
+            account.root_email,
+        );
+        Ok(())
+    })
+    .await
+}
+
+fn read_password_from_stdin() -> Result<String, String> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    let password = input.strip_suffix('\n').unwrap_or(&input);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    if password.is_empty() {
+        return Err("no password on standard input: pipe the root password in, e.g. `printf %s \"$PW\" | portcullis bootstrap --email you@example.com`".to_owned());
+    }
+    Ok(password.to_owned())
+}

@@ -1,0 +1,171 @@
+use crate::helpers::*;
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+const MASTER_KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+fn portcullis(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("PORTCULLIS_DATABASE_URL")
+        .env("PORTCULLIS_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn bootstrap_creates_the_first_account_and_then_refuses() {
+    let (pool, url) = fresh_database().await;
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("PORTCULLIS_MASTER_KEY", MASTER_KEY),
+    ];
+    let out = portcullis(
+        &[
+            "bootstrap",
+            "--email",
+            ROOT_EMAIL,
+            "--alias",
+            "acme",
+            "--account-id",
+            "123456789012",
+        ],
+        &env,
+        &format!("{ROOT_PASSWORD}\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Created account 123456789012 (alias acme)"));
+    let (id, email): (String, String) =
+        sqlx::query_as("SELECT account_id, root_email FROM accounts")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((id.as_str(), email.as_str()), ("123456789012", ROOT_EMAIL));
+
+    let again = portcullis(
+        &["bootstrap", "--email", "b@example.com"],
+        &env,
+        ROOT_PASSWORD,
+    );
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("already set up"),
+        "{}",
+        text(&again.stderr)
+    );
+
+    let further = portcullis(
+        &["account", "create", "--email", "b@example.com"],
+        &env,
+        ROOT_PASSWORD,
+    );
+    assert!(further.status.success(), "{}", text(&further.stderr));
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 2);
+}
+
+#[tokio::test]
+async fn bootstrap_names_the_rule_a_weak_password_breaks() {
+    let (pool, url) = fresh_database().await;
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("PORTCULLIS_MASTER_KEY", MASTER_KEY),
+    ];
+    let out = portcullis(&["bootstrap", "--email", ROOT_EMAIL], &env, "weakpass\n");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("password: must be at least three of"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = portcullis(&["bootstrap", "--email", ROOT_EMAIL], &env, "");
+    assert!(text(&out.stderr).contains("no password on standard input"));
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM accounts")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+/// A start-up failure is one line on stderr and a non-zero exit, never a panic.
+fn assert_one_line_failure(out: &Output, expected: &str) {
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(expected),
+        "expected {expected:?} in {stderr}"
+    );
+}
+
+#[test]
+fn startup_failures_print_one_clear_line() {
+    let unreachable = portcullis(
+        &["serve"],
+        &[
+            (
+                "DATABASE_URL",
+                "postgres://portcullis:hunter2@127.0.0.1:1/portcullis",
+            ),
+            ("PORTCULLIS_MASTER_KEY", MASTER_KEY),
+            ("PORTCULLIS_ADDR", "127.0.0.1:0"),
+        ],
+        "",
+    );
+    assert_one_line_failure(
+        &unreachable,
+        "cannot connect to the database at postgres://portcullis@127.0.0.1:1/portcullis",
+    );
+    assert!(
+        !text(&unreachable.stderr).contains("hunter2"),
+        "the password is never printed"
+    );
+
+    let malformed = portcullis(
+        &["serve"],
+        &[("PORTCULLIS_SESSION_IDLE_TIMEOUT", "soon")],
+        "",
+    );
+    assert_one_line_failure(
+        &malformed,
+        "PORTCULLIS_SESSION_IDLE_TIMEOUT: expected a duration",
+    );
+
+    let no_key = portcullis(
+        &["serve"],
+        &[
+            ("DATABASE_URL", "postgres://127.0.0.1:1/x"),
+            ("PORTCULLIS_ADDR", "127.0.0.1:0"),
+        ],
+        "",
+    );
+    assert_one_line_failure(
+        &no_key,
+        "PORTCULLIS_MASTER_KEY: required when DATABASE_URL is set",
+    );
+
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let out = portcullis(&["serve"], &[("PORTCULLIS_ADDR", addr.as_str())], "");
+    assert_one_line_failure(&out, &format!("cannot listen on {addr}"));
+}

@@ -1,0 +1,187 @@
+use app::clock::ManualClock;
+use app::directory::accounts::{self, NewAccount, NewAccountInput};
+use app::directory::passwords::{HashCost, PasswordHasher};
+use app::error::AppError;
+use app::state::{AppState, ConsoleSettings};
+use reqwest::header::{HeaderMap, HeaderValue};
+use server::startup;
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::str::FromStr;
+use std::sync::Arc;
+use time::macros::datetime;
+
+pub const ROOT_EMAIL: &str = "root@example.com";
+pub const ROOT_PASSWORD: &str = "Correct-Horse-9";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub pool: PgPool,
+    pub clock: ManualClock,
+    pub state: AppState,
+}
+
+/// The cluster started by scripts/with-test-postgres.sh (make test does that).
+pub fn admin_url() -> String {
+    std::env::var("PORTCULLIS_TEST_DATABASE_URL").expect(
+        "PORTCULLIS_TEST_DATABASE_URL is not set: run the tests with `make test`, or \
+         scripts/with-test-postgres.sh cargo test -p server",
+    )
+}
+
+/// A fresh database with the schema applied; returns its pool and URL.
+pub async fn fresh_database() -> (PgPool, String) {
+    let admin_url = admin_url();
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&admin_url)
+        .await
+        .expect("connect to the test cluster");
+    let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let options = PgConnectOptions::from_str(&admin_url)
+        .unwrap()
+        .database(&name);
+    let pool = PgPoolOptions::new()
+        .max_connections(20)
+        .connect_with(options)
+        .await
+        .unwrap();
+    server::database::migrate(&pool).await.unwrap();
+    let url = admin_url.replacen("/postgres?", &format!("/{name}?"), 1);
+    (pool, url)
+}
+
+pub async fn spawn_app() -> TestApp {
+    let (pool, _) = fresh_database().await;
+    let clock = ManualClock::new(datetime!(2026-11-22 12:00 UTC));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let state = AppState {
+        pool: pool.clone(),
+        clock: Arc::new(clock.clone()),
+        settings: Arc::new(ConsoleSettings {
+            idle_timeout: time::Duration::hours(1),
+            absolute_lifetime: time::Duration::hours(12),
+            public_url: format!("http://{addr}"),
+        }),
+        passwords: PasswordHasher::new(HashCost::default()).unwrap(),
+    };
+    let leptos = startup::leptos_options(std::path::Path::new("target/site"), addr);
+    let router = startup::router(state.clone(), leptos, false);
+    tokio::spawn(startup::serve(listener, router, std::future::pending()));
+    TestApp {
+        address: format!("http://{addr}"),
+        client: client(),
+        pool,
+        clock,
+        state,
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// How a server function call came out.
+pub type Outcome = Result<serde_json::Value, AppError>;
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Calls a server function the way the hydrated console does.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> Outcome {
+        call_with(
+            &self.client,
+            &self.url(&format!("/api/{endpoint}")),
+            form,
+            HeaderMap::new(),
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Outcome {
+        self.call("signin", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Creates the first account through the service the CLI uses.
+    pub async fn bootstrap(&self) -> accounts_record::Record {
+        accounts::create_first_account(
+            &self.state,
+            NewAccount::parse(NewAccountInput {
+                email: ROOT_EMAIL.to_owned(),
+                password: ROOT_PASSWORD.to_owned(),
+                alias: Some("acme".to_owned()),
+                ..Default::default()
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap()
+    }
+
+    /// GET a page; returns the status and the redirect target, if any.
+    pub async fn page(&self, path: &str) -> (u16, Option<String>, String) {
+        page_with(&self.client, &self.url(path)).await
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+    }
+}
+
+pub mod accounts_record {
+    pub type Record = app::directory::AccountRecord;
+}
+
+pub async fn call_with(
+    client: &reqwest::Client,
+    url: &str,
+    form: &[(&str, &str)],
+    extra: HeaderMap,
+) -> Outcome {
+    let response = client
+        .post(url)
+        .header("accept", HeaderValue::from_static("application/json"))
+        .headers(extra)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    let ok = response.status().is_success();
+    let body = response.text().await.unwrap();
+    if ok {
+        Ok(serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body)))
+    } else {
+        Err(serde_json::from_str::<AppError>(&body)
+            .unwrap_or_else(|_| panic!("not an AppError: {body}")))
+    }
+}
+
+pub async fn page_with(client: &reqwest::Client, url: &str) -> (u16, Option<String>, String) {
+    let response = client
+        .get(url)
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned());
+    (status, location, response.text().await.unwrap())
+}

@@ -1,0 +1,205 @@
+use crate::helpers::*;
+use app::error::AppError;
+use std::time::Instant;
+
+#[tokio::test]
+async fn right_password_signs_in_and_opens_the_console() {
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    assert_eq!(app.page("/").await.1.as_deref(), Some("/signin"));
+    assert!(app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.is_ok());
+    let (status, _, body) = app.page("/").await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&account.account_id) || body.contains("acme"));
+    // Signed in, the sign-in page sends you to the console.
+    assert_eq!(app.page("/signin").await.1.as_deref(), Some("/"));
+    // Email case does not matter.
+    let other = client();
+    let outcome = call_with(
+        &other,
+        &app.url("/api/signin"),
+        &[("email", "ROOT@Example.com"), ("password", ROOT_PASSWORD)],
+        Default::default(),
+    )
+    .await;
+    assert!(outcome.is_ok());
+    assert_eq!(
+        app.count("SELECT count(*) FROM signin_attempts WHERE outcome = 'success' AND source_ip = '127.0.0.1'")
+            .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_email_get_the_same_answer_in_about_the_same_time() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    let mut wrong = Vec::new();
+    let mut unknown = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        assert_eq!(
+            app.sign_in(ROOT_EMAIL, "Wrong-Password-1").await,
+            Err(AppError::InvalidCredentials)
+        );
+        wrong.push(started.elapsed());
+        let started = Instant::now();
+        assert_eq!(
+            app.sign_in("nobody@example.com", "Wrong-Password-1").await,
+            Err(AppError::InvalidCredentials)
+        );
+        unknown.push(started.elapsed());
+    }
+    wrong.sort();
+    unknown.sort();
+    // Both paths run one argon2 verification; the unknown email must not be visibly faster.
+    assert!(
+        unknown[1] * 2 > wrong[1],
+        "unknown email answered in {:?}, wrong password in {:?}",
+        unknown[1],
+        wrong[1]
+    );
+    assert!(
+        app.page("/").await.1.as_deref() == Some("/signin"),
+        "no session was created"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM signin_attempts WHERE outcome = 'bad_credentials'")
+            .await,
+        6
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM signin_attempts WHERE account_id IS NULL")
+            .await,
+        3,
+        "attempts on unknown emails are logged without an account"
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_slow_further_attempts_with_a_growing_delay() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    for _ in 0..5 {
+        assert_eq!(
+            app.sign_in(ROOT_EMAIL, "Wrong-Password-1").await,
+            Err(AppError::InvalidCredentials)
+        );
+    }
+    // Even the right password is refused while the delay runs.
+    assert_eq!(
+        app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await,
+        Err(AppError::Throttled {
+            retry_after_secs: 5
+        })
+    );
+    app.clock.advance(time::Duration::seconds(5));
+    // A sixth failure doubles the delay.
+    assert_eq!(
+        app.sign_in(ROOT_EMAIL, "Wrong-Password-1").await,
+        Err(AppError::InvalidCredentials)
+    );
+    assert_eq!(
+        app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await,
+        Err(AppError::Throttled {
+            retry_after_secs: 10
+        })
+    );
+    app.clock.advance(time::Duration::seconds(10));
+    assert!(app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.is_ok());
+    // Success resets the count.
+    assert_eq!(
+        app.sign_in(ROOT_EMAIL, "Wrong-Password-1").await,
+        Err(AppError::InvalidCredentials)
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM signin_attempts WHERE outcome = 'throttled'")
+            .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn unknown_emails_are_slowed_down_exactly_like_known_ones() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    for _ in 0..5 {
+        assert_eq!(
+            app.sign_in("ghost@example.com", "Wrong-Password-1").await,
+            Err(AppError::InvalidCredentials)
+        );
+    }
+    assert_eq!(
+        app.sign_in("ghost@example.com", "Wrong-Password-1").await,
+        Err(AppError::Throttled {
+            retry_after_secs: 5
+        })
+    );
+    // Another subject is not affected.
+    assert!(app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.is_ok());
+}
+
+#[tokio::test]
+async fn session_id_is_renewed_and_the_cookie_is_locked_down() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    let planted = "planted-session-id-000000000000";
+    let response = app
+        .client
+        .post(app.url("/api/signin"))
+        .header("accept", "application/json")
+        .header("cookie", format!("portcullis_session={planted}"))
+        .form(&[("email", ROOT_EMAIL), ("password", ROOT_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("portcullis_session="))
+        .expect("a session cookie is set");
+    assert!(!cookie.contains(planted), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http here: {cookie}");
+}
+
+#[tokio::test]
+async fn a_plain_form_post_without_wasm_redirects_like_a_browser_expects() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    let referer = app.url("/signin");
+    let bad = app
+        .client
+        .post(app.url("/api/signin"))
+        .header("accept", "text/html")
+        .header("referer", &referer)
+        .form(&[("email", ROOT_EMAIL), ("password", "Wrong-Password-1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 302);
+    let location = bad.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&referer) && location.contains("__err="),
+        "{location}"
+    );
+    // The sign-in page renders the error carried in the URL.
+    let (_, _, body) = page_with(&app.client, &location).await;
+    assert!(body.contains("The email address or password is incorrect."));
+
+    let good = app
+        .client
+        .post(app.url("/api/signin"))
+        .header("accept", "text/html")
+        .header("referer", &referer)
+        .form(&[("email", ROOT_EMAIL), ("password", ROOT_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(good.status().as_u16(), 302);
+    assert_eq!(good.headers()["location"], "/");
+}
