@@ -57,6 +57,17 @@ impl AppError {
         }
     }
 
+    /// The HTTP status a response carrying this error gets.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            Self::Validation { .. } | Self::Request(_) => 400,
+            Self::InvalidCredentials | Self::Unauthenticated => 401,
+            Self::AlreadyExists { .. } | Self::AlreadySetUp | Self::NotSetUp => 409,
+            Self::Throttled { .. } => 429,
+            Self::Internal { .. } => 500,
+        }
+    }
+
     /// Logs an unexpected failure with a fresh reference id and returns the user-safe
     /// error that carries only that id.
     #[cfg(feature = "ssr")]

@@ -91,13 +91,13 @@ impl Settings {
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
         };
         let database_url = get("PORTCULLIS_DATABASE_URL").or_else(|| get("DATABASE_URL"));
-        if let Some(url) = &database_url {
-            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-                return Err(config_error(
-                    "DATABASE_URL",
-                    "expected a PostgreSQL URL starting with postgres://",
-                ));
-            }
+        if let Some(url) = &database_url
+            && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            return Err(config_error(
+                "DATABASE_URL",
+                "expected a PostgreSQL URL starting with postgres://",
+            ));
         }
         let data_dir =
             PathBuf::from(get("PORTCULLIS_DATA_DIR").unwrap_or_else(|| ".data".to_owned()));

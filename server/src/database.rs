@@ -154,11 +154,12 @@ impl EmbeddedPostgres {
             return;
         }
         let pgdata = self.pgdata.display().to_string();
-        if let Ok(out) = self.run_pg("pg_ctl", &["-D", &pgdata, "status"]) {
-            if out.status.success() {
-                tracing::warn!("stopping a PostgreSQL left running by an earlier portcullis");
-                let _ = self.run_pg("pg_ctl", &["-D", &pgdata, "-m", "fast", "-w", "-s", "stop"]);
-            }
+        let running = self
+            .run_pg("pg_ctl", &["-D", &pgdata, "status"])
+            .is_ok_and(|out| out.status.success());
+        if running {
+            tracing::warn!("stopping a PostgreSQL left running by an earlier portcullis");
+            let _ = self.run_pg("pg_ctl", &["-D", &pgdata, "-m", "fast", "-w", "-s", "stop"]);
         }
     }
 

@@ -4,11 +4,32 @@ use crate::directory::RequestSource;
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::extract::ConnectInfo;
-use axum::http::header::USER_AGENT;
+use axum::http::StatusCode;
+use axum::http::header::{ACCEPT, USER_AGENT};
 use axum::http::request::Parts;
 use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
 use std::net::SocketAddr;
 use tower_sessions::Session;
+
+/// The one place a server function's outcome becomes an HTTP status. A plain form post
+/// (no wasm) keeps the framework's redirect back to the form, which carries the error.
+pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result {
+        let plain_form = use_context::<Parts>()
+            .and_then(|parts| parts.headers.get(ACCEPT).cloned())
+            .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
+            .unwrap_or(false);
+        if let (false, Some(response), Ok(status)) = (
+            plain_form,
+            use_context::<ResponseOptions>(),
+            StatusCode::from_u16(error.status_code()),
+        ) {
+            response.set_status(status);
+        }
+    }
+    result
+}
 
 pub fn state() -> Result<AppState, AppError> {
     AppState::from_context()

@@ -3,7 +3,10 @@ use leptos::prelude::*;
 
 #[server(endpoint = "setup/required")]
 pub async fn setup_required() -> Result<bool, AppError> {
-    crate::directory::accounts::setup_required(&super::request::state()?).await
+    use super::request;
+    request::finish(
+        async { crate::directory::accounts::setup_required(&request::state()?).await }.await,
+    )
 }
 
 /// First-run setup from the console: creates the first account and signs its root in.
@@ -17,16 +20,21 @@ pub async fn create_first_account(
     use super::request;
     use crate::directory::accounts::{self, NewAccount, NewAccountInput};
     use crate::directory::sessions;
-    let state = request::state()?;
-    let new = NewAccount::parse(NewAccountInput {
-        email,
-        password,
-        password_confirmation: Some(password_confirmation),
-        account_id: None,
-        alias: Some(alias),
-    })?;
-    let account = accounts::create_first_account(&state, new).await?;
-    sessions::start(&state, &request::session()?, &account, &request::source()).await?;
-    leptos_axum::redirect("/");
-    Ok(())
+    request::finish(
+        async {
+            let state = request::state()?;
+            let new = NewAccount::parse(NewAccountInput {
+                email,
+                password,
+                password_confirmation: Some(password_confirmation),
+                account_id: None,
+                alias: Some(alias),
+            })?;
+            let account = accounts::create_first_account(&state, new).await?;
+            sessions::start(&state, &request::session()?, &account, &request::source()).await?;
+            leptos_axum::redirect("/");
+            Ok(())
+        }
+        .await,
+    )
 }

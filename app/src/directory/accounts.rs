@@ -36,13 +36,13 @@ impl NewAccount {
         {
             return Err(AppError::validation("password", message));
         }
-        if let Some(confirmation) = &input.password_confirmation {
-            if *confirmation != input.password {
-                return Err(AppError::validation(
-                    "password_confirmation",
-                    "must match the password",
-                ));
-            }
+        if let Some(confirmation) = &input.password_confirmation
+            && *confirmation != input.password
+        {
+            return Err(AppError::validation(
+                "password_confirmation",
+                "must match the password",
+            ));
         }
         let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
         let account_id = non_empty(input.account_id)

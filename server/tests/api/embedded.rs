@@ -28,10 +28,11 @@ fn free_port() -> u16 {
 async fn wait_ready(port: u16) {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
-        if let Ok(r) = reqwest::get(format!("http://127.0.0.1:{port}/readyz")).await {
-            if r.status() == 200 {
-                return;
-            }
+        let ready = reqwest::get(format!("http://127.0.0.1:{port}/readyz"))
+            .await
+            .is_ok_and(|r| r.status() == 200);
+        if ready {
+            return;
         }
         assert!(Instant::now() < deadline, "portcullis did not become ready");
         tokio::time::sleep(Duration::from_millis(200)).await;

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs what building (and, with --test, testing) Portcullis needs, skipping what
+# is already present. When something cannot be installed here, stops with one line
+# saying exactly what to install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=false
+[ "${1:-}" = "--test" ] && want_test=true
+
+CARGO_LEPTOS_VERSION=0.3.10
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
+
+say() { echo "prerequisites: $*" >&2; }
+die() { echo "error: $*" >&2; exit 1; }
+is_root() { [ "$(id -u)" = 0 ]; }
+has_apt() { command -v apt-get >/dev/null && [ -f /etc/debian_version ]; }
+
+apt_updated=false
+apt_install() {
+  if ! is_root || ! has_apt; then
+    die "missing $1: install it (Debian: sudo apt-get install -y $2)"
+  fi
+  if ! $apt_updated; then
+    say "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    apt_updated=true
+  fi
+  say "installing $2"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+}
+
+command -v cargo >/dev/null || die "missing Rust: install it with rustup (https://rustup.rs)"
+command -v npm >/dev/null || die "missing Node.js and npm: install them (Debian: sudo apt-get install -y nodejs npm)"
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 22 minutes on 2 cores)"
+  cargo install cargo-leptos@"$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # --locked fails here: one of its pinned dependencies is not in the index.
+  cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
+fi
+
+# npm packages: Tailwind, wasm-opt (binaryen; never Debian's, which breaks hydration)
+# and Playwright without its own browser download.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm packages"
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+fi
+
+pg_found() {
+  [ -n "${PORTCULLIS_PG_BIN:-}" ] && [ -x "$PORTCULLIS_PG_BIN/initdb" ] && return 0
+  command -v initdb >/dev/null && command -v pg_ctl >/dev/null && return 0
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+}
+pg_found || apt_install "the PostgreSQL server binaries (initdb, pg_ctl, postgres)" postgresql
+if is_root; then
+  id postgres >/dev/null 2>&1 || die "missing the postgres user (running as root, PostgreSQL must run as it): install postgresql"
+  command -v runuser >/dev/null || apt_install runuser util-linux
+fi
+
+if $want_test; then
+  [ -x /usr/bin/chromium ] || apt_install "Chromium (for the Playwright tests)" chromium
+fi
+exit 0
