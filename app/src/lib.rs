@@ -4,6 +4,7 @@
 pub mod api;
 pub mod error;
 pub mod model;
+pub mod policy;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -35,6 +35,29 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Check and simulate IAM policy documents (no database needed).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Print the findings for a policy document (exit 1 when it has an error).
+    Lint {
+        /// The policy document (JSON); `-` for standard input.
+        file: String,
+        /// Findings as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Evaluate a request against policies and print the decision with its explanation.
+    Simulate {
+        /// A JSON case file; `-` for standard input. Not used with --batch.
+        file: Option<String>,
+        /// Read JSON cases one per line from standard input and write one result line each.
+        #[arg(long, conflicts_with = "file")]
+        batch: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -58,6 +81,9 @@ struct AccountArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Policy(command)) = cli.command {
+        return policy_command(command);
+    }
     let settings = match Settings::from_env() {
         Ok(s) => s,
         Err(e) => return fail(e),
@@ -78,6 +104,7 @@ fn main() -> ExitCode {
             Command::Account(AccountCommand::Create(args)) => {
                 create_account(&settings, args, false).await
             }
+            Command::Policy(_) => Ok(()),
         }
     });
     match result {
@@ -257,4 +284,51 @@ fn read_password_from_stdin() -> Result<String, String> {
         return Err("no password on standard input: pipe the root password in, e.g. `printf %s \"$PW\" | portcullis bootstrap --email you@example.com`".to_owned());
     }
     Ok(password.to_owned())
+}
+
+fn policy_command(command: PolicyCommand) -> ExitCode {
+    use app::policy::cli;
+    let read = |file: &str| -> Result<String, String> {
+        if file == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map(|_| text)
+                .map_err(|e| format!("cannot read standard input: {e}"))
+        } else {
+            std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))
+        }
+    };
+    match command {
+        PolicyCommand::Lint { file, json } => match read(&file) {
+            Ok(text) if json => {
+                println!("{}", cli::lint_json(&text));
+                let (_, code) = cli::lint_report(&text);
+                ExitCode::from(u8::try_from(code).unwrap_or(1))
+            }
+            Ok(text) => {
+                let (report, code) = cli::lint_report(&text);
+                print!("{report}");
+                ExitCode::from(u8::try_from(code).unwrap_or(1))
+            }
+            Err(message) => fail(message),
+        },
+        PolicyCommand::Simulate { batch: true, .. } => {
+            match cli::simulate_batch(std::io::stdin().lock(), std::io::stdout().lock()) {
+                Ok(0) => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::from(2),
+                Err(e) => fail(format!("cannot read or write the batch: {e}")),
+            }
+        }
+        PolicyCommand::Simulate { file, batch: false } => {
+            let file = file.unwrap_or_else(|| "-".to_owned());
+            match read(&file).and_then(|text| cli::simulate_one(&text)) {
+                Ok(result) => {
+                    println!("{result}");
+                    ExitCode::SUCCESS
+                }
+                Err(message) => fail(message),
+            }
+        }
+    }
 }

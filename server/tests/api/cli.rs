@@ -169,3 +169,48 @@ fn startup_failures_print_one_clear_line() {
     let out = portcullis(&["serve"], &[("PORTCULLIS_ADDR", addr.as_str())], "");
     assert_one_line_failure(&out, &format!("cannot listen on {addr}"));
 }
+
+#[test]
+fn policy_commands_lint_and_simulate_without_a_database() {
+    let lint = portcullis(
+        &["policy", "lint", "-"],
+        &[("DATABASE_URL", "postgres://127.0.0.1:1/unused")],
+        r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.300/8"}}}}"#,
+    );
+    assert_eq!(lint.status.code(), Some(1));
+    assert!(
+        text(&lint.stdout).contains(
+            r#"Statement.Condition.IpAddress.aws:SourceIp: "10.0.0.300/8" is not a CIDR"#
+        ) || text(&lint.stdout).contains(
+            r#"Statement[0].Condition.IpAddress.aws:SourceIp: "10.0.0.300/8" is not a CIDR"#
+        ),
+        "{}",
+        text(&lint.stdout)
+    );
+
+    let allow = r#"{"request":{"principal":"arn:aws:iam::123456789012:user/alice","action":"s3:GetObject","resource":"arn:aws:s3:::b/alice/x","context":{"aws:username":"alice"}},"identity_policies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:Get*","Resource":"arn:aws:s3:::b/${aws:username}/*"}]}]}"#;
+    let deny = allow.replace("alice/x", "bob/x");
+    let batch = portcullis(
+        &["policy", "simulate", "--batch"],
+        &[],
+        &format!("{allow}\nnot json\n{deny}\n"),
+    );
+    let lines: Vec<serde_json::Value> = text(&batch.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "one result line per case");
+    assert_eq!(lines[0]["decision"], "Allow");
+    assert!(
+        lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not valid JSON")
+    );
+    assert_eq!(lines[2]["decision"], "ImplicitDeny");
+    assert_eq!(
+        batch.status.code(),
+        Some(2),
+        "a failed line makes the exit code non-zero"
+    );
+}

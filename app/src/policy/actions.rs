@@ -1,0 +1,242 @@
+//! The complete action lists of the two services Portcullis implements, `iam` and `sts`, so
+//! lint can flag a misspelt action (`iam:CreateUsr`) or a wildcard that matches nothing.
+
+use super::matcher::Glob;
+
+pub const IAM_ACTIONS: &[&str] = &[
+    "AddClientIDToOpenIDConnectProvider",
+    "AddRoleToInstanceProfile",
+    "AddUserToGroup",
+    "AttachGroupPolicy",
+    "AttachRolePolicy",
+    "AttachUserPolicy",
+    "ChangePassword",
+    "CreateAccessKey",
+    "CreateAccountAlias",
+    "CreateGroup",
+    "CreateInstanceProfile",
+    "CreateLoginProfile",
+    "CreateOpenIDConnectProvider",
+    "CreatePolicy",
+    "CreatePolicyVersion",
+    "CreateRole",
+    "CreateSAMLProvider",
+    "CreateServiceLinkedRole",
+    "CreateServiceSpecificCredential",
+    "CreateUser",
+    "CreateVirtualMFADevice",
+    "DeactivateMFADevice",
+    "DeleteAccessKey",
+    "DeleteAccountAlias",
+    "DeleteAccountPasswordPolicy",
+    "DeleteCloudFrontPublicKey",
+    "DeleteGroup",
+    "DeleteGroupPolicy",
+    "DeleteInstanceProfile",
+    "DeleteLoginProfile",
+    "DeleteOpenIDConnectProvider",
+    "DeletePolicy",
+    "DeletePolicyVersion",
+    "DeleteRole",
+    "DeleteRolePermissionsBoundary",
+    "DeleteRolePolicy",
+    "DeleteSAMLProvider",
+    "DeleteSSHPublicKey",
+    "DeleteServerCertificate",
+    "DeleteServiceLinkedRole",
+    "DeleteServiceSpecificCredential",
+    "DeleteSigningCertificate",
+    "DeleteUser",
+    "DeleteUserPermissionsBoundary",
+    "DeleteUserPolicy",
+    "DeleteVirtualMFADevice",
+    "DetachGroupPolicy",
+    "DetachRolePolicy",
+    "DetachUserPolicy",
+    "DisableOrganizationsRootCredentialsManagement",
+    "DisableOrganizationsRootSessions",
+    "DisableOutboundWebIdentityFederation",
+    "EnableMFADevice",
+    "EnableOrganizationsRootCredentialsManagement",
+    "EnableOrganizationsRootSessions",
+    "EnableOutboundWebIdentityFederation",
+    "GenerateCredentialReport",
+    "GenerateOrganizationsAccessReport",
+    "GenerateServiceLastAccessedDetails",
+    "GetAccessKeyLastUsed",
+    "GetAccountAuthorizationDetails",
+    "GetAccountEmailAddress",
+    "GetAccountName",
+    "GetAccountPasswordPolicy",
+    "GetAccountSummary",
+    "GetCloudFrontPublicKey",
+    "GetContextKeysForCustomPolicy",
+    "GetContextKeysForPrincipalPolicy",
+    "GetCredentialReport",
+    "GetGroup",
+    "GetGroupPolicy",
+    "GetInstanceProfile",
+    "GetLoginProfile",
+    "GetMFADevice",
+    "GetOpenIDConnectProvider",
+    "GetOrganizationsAccessReport",
+    "GetOutboundWebIdentityFederationInfo",
+    "GetPolicy",
+    "GetPolicyVersion",
+    "GetRole",
+    "GetRolePolicy",
+    "GetSAMLProvider",
+    "GetSSHPublicKey",
+    "GetServerCertificate",
+    "GetServiceLastAccessedDetails",
+    "GetServiceLastAccessedDetailsWithEntities",
+    "GetServiceLinkedRoleDeletionStatus",
+    "GetUser",
+    "GetUserPolicy",
+    "ListAccessKeys",
+    "ListAccountAliases",
+    "ListAttachedGroupPolicies",
+    "ListAttachedRolePolicies",
+    "ListAttachedUserPolicies",
+    "ListCloudFrontPublicKeys",
+    "ListEntitiesForPolicy",
+    "ListGroupPolicies",
+    "ListGroups",
+    "ListGroupsForUser",
+    "ListInstanceProfileTags",
+    "ListInstanceProfiles",
+    "ListInstanceProfilesForRole",
+    "ListMFADeviceTags",
+    "ListMFADevices",
+    "ListOpenIDConnectProviderTags",
+    "ListOpenIDConnectProviders",
+    "ListOrganizationsFeatures",
+    "ListPolicies",
+    "ListPoliciesGrantingServiceAccess",
+    "ListPolicyTags",
+    "ListPolicyVersions",
+    "ListRolePolicies",
+    "ListRoleTags",
+    "ListRoles",
+    "ListSAMLProviderTags",
+    "ListSAMLProviders",
+    "ListSSHPublicKeys",
+    "ListSTSRegionalEndpointsStatus",
+    "ListServerCertificateTags",
+    "ListServerCertificates",
+    "ListServiceSpecificCredentials",
+    "ListSigningCertificates",
+    "ListUserPolicies",
+    "ListUserTags",
+    "ListUsers",
+    "ListVirtualMFADevices",
+    "PassRole",
+    "PutAccountProperties",
+    "PutGroupPolicy",
+    "PutRolePermissionsBoundary",
+    "PutRolePolicy",
+    "PutUserPermissionsBoundary",
+    "PutUserPolicy",
+    "RemoveClientIDFromOpenIDConnectProvider",
+    "RemoveRoleFromInstanceProfile",
+    "RemoveUserFromGroup",
+    "ResetServiceSpecificCredential",
+    "ResyncMFADevice",
+    "SetDefaultPolicyVersion",
+    "SetSTSRegionalEndpointStatus",
+    "SetSecurityTokenServicePreferences",
+    "SimulateCustomPolicy",
+    "SimulatePrincipalPolicy",
+    "TagInstanceProfile",
+    "TagMFADevice",
+    "TagOpenIDConnectProvider",
+    "TagPolicy",
+    "TagRole",
+    "TagSAMLProvider",
+    "TagServerCertificate",
+    "TagUser",
+    "UntagInstanceProfile",
+    "UntagMFADevice",
+    "UntagOpenIDConnectProvider",
+    "UntagPolicy",
+    "UntagRole",
+    "UntagSAMLProvider",
+    "UntagServerCertificate",
+    "UntagUser",
+    "UpdateAccessKey",
+    "UpdateAccountEmailAddress",
+    "UpdateAccountName",
+    "UpdateAccountPasswordPolicy",
+    "UpdateAssumeRolePolicy",
+    "UpdateCloudFrontPublicKey",
+    "UpdateGroup",
+    "UpdateLoginProfile",
+    "UpdateOpenIDConnectProviderThumbprint",
+    "UpdateRole",
+    "UpdateRoleDescription",
+    "UpdateSAMLProvider",
+    "UpdateSSHPublicKey",
+    "UpdateServerCertificate",
+    "UpdateServiceSpecificCredential",
+    "UpdateSigningCertificate",
+    "UpdateUser",
+    "UploadCloudFrontPublicKey",
+    "UploadSSHPublicKey",
+    "UploadServerCertificate",
+    "UploadSigningCertificate",
+];
+
+pub const STS_ACTIONS: &[&str] = &[
+    "AssumeRole",
+    "AssumeRoleWithSAML",
+    "AssumeRoleWithWebIdentity",
+    "AssumeRoot",
+    "DecodeAuthorizationMessage",
+    "GetAccessKeyInfo",
+    "GetCallerIdentity",
+    "GetFederationToken",
+    "GetServiceBearerToken",
+    "GetSessionToken",
+    "GetWebIdentityToken",
+    "SetContext",
+    "SetSourceIdentity",
+    "TagGetWebIdentityToken",
+    "TagSession",
+];
+
+/// The known actions of a service whose full list the engine ships, or `None` for services
+/// it cannot judge.
+pub fn known_actions(service: &str) -> Option<&'static [&'static str]> {
+    if service.eq_ignore_ascii_case("iam") {
+        Some(IAM_ACTIONS)
+    } else if service.eq_ignore_ascii_case("sts") {
+        Some(STS_ACTIONS)
+    } else {
+        None
+    }
+}
+
+/// Whether an action pattern such as `iam:Get*` matches at least one real action; `None`
+/// when the service's list is not shipped.
+pub fn pattern_matches_known(pattern: &str) -> Option<bool> {
+    let (service, name) = pattern.split_once(':')?;
+    let known = known_actions(service)?;
+    let glob = Glob::new(&name.to_ascii_lowercase());
+    Some(known.iter().any(|a| glob.matches(&a.to_ascii_lowercase())))
+}
+
+/// Every known action the pattern matches, as `service:Action`.
+pub fn expand(pattern: &str) -> Vec<String> {
+    let Some((service, name)) = pattern.split_once(':') else {
+        return Vec::new();
+    };
+    let Some(known) = known_actions(service) else {
+        return Vec::new();
+    };
+    let glob = Glob::new(&name.to_ascii_lowercase());
+    known
+        .iter()
+        .filter(|a| glob.matches(&a.to_ascii_lowercase()))
+        .map(|a| format!("{}:{a}", service.to_ascii_lowercase()))
+        .collect()
+}
