@@ -53,7 +53,9 @@ fi
 # and Playwright without its own browser download.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm packages"
-  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+  # `npm install --no-save` rather than `npm ci`: lockfiles written here leave out other
+  # platforms' optional packages (Tailwind's oxide builds), which `npm ci` then rejects.
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-save --no-audit --no-fund --ignore-scripts --loglevel=error
 fi
 
 pg_found() {
