@@ -12,6 +12,9 @@ async fn every_page_leads_to_setup_while_no_account_exists() {
     let (status, _, body) = app.page("/setup").await;
     assert_eq!(status, 200);
     assert!(body.contains("Create account"), "setup form is rendered");
+    // The page loads the bundle under the names cargo-leptos writes.
+    assert!(body.contains(r#"href="/pkg/portcullis.wasm""#), "{body}");
+    assert!(body.contains(r#"href="/pkg/portcullis.js""#), "{body}");
 }
 
 #[tokio::test]
