@@ -45,23 +45,19 @@ impl Cidr {
         }
     }
 
+    /// Whether the network holds the address. An IPv4 address and its IPv4-mapped IPv6 form
+    /// (`::ffff:10.1.2.3`) are the same client, so both forms are tried: a v4 network holds a
+    /// mapped address, and a mapped v6 network (`::ffff:10.0.0.0/104`) holds a v4 address.
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = match ip {
-            // A v4 client seen through a dual-stack socket still belongs to v4 networks.
-            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-                Some(v4) => IpAddr::V4(v4),
-                None => IpAddr::V6(v6),
-            },
-            other => other,
+        let (v4, v6) = match ip {
+            IpAddr::V4(v4) => (Some(v4), v4.to_ipv6_mapped()),
+            IpAddr::V6(v6) => (v6.to_ipv4_mapped(), v6),
         };
-        match (self, ip) {
-            (Cidr::V4 { network, prefix }, IpAddr::V4(v4)) => {
-                u32::from(v4) & mask32(*prefix) == *network
+        match self {
+            Cidr::V4 { network, prefix } => {
+                v4.is_some_and(|v4| u32::from(v4) & mask32(*prefix) == *network)
             }
-            (Cidr::V6 { network, prefix }, IpAddr::V6(v6)) => {
-                u128::from(v6) & mask128(*prefix) == *network
-            }
-            _ => false,
+            Cidr::V6 { network, prefix } => u128::from(v6) & mask128(*prefix) == *network,
         }
     }
 }
@@ -86,5 +82,27 @@ fn mask128(prefix: u8) -> u128 {
         0
     } else {
         u128::MAX << (128 - u32::from(prefix))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn holds(cidr: &str, ip: &str) -> bool {
+        Cidr::parse(cidr).unwrap().contains(ip.parse().unwrap())
+    }
+
+    #[test]
+    fn v4_and_mapped_v6_are_the_same_client() {
+        assert!(holds("10.0.0.0/8", "10.1.2.3"));
+        assert!(holds("10.0.0.0/8", "::ffff:10.1.2.3"));
+        assert!(holds("::ffff:10.0.0.0/104", "10.1.2.3"));
+        assert!(holds("::ffff:10.0.0.0/104", "::ffff:10.1.2.3"));
+        assert!(!holds("::ffff:10.0.0.0/104", "11.1.2.3"));
+        assert!(!holds("10.0.0.0/8", "2001:db8::1"));
+        assert!(!holds("2001:db8::/32", "10.1.2.3"));
+        assert!(holds("::/0", "10.1.2.3"));
     }
 }

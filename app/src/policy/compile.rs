@@ -30,7 +30,7 @@ pub(crate) struct CompiledStatement {
     /// Lower-cased: actions match case-insensitively.
     actions: Vec<Glob>,
     resources_negated: bool,
-    /// `None`: the statement has no Resource element (trust policies).
+    /// `None`: the statement has no Resource element (valid in trust policies only).
     resources: Option<Vec<ResourcePattern>>,
     pub conditions: Vec<CompiledCondition>,
 }
@@ -43,6 +43,9 @@ pub(crate) enum Miss {
     ResourceVariable(String),
     Principal,
     NoPrincipal,
+    /// An Allow without Resource or NotResource outside a trust policy: AWS rejects such a
+    /// statement, so it allows nothing.
+    NoResource,
     Condition(usize, ConditionFailure),
 }
 
@@ -53,6 +56,9 @@ pub(crate) struct Prepared<'r> {
     pub action: String,
     service_end: usize,
     pub resource_parts: Option<[&'r str; 6]>,
+    /// Whether the caller has a permissions boundary (a Deny with NotPrincipal then always
+    /// applies to it).
+    pub has_boundary: bool,
 }
 
 impl<'r> Prepared<'r> {
@@ -64,6 +70,7 @@ impl<'r> Prepared<'r> {
             action,
             service_end,
             resource_parts: split_arn(&request.resource),
+            has_boundary: false,
         }
     }
 
@@ -142,11 +149,8 @@ impl CompiledStatement {
             }
         }
         if self.resources_negated {
-            // An unresolvable NotResource entry cannot prove the resource is excluded, and
-            // cannot prove it is not: the statement does not apply, as AWS says.
-            if let Some(key) = unresolved {
-                return Err(Miss::ResourceVariable(key));
-            }
+            // An entry whose variable has no value names no resource, in NotResource as in
+            // Resource: it excludes nothing, so a Deny with NotResource still applies.
             return Ok(!any);
         }
         if !any && let Some(key) = unresolved {
@@ -155,16 +159,24 @@ impl CompiledStatement {
         Ok(any)
     }
 
-    /// Whether the statement applies to the request. `principal` says whether the Principal
-    /// element is checked (resource and trust policies) or ignored (identity policies).
+    /// Whether the statement applies to the request. `check_principal` says whether the
+    /// Principal element is checked (resource and trust policies) or ignored (identity
+    /// policies); `resource_optional` whether a statement may omit Resource (trust policies
+    /// only). Elsewhere a statement without Resource or NotResource is invalid: as an Allow it
+    /// allows nothing, and as a Deny it still denies every resource, so that an invalid
+    /// document never grants more than a valid one.
     pub fn applies(
         &self,
         statement: &Statement,
         req: &Prepared<'_>,
         check_principal: bool,
+        resource_optional: bool,
     ) -> Result<PrincipalMatch, Miss> {
         if !self.action_matches(&req.action) {
             return Err(Miss::Action);
+        }
+        if self.resources.is_none() && !resource_optional && self.effect == Effect::Allow {
+            return Err(Miss::NoResource);
         }
         match self.resource_matches(req) {
             Ok(true) => {}
@@ -174,10 +186,17 @@ impl CompiledStatement {
         let principal = if check_principal {
             match &statement.principal {
                 None => return Err(Miss::NoPrincipal),
-                Some(clause) => match match_principal(clause, &req.request.principal) {
-                    Some(m) => m,
-                    None => return Err(Miss::Principal),
-                },
+                // NotPrincipal with Allow is not supported by AWS (and rejected by the
+                // parser); a document built in code that has one grants nothing.
+                Some(clause) if clause.negated && self.effect == Effect::Allow => {
+                    return Err(Miss::Principal);
+                }
+                Some(clause) => {
+                    match match_principal(clause, &req.request.principal, req.has_boundary) {
+                        Some(m) => m,
+                        None => return Err(Miss::Principal),
+                    }
+                }
             }
         } else {
             PrincipalMatch::NotChecked

@@ -124,8 +124,12 @@ impl CompiledCondition {
             };
         }
 
-        // Resolve templates once per evaluation; an unresolved variable fails the condition.
+        // Resolve templates once per evaluation. A variable without a value is null, which
+        // nothing equals or is like: the value is dropped and the operator evaluated on the
+        // rest, so a negated operator (StringNotEquals, ...) still matches and a positive one
+        // can only match through the other values.
         let mut resolved: Vec<Prepared> = Vec::new();
+        let mut unresolved: Option<String> = None;
         let has_templates = self
             .values
             .iter()
@@ -135,9 +139,15 @@ impl CompiledCondition {
                 match value {
                     PolicyValue::Static(p) => resolved.push(p.clone()),
                     PolicyValue::Template(t) => {
-                        let toks = t
-                            .render(|k| request.variable(k))
-                            .map_err(|k| ConditionFailure::UnresolvedVariable(k.to_string()))?;
+                        let toks = match t.render(|k| request.variable(k)) {
+                            Ok(toks) => toks,
+                            Err(k) => {
+                                if unresolved.is_none() {
+                                    unresolved = Some(k.to_string());
+                                }
+                                continue;
+                            }
+                        };
                         let prepared = match op.kind.value_type() {
                             // Substituted text is literal, but wildcards written around it
                             // keep their meaning.
@@ -197,10 +207,12 @@ impl CompiledCondition {
                 }
             }
         };
-        if passed {
-            Ok(())
-        } else {
-            Err(ConditionFailure::NoMatch)
+        match (passed, unresolved) {
+            (true, _) => Ok(()),
+            // A negated operator fails on a value that did resolve; the missing variable is
+            // only worth naming when it could have made a positive operator match.
+            (false, Some(key)) if !negated => Err(ConditionFailure::UnresolvedVariable(key)),
+            (false, _) => Err(ConditionFailure::NoMatch),
         }
     }
 }

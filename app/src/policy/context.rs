@@ -354,17 +354,23 @@ impl Request {
         }
     }
 
-    /// The account that owns the resource: `aws:ResourceAccount` if given, else the ARN's
-    /// account field, else (S3 ARNs carry none) the principal's own account.
-    pub fn resource_account(&self) -> Cow<'_, str> {
-        if let Some(value) = self.context.get("aws:resourceaccount")
-            && let Some(first) = value.values().first()
-        {
-            return Cow::Owned(first.text().into_owned());
-        }
+    /// The account that owns the resource, if known: the account field of the resource's
+    /// ARN when it has one (a context `aws:ResourceAccount` cannot contradict the ARN), else
+    /// `aws:ResourceAccount` from the context. S3 ARNs, `*` and AWS-owned ARNs (account
+    /// `aws`) carry no owner, so without the context key the owner is unknown (`None`); the
+    /// evaluation then treats a request that involves a resource policy as cross-account,
+    /// so that the identity policies must allow it too, rather than guess the caller's own
+    /// account and let a bucket policy alone grant access.
+    pub fn resource_account(&self) -> Option<Cow<'_, str>> {
         match self.resource.split(':').nth(4) {
-            Some(account) if !account.is_empty() && account != "aws" => Cow::Borrowed(account),
-            _ => Cow::Borrowed(&self.principal.account),
+            Some(account) if !account.is_empty() && account != "aws" => {
+                Some(Cow::Borrowed(account))
+            }
+            _ => {
+                let value = self.context.get("aws:resourceaccount")?;
+                let first = value.values().first()?;
+                Some(first.text())
+            }
         }
     }
 }

@@ -1,12 +1,19 @@
 //! Dates as condition values: ISO 8601 or epoch seconds, to milliseconds since the epoch.
 //! Hand-written so the engine needs no date crate and never reads a clock.
 
-/// Parses `2024-01-31`, `2024-01-31T10:00Z`, `2024-01-31T10:00:00.250+02:00`, or a number of
-/// seconds since 1970 such as `1706695200`.
+/// Parses the W3C profile of ISO 8601 that AWS documents for the Date operators (`2024`,
+/// `2024-01`, `2024-01-31`, `2024-01-31T10:00Z`, `2024-01-31T10:00:00.250+02:00`; a year or
+/// month alone means its first instant, UTC), or a number of seconds since 1970 such as
+/// `1706695200`. Four digits alone are a year, not 2024 seconds after 1970. Other digit
+/// strings are epoch seconds: the W3C profile has no compact form, so `20240131` is read as
+/// seconds, as a number would be.
 pub fn parse_date(text: &str) -> Option<i64> {
     let text = text.trim();
     if text.is_empty() {
         return None;
+    }
+    if text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit()) {
+        return parse_iso(text);
     }
     if is_epoch(text) {
         return epoch_millis(text);
@@ -83,10 +90,19 @@ fn parse_iso(text: &str) -> Option<i64> {
         pos: 0,
     };
     let year = c.digits(4)?;
+    if c.done() {
+        return Some(days_from_civil(year, 1, 1) * 86_400_000);
+    }
     if !c.eat(b'-') {
         return None;
     }
     let month = c.digits(2)?;
+    if c.done() {
+        if !(1..=12).contains(&month) {
+            return None;
+        }
+        return Some(days_from_civil(year, month, 1) * 86_400_000);
+    }
     if !c.eat(b'-') {
         return None;
     }
@@ -198,5 +214,18 @@ mod tests {
         assert_eq!(parse_date("2023-02-29"), None);
         assert_eq!(parse_date("2023-13-01"), None);
         assert_eq!(parse_date("yesterday"), None);
+    }
+
+    #[test]
+    fn year_and_month_alone_are_dates() {
+        assert_eq!(parse_date("2024"), parse_date("2024-01-01T00:00:00Z"));
+        assert_eq!(parse_date("2024-02"), parse_date("2024-02-01T00:00:00Z"));
+        assert_eq!(parse_date("1970"), Some(0));
+        assert_eq!(parse_date("2024-13"), None);
+        assert_eq!(parse_date("2024-1"), None);
+        assert_eq!(parse_date("2024-"), None);
+        // Not four digits: epoch seconds.
+        assert_eq!(parse_date("20240131"), Some(20_240_131_000));
+        assert_eq!(parse_date("100"), Some(100_000));
     }
 }

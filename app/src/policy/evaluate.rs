@@ -1,6 +1,7 @@
 //! AWS's evaluation logic: an explicit Deny anywhere wins; otherwise an Allow is needed from
 //! the identity policies (or, within one account, a resource policy that names the caller),
-//! and also from the permissions boundary and the session policies when they are present.
+//! and also from the permissions boundary and the session policies when they are present
+//! (except, within one account, for a resource-side grant naming the caller's own ARN).
 
 use serde::{Deserialize, Serialize};
 
@@ -160,11 +161,7 @@ struct Allows {
 }
 
 fn better(current: Option<PrincipalMatch>, new: PrincipalMatch) -> Option<PrincipalMatch> {
-    match (current, new) {
-        (Some(PrincipalMatch::Direct), _) => current,
-        (_, PrincipalMatch::Account) if current.is_some() => current,
-        _ => Some(new),
-    }
+    current.max(Some(new))
 }
 
 impl Allows {
@@ -190,13 +187,7 @@ impl Allows {
 
     /// The best principal match of the resource-side policies (resource and trust).
     fn resource_side(&self) -> Option<PrincipalMatch> {
-        match (self.resource, self.trust) {
-            (Some(PrincipalMatch::Direct), _) | (_, Some(PrincipalMatch::Direct)) => {
-                Some(PrincipalMatch::Direct)
-            }
-            (Some(m), _) | (_, Some(m)) => Some(m),
-            (None, None) => None,
-        }
+        self.resource.max(self.trust)
     }
 
     /// What is still missing for an Allow, or nothing.
@@ -208,9 +199,14 @@ impl Allows {
             request.principal.kind,
             PrincipalKind::Service | PrincipalKind::Federated | PrincipalKind::Anonymous
         );
-        let same_account =
-            !has_identity || request.resource_account() == request.principal.account.as_str();
         let resource_side_present = input.resource_policy.is_some() || input.trust_policy.is_some();
+        // An unknown owner is the caller's account only when no resource-side policy could
+        // grant on its own (see `Request::resource_account`).
+        let same_account = !has_identity
+            || match request.resource_account() {
+                Some(account) => account == request.principal.account.as_str(),
+                None => !resource_side_present,
+            };
         let resource_side = self.resource_side();
         let mut missing = Vec::new();
         if input.trust_policy.is_some() && self.trust.is_none() {
@@ -224,7 +220,7 @@ impl Allows {
             }
             (false, false) => missing.push(Missing::CrossAccountResourcePolicy),
             (true, true) => {
-                if !self.identity && resource_side != Some(PrincipalMatch::Direct) {
+                if !self.identity && resource_side < Some(PrincipalMatch::Direct) {
                     if resource_side == Some(PrincipalMatch::Account) {
                         missing.push(Missing::IdentityAllowForAccountGrant);
                     } else if input.trust_policy.is_none() {
@@ -246,10 +242,14 @@ impl Allows {
                 }
             }
         }
-        if input.permissions_boundary.is_some() && !self.boundary {
+        // Within one account, a resource-side grant to the caller's own ARN (an IAM user's,
+        // a role session's) is not limited by a boundary or session policy; a grant to the
+        // role, the account or everyone is.
+        let caller_grant = same_account && resource_side == Some(PrincipalMatch::Caller);
+        if input.permissions_boundary.is_some() && !self.boundary && !caller_grant {
             missing.push(Missing::BoundaryAllow);
         }
-        if !input.session_policies.is_empty() && !self.session {
+        if !input.session_policies.is_empty() && !self.session && !caller_grant {
             missing.push(Missing::SessionAllow);
         }
         missing
@@ -259,10 +259,12 @@ impl Allows {
 /// The decision alone, as fast as the compiled index allows: statements whose actions name
 /// another service are never looked at, and the scan stops at the first applicable Deny.
 pub fn decide(input: &EvaluationInput<'_>) -> Decision {
-    let prepared = Prepared::new(input.request);
+    let mut prepared = Prepared::new(input.request);
+    prepared.has_boundary = input.permissions_boundary.is_some();
     let mut allows = Allows::default();
     for (kind, named) in input.layers() {
         let check_principal = matches!(kind, PolicyType::Resource | PolicyType::Trust);
+        let resource_optional = kind == PolicyType::Trust;
         let policy = named.policy;
         let statements = policy.statements();
         for index in policy.candidates(prepared.service()) {
@@ -273,8 +275,8 @@ pub fn decide(input: &EvaluationInput<'_>) -> Decision {
             if compiled.effect == Effect::Allow
                 && allows.has(kind)
                 && match kind {
-                    PolicyType::Resource => allows.resource == Some(PrincipalMatch::Direct),
-                    PolicyType::Trust => allows.trust == Some(PrincipalMatch::Direct),
+                    PolicyType::Resource => allows.resource == Some(PrincipalMatch::Caller),
+                    PolicyType::Trust => allows.trust == Some(PrincipalMatch::Caller),
                     _ => true,
                 }
             {
@@ -283,7 +285,9 @@ pub fn decide(input: &EvaluationInput<'_>) -> Decision {
             let Some(source) = policy.statement_source(index) else {
                 continue;
             };
-            if let Ok(matched) = compiled.applies(source, &prepared, check_principal) {
+            if let Ok(matched) =
+                compiled.applies(source, &prepared, check_principal, resource_optional)
+            {
                 match compiled.effect {
                     Effect::Deny => return Decision::ExplicitDeny,
                     Effect::Allow => allows.record(kind, matched),
@@ -301,13 +305,15 @@ pub fn decide(input: &EvaluationInput<'_>) -> Decision {
 /// The decision with its explanation: every statement of every policy is examined so that
 /// the ones that did not apply can say why.
 pub fn evaluate(input: &EvaluationInput<'_>) -> Evaluation {
-    let prepared = Prepared::new(input.request);
+    let mut prepared = Prepared::new(input.request);
+    prepared.has_boundary = input.permissions_boundary.is_some();
     let mut allows = Allows::default();
     let mut denies: Vec<StatementRef> = Vec::new();
     let mut allowed: Vec<StatementRef> = Vec::new();
     let mut not_applied: Vec<NotApplied> = Vec::new();
     for (kind, named) in input.layers() {
         let check_principal = matches!(kind, PolicyType::Resource | PolicyType::Trust);
+        let resource_optional = kind == PolicyType::Trust;
         let policy = named.policy;
         for (index, compiled) in policy.statements().iter().enumerate() {
             let Some(source) = policy.statement_source(index) else {
@@ -320,7 +326,7 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Evaluation {
                 sid: source.sid.clone(),
                 effect: source.effect,
             };
-            match compiled.applies(source, &prepared, check_principal) {
+            match compiled.applies(source, &prepared, check_principal, resource_optional) {
                 Ok(matched) => match compiled.effect {
                     Effect::Deny => denies.push(reference),
                     Effect::Allow => {

@@ -61,6 +61,7 @@ pub enum Reason {
         negated: bool,
     },
     NoPrincipal,
+    NoResource,
     Condition {
         operator: String,
         key: String,
@@ -128,10 +129,16 @@ impl fmt::Display for Reason {
             Reason::Principal {
                 principal,
                 negated: true,
-            } => write!(f, "principal {principal} is excluded by NotPrincipal"),
+            } => write!(
+                f,
+                "principal {principal} is spared by NotPrincipal, which names it"
+            ),
             Reason::NoPrincipal => {
                 f.write_str("the statement has no Principal, so it grants nobody access")
             }
+            Reason::NoResource => f.write_str(
+                "the statement has no Resource or NotResource (only trust policies may omit it), so it allows nothing",
+            ),
             Reason::Condition {
                 operator,
                 key,
@@ -330,6 +337,7 @@ pub(crate) fn reason(
             negated: source.principal.as_ref().is_some_and(|p| p.negated),
         },
         Miss::NoPrincipal => Reason::NoPrincipal,
+        Miss::NoResource => Reason::NoResource,
         Miss::Condition(i, failure) => {
             let condition = source.conditions.get(*i);
             let key = condition.map(|c| c.key.clone()).unwrap_or_default();

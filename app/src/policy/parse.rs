@@ -193,10 +193,19 @@ fn parse_statement(
             negated: false,
             principal: parse_principal(&format!("{path}.Principal"), v)?,
         }),
-        (None, Some(v)) => Some(PrincipalClause {
-            negated: true,
-            principal: parse_principal(&format!("{path}.NotPrincipal"), v)?,
-        }),
+        (None, Some(v)) => {
+            let principal = parse_principal(&format!("{path}.NotPrincipal"), v)?;
+            if effect == Effect::Allow {
+                return Err(PolicyError::new(
+                    format!("{path}.NotPrincipal"),
+                    "NotPrincipal is supported only with \"Effect\": \"Deny\" (with Allow it would grant everyone else, anonymous callers included); name the principals in Principal instead",
+                ));
+            }
+            Some(PrincipalClause {
+                negated: true,
+                principal,
+            })
+        }
         (None, None) => None,
     };
     let action = match (obj.get("Action"), obj.get("NotAction")) {

@@ -53,6 +53,9 @@ table("DateGreaterThan", "aws:CurrentTime", "2024-06-01T00:00:00Z", [("2024-06-0
 table("DateGreaterThanEquals", "aws:CurrentTime", "2024-06-01T00:00:00Z", [("2024-06-01T00:00:00Z", A), (T, D), (MISSING, D)])
 table("DateGreaterThanEquals", "aws:EpochTime", "2024-01-01T00:00:00Z", [(1704067200, A), (1704067199, D), ("1704067300", A)])
 table("DateLessThan", "aws:TokenIssueTime", "2024-01-01T00:00:00-05:00", [("2024-01-01T04:59:59Z", A), ("2024-01-01T05:00:00Z", D)])
+# W3C ISO 8601 year and year-month forms mean their first instant (UTC); four digits are a year, not epoch seconds.
+table("DateGreaterThanEquals", "aws:CurrentTime", "2024", [("2024-01-01T00:00:00Z", A), ("2023-12-31T23:59:59Z", D), ("2024-06", A)])
+table("DateLessThan", "aws:CurrentTime", "2024-07", [("2024-06-30T23:59:59Z", A), ("2024-07-01T00:00:00Z", D), ("2024", A)])
 # Bool
 table("Bool", "aws:SecureTransport", "true", [(True, A), ("true", A), ("TRUE", A), (False, D), ("false", D), ("yes", D), (MISSING, D)])
 table("Bool", "aws:SecureTransport", True, [(True, A), (False, D)])
@@ -69,6 +72,9 @@ table("IpAddress", "aws:SourceIp", "0.0.0.0/0", [("8.8.8.8", A), ("::1", D)])
 table("IpAddress", "aws:SourceIp", "::/0", [("::1", A), ("2001:db8::1", A)])
 table("NotIpAddress", "aws:SourceIp", "10.0.0.0/8", [("10.1.2.3", D), ("11.1.1.1", A), (MISSING, A)])
 table("NotIpAddress", "aws:SourceIp", ["10.0.0.0/8", "192.0.2.0/24"], [("192.0.2.1", D), ("198.51.100.1", A)])
+# An IPv4-mapped IPv6 network holds the IPv4 client it maps, in either spelling.
+table("IpAddress", "aws:SourceIp", "::ffff:10.0.0.0/104", [("10.1.2.3", A), ("::ffff:10.1.2.3", A), ("11.1.2.3", D), ("2001:db8::1", D)])
+table("NotIpAddress", "aws:SourceIp", "::ffff:10.0.0.0/104", [("10.1.2.3", D), ("11.1.2.3", A)])
 # ARNs
 TOPIC = "arn:aws:sns:us-east-1:111122223333:topic"
 table("ArnEquals", "aws:SourceArn", TOPIC, [(TOPIC, A), ("arn:aws:sns:us-east-1:111122223333:other", D), ("topic", D), (MISSING, D)])
