@@ -4,48 +4,12 @@
 
 use std::path::PathBuf;
 
-use app::policy::{
-    CompiledPolicy, Context, EvaluationInput, PolicyDocument, PrincipalInfo, Request, decide,
-    evaluate, lint,
-};
-
-fn check(text: &str) {
-    let _ = lint(text);
-    let Ok(document) = PolicyDocument::parse(text) else {
-        return;
-    };
-    let again = PolicyDocument::parse(&document.to_canonical_string());
-    assert_eq!(
-        again.as_ref(),
-        Ok(&document),
-        "round trip changed the policy"
-    );
-    let compiled = CompiledPolicy::new(document);
-    let principal = PrincipalInfo::from_arn("arn:aws:iam::111122223333:user/alice").unwrap();
-    let context = Context::new()
-        .with("aws:SourceIp", "10.1.2.3")
-        .with("aws:CurrentTime", "2024-06-01T00:00:00Z")
-        .with("aws:SecureTransport", true)
-        .with("aws:TagKeys", vec!["team", "env"]);
-    for (action, resource) in [
-        ("s3:GetObject", "arn:aws:s3:::bucket/alice/key"),
-        ("iam:CreateUser", "arn:aws:iam::111122223333:user/bob"),
-        ("sts:AssumeRole", "arn:aws:iam::111122223333:role/r"),
-    ] {
-        let request = Request {
-            principal: principal.clone(),
-            action: action.into(),
-            resource: resource.into(),
-            context: context.clone(),
-        };
-        let input = EvaluationInput::new(&request)
-            .identity("fuzz", &compiled)
-            .trust("fuzz-trust", &compiled);
-        let full = evaluate(&input);
-        assert_eq!(full.decision, decide(&input));
-        let _ = full.explanation.to_string();
-    }
+mod policy {
+    pub use app::policy::*;
 }
+
+#[path = "../../fuzz/fuzz_targets/exercise.rs"]
+mod exercise;
 
 #[test]
 fn fuzz_corpus_replays_cleanly() {
@@ -61,7 +25,7 @@ fn fuzz_corpus_replays_cleanly() {
         let bytes = std::fs::read(&path).unwrap();
         count += 1;
         if let Ok(text) = std::str::from_utf8(&bytes) {
-            let result = std::panic::catch_unwind(|| check(text));
+            let result = std::panic::catch_unwind(|| exercise::exercise(text));
             assert!(result.is_ok(), "{} makes the engine panic", path.display());
         }
     }

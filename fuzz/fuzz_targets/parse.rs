@@ -1,5 +1,4 @@
-//! Any text: parsing, linting, compiling and evaluating must never panic, and whatever parses
-//! must survive a print/parse round trip unchanged.
+//! Any text through the policy engine: see exercise.rs.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -8,48 +7,10 @@ use libfuzzer_sys::fuzz_target;
 #[allow(dead_code, unused_imports)]
 mod policy;
 
-use policy::{
-    CompiledPolicy, Context, EvaluationInput, PolicyDocument, PrincipalInfo, Request, decide,
-    evaluate, lint,
-};
+mod exercise;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let _ = lint(text);
-    let Ok(document) = PolicyDocument::parse(text) else {
-        return;
-    };
-    let printed = document.to_canonical_string();
-    let again = PolicyDocument::parse(&printed);
-    assert_eq!(again.as_ref(), Ok(&document), "round trip changed the policy");
-
-    let compiled = CompiledPolicy::new(document);
-    let Ok(principal) = PrincipalInfo::from_arn("arn:aws:iam::111122223333:user/alice") else {
-        return;
-    };
-    let context = Context::new()
-        .with("aws:SourceIp", "10.1.2.3")
-        .with("aws:CurrentTime", "2024-06-01T00:00:00Z")
-        .with("aws:SecureTransport", true)
-        .with("aws:TagKeys", vec!["team", "env"]);
-    for (action, resource) in [
-        ("s3:GetObject", "arn:aws:s3:::bucket/alice/key"),
-        ("iam:CreateUser", "arn:aws:iam::111122223333:user/bob"),
-        ("sts:AssumeRole", "arn:aws:iam::111122223333:role/r"),
-    ] {
-        let request = Request {
-            principal: principal.clone(),
-            action: action.into(),
-            resource: resource.into(),
-            context: context.clone(),
-        };
-        let input = EvaluationInput::new(&request)
-            .identity("fuzz", &compiled)
-            .trust("fuzz-trust", &compiled);
-        let full = evaluate(&input);
-        assert_eq!(full.decision, decide(&input), "decide and evaluate disagree");
-        let _ = full.explanation.to_string();
+    if let Ok(text) = std::str::from_utf8(data) {
+        exercise::exercise(text);
     }
 });

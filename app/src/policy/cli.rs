@@ -132,19 +132,8 @@ fn policy_list(
             .collect(),
         Some(other) => Err(format!(
             "{field}: must be an array of policies, not {}",
-            kind_of(other)
+            super::parse::describe(other)
         )),
-    }
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
@@ -229,7 +218,7 @@ pub fn parse_case_value(value: &Value, cache: &mut PolicyCache) -> Result<Case, 
     let Value::Object(map) = value else {
         return Err(format!(
             "a case must be a JSON object, not {}",
-            kind_of(value)
+            super::parse::describe(value)
         ));
     };
     let request = parse_request(map.get("request"))?;

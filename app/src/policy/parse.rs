@@ -35,7 +35,8 @@ fn strip_position(message: &str) -> &str {
     }
 }
 
-fn describe(value: &Value) -> &'static str {
+/// "a string", "an array", ...: what a JSON value is, for error messages.
+pub(super) fn describe(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
