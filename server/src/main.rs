@@ -104,6 +104,7 @@ fn main() -> ExitCode {
             Command::Account(AccountCommand::Create(args)) => {
                 create_account(&settings, args, false).await
             }
+            // Answered above, before settings are read: it needs no database.
             Command::Policy(_) => Ok(()),
         }
     });

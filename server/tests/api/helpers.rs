@@ -1,4 +1,5 @@
 use app::clock::ManualClock;
+use app::directory::AccountRecord;
 use app::directory::accounts::{self, NewAccount, NewAccountInput};
 use app::directory::passwords::{HashCost, PasswordHasher};
 use app::error::AppError;
@@ -118,7 +119,7 @@ impl TestApp {
     }
 
     /// Creates the first account through the service the CLI uses.
-    pub async fn bootstrap(&self) -> accounts_record::Record {
+    pub async fn bootstrap(&self) -> AccountRecord {
         accounts::create_first_account(
             &self.state,
             NewAccount::parse(NewAccountInput {
@@ -141,10 +142,6 @@ impl TestApp {
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
     }
-}
-
-pub mod accounts_record {
-    pub type Record = app::directory::AccountRecord;
 }
 
 pub async fn call_with(
