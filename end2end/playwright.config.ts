@@ -1,6 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
 const port = process.env.PORTCULLIS_E2E_PORT ?? '3100';
+// Where the server keeps its data (the tests read the setup token there). Short: the
+// embedded PostgreSQL's socket path must fit in 107 bytes.
+process.env.PORTCULLIS_E2E_DIR ??= `/tmp/pe2e-${port}`;
 
 export default defineConfig({
   testDir: './tests',
@@ -37,6 +40,6 @@ export default defineConfig({
     stdout: 'pipe',
     stderr: 'pipe',
     gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
-    env: { PORTCULLIS_E2E_PORT: port },
+    env: { PORTCULLIS_E2E_PORT: port, PORTCULLIS_E2E_DIR: process.env.PORTCULLIS_E2E_DIR },
   },
 });

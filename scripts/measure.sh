@@ -19,10 +19,11 @@ wasm=target/site/pkg/portcullis.wasm
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 
-data=/tmp/portcullis-measure-$$
+data=/tmp/pmeasure-$$
 rm -rf "$data"
-export PORTCULLIS_DATA_DIR=$data PORTCULLIS_ADDR=127.0.0.1:$port PORTCULLIS_LOG=warn PORTCULLIS_SITE_ROOT=target/site
-unset DATABASE_URL PORTCULLIS_DATABASE_URL
+mkdir -p "$data" && chmod 711 "$data"
+export PORTCULLIS_DATA_DIR=$data/data PORTCULLIS_CLUSTER_DIR=$data/clusters PORTCULLIS_ADDR=127.0.0.1:$port PORTCULLIS_LOG=warn PORTCULLIS_SITE_ROOT=target/site
+unset DATABASE_URL PORTCULLIS_DATABASE_URL PORTCULLIS_MASTER_KEY
 printf '%s' 'Measure-Password-1' | "$target/release/portcullis" bootstrap --email measure@example.com >/dev/null
 "$target/release/portcullis" serve &
 pid=$!
@@ -31,7 +32,7 @@ until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null; do sleep 0.2; done
 
 times=()
 for _ in $(seq "$N"); do
-  t=$(curl -s -o /dev/null -w '%{time_total}' -H 'accept: application/json' \
+  t=$(curl -s -o /dev/null -w '%{time_total}' -H 'accept: application/json' -H "origin: http://127.0.0.1:$port" \
       --data-urlencode 'email=measure@example.com' --data-urlencode 'password=Measure-Password-1' \
       "http://127.0.0.1:$port/api/signin")
   times+=("$t")

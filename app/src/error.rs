@@ -1,6 +1,7 @@
 //! `AppError`: the one error type server functions return. Every variant is safe to
 //! show to the person at the console; internal failures carry only a reference id.
 
+use crate::model::messages;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,10 @@ pub enum AppError {
     InvalidCredentials,
     #[error("Too many failed sign-in attempts. Try again in {retry_after_secs} seconds.")]
     Throttled { retry_after_secs: u64 },
+    /// The server is at its limit for expensive work (password hashing); nothing was
+    /// done, and trying again shortly will work.
+    #[error("The server is busy. Try again in {retry_after_secs} seconds.")]
+    Busy { retry_after_secs: u64 },
     #[error("Your session has ended. Sign in again.")]
     Unauthenticated,
     #[error("Portcullis is already set up: an account exists. Sign in instead.")]
@@ -65,6 +70,49 @@ impl AppError {
             Self::AlreadyExists { .. } | Self::AlreadySetUp | Self::NotSetUp => 409,
             Self::Throttled { .. } => 429,
             Self::Internal { .. } => 500,
+            Self::Busy { .. } => 503,
+        }
+    }
+
+    /// Seconds for a `Retry-After` header, for the errors that say when to try again.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Self::Throttled { retry_after_secs } | Self::Busy { retry_after_secs } => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
+        }
+    }
+
+    /// The form of this error that may be shown when it arrived in a URL (`?__err=...`,
+    /// the no-wasm form round trip) rather than from our own server: anyone can craft such
+    /// a link, so only messages from the fixed list our validators produce survive, and
+    /// anything else becomes a generic message.
+    pub fn from_untrusted_url(self) -> Self {
+        const MAX_WAIT_SECS: u64 = 24 * 3600;
+        match self {
+            Self::Validation { field, message } | Self::AlreadyExists { field, message }
+                if !messages::is_known(&field, &message) =>
+            {
+                Self::Request(messages::GENERIC_FORM.to_owned())
+            }
+            Self::Throttled { retry_after_secs } => Self::Throttled {
+                retry_after_secs: retry_after_secs.min(MAX_WAIT_SECS),
+            },
+            Self::Busy { retry_after_secs } => Self::Busy {
+                retry_after_secs: retry_after_secs.min(MAX_WAIT_SECS),
+            },
+            Self::Request(text) if text != messages::GENERIC_FORM => {
+                Self::Request(messages::GENERIC_FORM.to_owned())
+            }
+            Self::Internal { reference }
+                if reference.len() != 12 || !reference.bytes().all(|b| b.is_ascii_hexdigit()) =>
+            {
+                Self::Internal {
+                    reference: "unavailable".to_owned(),
+                }
+            }
+            other => other,
         }
     }
 

@@ -2,6 +2,7 @@
 
 use crate::clock::Clock;
 use crate::directory::passwords::PasswordHasher;
+use crate::directory::setup_token::SetupGate;
 use crate::error::AppError;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -13,6 +14,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<ConsoleSettings>,
     pub passwords: Arc<PasswordHasher>,
+    /// The token web setup requires while no account exists.
+    pub setup: Arc<SetupGate>,
 }
 
 #[derive(Debug, Clone)]

@@ -1,4 +1,4 @@
-import { test, expect, hydrated, ROOT_EMAIL, ROOT_PASSWORD } from './fixtures';
+import { test, expect, hydrated, setupToken, ROOT_EMAIL, ROOT_PASSWORD } from './fixtures';
 
 // One fresh installation, walked through in order: setup, then daily use.
 test.describe.configure({ mode: 'serial' });
@@ -27,10 +27,24 @@ test('the password rules tick off as you type (hydrated)', async ({ page, expect
   await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('type', 'text');
 });
 
+test('setup without the printed token names the field', async ({ page, expectRejection }) => {
+  expectRejection(400);
+  await page.goto('/setup');
+  await hydrated(page);
+  await page.getByLabel('Setup token').fill('AAAAA-BBBBB-CCCCC-DDDDD-EEEEE');
+  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
+  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
+  await page.getByLabel('Confirm password').fill(ROOT_PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('alert')).toContainText('setup_token: does not match the setup token');
+  await expect(page).toHaveURL(/\/setup$/);
+});
+
 test('a weak password in setup shows the rule it breaks', async ({ page, expectRejection }) => {
   expectRejection(400);
   await page.goto('/setup');
   await hydrated(page);
+  await page.getByLabel('Setup token').fill(setupToken());
   await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
   await page.getByLabel('Password', { exact: true }).fill('onlylowercase');
   await page.getByLabel('Confirm password').fill('onlylowercase');
@@ -45,6 +59,7 @@ test('setup creates the account and opens the dashboard', async ({ page, expectR
   expectRejection(0);
   await page.goto('/setup');
   await hydrated(page);
+  await page.getByLabel('Setup token').fill(setupToken());
   await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
   await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
   await page.getByLabel('Confirm password').fill(ROOT_PASSWORD);

@@ -1,4 +1,5 @@
 import { test as base, expect, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 
 type Console = {
   /** Browser console errors, minus the network lines of rejections a test asked for. */
@@ -40,3 +41,10 @@ export async function hydrated(page: Page) {
 
 export const ROOT_EMAIL = 'root@example.com';
 export const ROOT_PASSWORD = 'Correct-Horse-9';
+
+/** The one-time setup token the server printed and wrote to its data directory. */
+export function setupToken(): string {
+  const dir = process.env.PORTCULLIS_E2E_DIR;
+  if (!dir) throw new Error('PORTCULLIS_E2E_DIR is not set (see playwright.config.ts)');
+  return readFileSync(`${dir}/data/setup-token`, 'utf8').trim();
+}

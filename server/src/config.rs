@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use time::Duration;
 
@@ -33,7 +33,101 @@ pub struct Settings {
     pub log_json: bool,
     pub master_key: Option<MasterKey>,
     pub public_url: String,
+    /// The console answers only under these hosts (the `Host` header) and these
+    /// origins: the public URL's, and when that was not set and the address is a
+    /// loopback one, the loopback names for the same port.
+    pub allowed_origins: AllowedOrigins,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpNetwork>,
     pub site_root: PathBuf,
+}
+
+/// The hosts and origins the console answers to (lowercase, `host[:port]` and
+/// `scheme://host[:port]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedOrigins {
+    pub hosts: Vec<String>,
+    pub origins: Vec<String>,
+}
+
+impl AllowedOrigins {
+    pub fn allows_host(&self, host: &str) -> bool {
+        self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
+    }
+
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.origins.iter().any(|o| o.eq_ignore_ascii_case(origin))
+    }
+
+    fn from_public_url(url: &str) -> Option<Self> {
+        let (scheme, rest) = url.split_once("://")?;
+        let authority = rest.split('/').next()?.to_ascii_lowercase();
+        if authority.is_empty() || authority.contains('@') {
+            return None;
+        }
+        let default_port = if scheme == "https" { ":443" } else { ":80" };
+        let mut hosts = vec![authority.clone()];
+        // Browsers leave the default port out of Host and Origin.
+        if let Some(bare) = authority.strip_suffix(default_port) {
+            hosts.push(bare.to_owned());
+        }
+        let origins = hosts.iter().map(|h| format!("{scheme}://{h}")).collect();
+        Some(Self { hosts, origins })
+    }
+
+    fn with_loopback_names(mut self, addr: SocketAddr) -> Self {
+        let port = addr.port();
+        for host in [
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+        ] {
+            if !self.hosts.contains(&host) {
+                self.origins.push(format!("http://{host}"));
+                self.hosts.push(host);
+            }
+        }
+        self
+    }
+}
+
+/// An IPv4 or IPv6 network, for `PORTCULLIS_TRUSTED_PROXIES`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpNetwork {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl IpNetwork {
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        let (addr, prefix) = match text.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix.parse::<u8>().ok()?)),
+            None => (text, None),
+        };
+        let network: IpAddr = addr.parse().ok()?;
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(max);
+        (prefix <= max).then_some(Self { network, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.network, ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
 }
 
 /// The key that seals recoverable secrets (access-key secrets, TOTP seeds).
@@ -125,7 +219,7 @@ impl Settings {
         let master_key = get("PORTCULLIS_MASTER_KEY")
             .map(|v| MasterKey::parse(&v).map_err(|m| config_error("PORTCULLIS_MASTER_KEY", m)))
             .transpose()?;
-        let public_url = match get("PORTCULLIS_PUBLIC_URL") {
+        let (public_url, allowed_origins) = match get("PORTCULLIS_PUBLIC_URL") {
             Some(url) => {
                 let url = url.trim().trim_end_matches('/').to_owned();
                 if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -134,9 +228,53 @@ impl Settings {
                         "expected a URL starting with http:// or https://",
                     ));
                 }
-                url
+                let allowed = AllowedOrigins::from_public_url(&url).ok_or_else(|| {
+                    config_error(
+                        "PORTCULLIS_PUBLIC_URL",
+                        "expected a URL like https://iam.example.com with a host name",
+                    )
+                })?;
+                (url, allowed)
             }
-            None => format!("http://{addr}"),
+            None if addr.ip().is_unspecified() => {
+                return Err(config_error(
+                    "PORTCULLIS_PUBLIC_URL",
+                    format!(
+                        "required when listening on all addresses ({addr}): the URL people \
+                         use, e.g. https://iam.example.com; requests for other hosts are refused"
+                    ),
+                ));
+            }
+            None => {
+                let url = format!("http://{addr}");
+                let allowed = AllowedOrigins::from_public_url(&url)
+                    .ok_or_else(|| config_error("PORTCULLIS_ADDR", "not a usable address"))?;
+                let allowed = if addr.ip().is_loopback() {
+                    allowed.with_loopback_names(addr)
+                } else {
+                    allowed
+                };
+                (url, allowed)
+            }
+        };
+        let trusted_proxies = match get("PORTCULLIS_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .filter(|item| !item.trim().is_empty())
+                .map(|item| {
+                    IpNetwork::parse(item).ok_or_else(|| {
+                        config_error(
+                            "PORTCULLIS_TRUSTED_PROXIES",
+                            format!(
+                                "expected addresses or networks like 10.0.0.5,10.1.0.0/16,fd00::/8; \
+                                 {:?} is neither",
+                                item.trim()
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<_, _>>()?,
         };
         let site_root = PathBuf::from(
             get("PORTCULLIS_SITE_ROOT")
@@ -153,6 +291,8 @@ impl Settings {
             log_json,
             master_key,
             public_url,
+            allowed_origins,
+            trusted_proxies,
             site_root,
         })
     }
@@ -233,6 +373,50 @@ mod tests {
         assert_eq!(e.variable, "DATABASE_URL");
         let e = settings(&[("PORTCULLIS_LOG_FORMAT", "xml")]).unwrap_err();
         assert_eq!(e.variable, "PORTCULLIS_LOG_FORMAT");
+    }
+
+    #[test]
+    fn only_the_public_urls_host_and_origin_are_allowed() {
+        let s = settings(&[("PORTCULLIS_PUBLIC_URL", "https://IAM.example.com:443/")]).unwrap();
+        assert!(s.allowed_origins.allows_host("iam.example.com"));
+        assert!(s.allowed_origins.allows_host("iam.example.com:443"));
+        assert!(s.allowed_origins.allows_origin("https://iam.example.com"));
+        assert!(!s.allowed_origins.allows_origin("http://iam.example.com"));
+        assert!(!s.allowed_origins.allows_host("127.0.0.1:3000"));
+        assert!(!s.allowed_origins.allows_host("evil.example"));
+
+        let local = settings(&[]).unwrap();
+        assert!(local.allowed_origins.allows_host("127.0.0.1:3000"));
+        assert!(local.allowed_origins.allows_host("localhost:3000"));
+        assert!(local.allowed_origins.allows_origin("http://localhost:3000"));
+        assert!(!local.allowed_origins.allows_host("localhost:3001"));
+        assert!(
+            !local
+                .allowed_origins
+                .allows_origin("https://127.0.0.1:3000")
+        );
+
+        let e = settings(&[("PORTCULLIS_ADDR", "0.0.0.0:3000")]).unwrap_err();
+        assert_eq!(e.variable, "PORTCULLIS_PUBLIC_URL");
+    }
+
+    #[test]
+    fn trusted_proxies_are_networks() {
+        let s = settings(&[(
+            "PORTCULLIS_TRUSTED_PROXIES",
+            "10.0.0.0/8, fd00::/8,192.0.2.7",
+        )])
+        .unwrap();
+        let proxies = &s.trusted_proxies;
+        let trusted = |ip: &str| proxies.iter().any(|n| n.contains(ip.parse().unwrap()));
+        assert!(trusted("10.200.1.1"));
+        assert!(trusted("::ffff:10.0.0.1"));
+        assert!(trusted("fd12::1"));
+        assert!(trusted("192.0.2.7"));
+        assert!(!trusted("192.0.2.8"));
+        assert!(!trusted("11.0.0.1"));
+        let e = settings(&[("PORTCULLIS_TRUSTED_PROXIES", "10.0.0.0/33")]).unwrap_err();
+        assert_eq!(e.variable, "PORTCULLIS_TRUSTED_PROXIES");
     }
 
     #[test]

@@ -5,7 +5,9 @@ use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Write as _;
-use std::os::unix::fs::{MetadataExt as _, OpenOptionsExt as _, PermissionsExt as _};
+use std::os::unix::fs::{
+    DirBuilderExt as _, MetadataExt as _, OpenOptionsExt as _, PermissionsExt as _,
+};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::str::FromStr;
@@ -20,14 +22,73 @@ fn fail(message: impl Into<String>) -> DatabaseError {
 }
 
 const DATABASE_NAME: &str = "portcullis";
+/// The role the application connects as: no superuser, owns only its own schemas.
+const APP_ROLE: &str = "portcullis";
+const SUPERUSER: &str = "postgres";
+/// The longest unix socket path the kernel accepts (108 bytes with the final NUL).
+const MAX_SOCKET_PATH: usize = 107;
+const CREDENTIALS_FILE: &str = "database.credentials";
+/// Where clusters live when portcullis runs as root (the postgres user must reach them,
+/// and a checkout under a 0700 home directory would not be reachable).
+const ROOT_CLUSTERS: &str = "/var/lib/portcullis/embedded";
+
+/// The passwords of the embedded cluster's two roles, kept 0600 in the data directory.
+struct Credentials {
+    superuser: String,
+    app: String,
+}
+
+impl Credentials {
+    fn generate() -> Self {
+        Self {
+            superuser: random_secret(),
+            app: random_secret(),
+        }
+    }
+
+    fn load(path: &Path) -> Result<Option<Self>, DatabaseError> {
+        let Some(text) = read_private_file(path)? else {
+            return Ok(None);
+        };
+        let value = |name: &str| {
+            text.lines()
+                .find_map(|line| line.strip_prefix(name)?.strip_prefix('='))
+                .map(str::to_owned)
+                .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_alphanumeric()))
+                .ok_or_else(|| fail(format!("{}: no valid {name} entry", path.display())))
+        };
+        Ok(Some(Self {
+            superuser: value("superuser")?,
+            app: value("app")?,
+        }))
+    }
+
+    fn text(&self) -> String {
+        format!("superuser={}\napp={}\n", self.superuser, self.app)
+    }
+}
+
+/// 40 letters and digits from the OS's generator (about 238 bits); alphanumeric so it
+/// can sit in SQL and in files without quoting.
+fn random_secret() -> String {
+    use rand::Rng as _;
+    rand::rngs::OsRng
+        .sample_iter(rand::distributions::Alphanumeric)
+        .take(40)
+        .map(char::from)
+        .collect()
+}
 
 /// A PostgreSQL cluster owned by this process: started on creation, stopped by `stop`
-/// (or, failing that, on drop).
+/// (or, failing that, on drop). It listens on a unix socket in a private directory only,
+/// asks every role for its SCRAM password, and the application connects as a role that
+/// is not a superuser.
 pub struct EmbeddedPostgres {
     pgdata: PathBuf,
     socket_dir: PathBuf,
     bin_dir: PathBuf,
     as_postgres_user: bool,
+    credentials: Credentials,
     running: bool,
     // Held for the life of the process: a second portcullis on the same directory is
     // refused instead of corrupting the cluster.
@@ -40,64 +101,175 @@ impl EmbeddedPostgres {
         let data_dir = std::path::absolute(data_dir)
             .map_err(|e| fail(format!("data directory {}: {e}", data_dir.display())))?;
         let as_postgres_user = running_as_root();
-        create_private_dir(&data_dir, if as_postgres_user { 0o711 } else { 0o700 })?;
+        ensure_private_dir(&data_dir)?;
         let lock = take_lock(&data_dir)?;
-
         let bin_dir = find_postgres_binaries()?;
-        let pgdata = data_dir.join("postgres");
-        let socket_dir = data_dir.join("run");
+
+        let cluster_dir = if as_postgres_user {
+            root_cluster_dir(&data_dir)?
+        } else {
+            data_dir.clone()
+        };
+        let pgdata = cluster_dir.join("postgres");
+        let socket_dir = cluster_dir.join("run");
+        // The kernel limits a unix socket's path; PostgreSQL says so only in its log.
+        let socket = socket_dir.join(".s.PGSQL.5432");
+        let socket_len = socket.as_os_str().len();
+        if socket_len > MAX_SOCKET_PATH {
+            return Err(fail(format!(
+                "the embedded PostgreSQL's socket would be {} ({socket_len} bytes; at most \
+                 {MAX_SOCKET_PATH} fit): use a shorter PORTCULLIS_DATA_DIR{}",
+                socket.display(),
+                if as_postgres_user {
+                    " or PORTCULLIS_CLUSTER_DIR"
+                } else {
+                    ""
+                }
+            )));
+        }
+        let credentials_path = data_dir.join(CREDENTIALS_FILE);
+        let initialised = pgdata.join("PG_VERSION").exists();
+        let credentials = match Credentials::load(&credentials_path)? {
+            Some(credentials) => credentials,
+            None if initialised => {
+                return Err(fail(format!(
+                    "the embedded cluster at {} has no credentials in {}: it was made by an \
+                     earlier Portcullis that let any local process in. Move {} away (or \
+                     remove it) and start again",
+                    pgdata.display(),
+                    credentials_path.display(),
+                    pgdata.display()
+                )));
+            }
+            None => {
+                let credentials = Credentials::generate();
+                write_private_file(&data_dir, CREDENTIALS_FILE, &credentials.text())?;
+                credentials
+            }
+        };
         let mut cluster = Self {
             pgdata,
             socket_dir,
             bin_dir,
             as_postgres_user,
+            credentials,
             running: false,
             _lock: lock,
         };
         for dir in [&cluster.pgdata, &cluster.socket_dir] {
-            create_private_dir(dir, 0o700)?;
-            if as_postgres_user {
-                cluster.give_to_postgres_user(dir)?;
+            if !dir.exists() {
+                create_dir_with_mode(dir, 0o700)?;
+                if as_postgres_user {
+                    cluster.give_to_postgres_user(dir)?;
+                }
             }
         }
-        if !cluster.pgdata.join("PG_VERSION").exists() {
-            cluster.initdb()?;
+        if !initialised {
+            cluster.initdb(&cluster_dir)?;
         }
+        cluster.write_configuration()?;
         cluster.stop_leftover_server();
         cluster.pg_ctl_start()?;
         cluster.running = true;
         Ok(cluster)
     }
 
-    pub fn connect_options(&self, database: &str) -> PgConnectOptions {
+    /// The cluster's data directory (where pg_hba.conf lives).
+    pub fn pgdata(&self) -> &Path {
+        &self.pgdata
+    }
+
+    pub fn socket_dir(&self) -> &Path {
+        &self.socket_dir
+    }
+
+    fn superuser_options(&self, database: &str) -> PgConnectOptions {
         PgConnectOptions::new()
             .socket(&self.socket_dir)
-            .username("postgres")
+            .username(SUPERUSER)
+            .password(&self.credentials.superuser)
             .database(database)
     }
 
-    /// Opens the pool on the `portcullis` database, creating it on first use.
+    fn app_options(&self) -> PgConnectOptions {
+        PgConnectOptions::new()
+            .socket(&self.socket_dir)
+            .username(APP_ROLE)
+            .password(&self.credentials.app)
+            .database(DATABASE_NAME)
+    }
+
+    /// Opens the application's pool on the `portcullis` database, as the application
+    /// role, after making sure the role, the database and its schemas exist.
     pub async fn pool(&self) -> Result<PgPool, DatabaseError> {
         let admin = PgPoolOptions::new()
             .max_connections(1)
-            .connect_with(self.connect_options("postgres"))
+            .connect_with(self.superuser_options("postgres"))
             .await
             .map_err(|e| fail(format!("cannot connect to the embedded PostgreSQL: {e}")))?;
-        let exists: bool =
+        let sql = |e: sqlx::Error| fail(format!("embedded PostgreSQL: {e}"));
+        let role_exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
+                .bind(APP_ROLE)
+                .fetch_one(&admin)
+                .await
+                .map_err(sql)?;
+        if !role_exists {
+            sqlx::query(&format!("CREATE ROLE {APP_ROLE} LOGIN"))
+                .execute(&admin)
+                .await
+                .map_err(sql)?;
+        }
+        // The password is alphanumeric (checked when loaded), so it can be inlined.
+        sqlx::query(&format!(
+            "ALTER ROLE {APP_ROLE} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE \
+             NOREPLICATION NOBYPASSRLS PASSWORD '{}'",
+            self.credentials.app
+        ))
+        .execute(&admin)
+        .await
+        .map_err(sql)?;
+        let db_exists: bool =
             sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
                 .bind(DATABASE_NAME)
                 .fetch_one(&admin)
                 .await
-                .map_err(|e| fail(format!("embedded PostgreSQL: {e}")))?;
-        if !exists {
+                .map_err(sql)?;
+        if !db_exists {
             sqlx::query(&format!("CREATE DATABASE {DATABASE_NAME}"))
                 .execute(&admin)
                 .await
                 .map_err(|e| fail(format!("cannot create the database: {e}")))?;
         }
+        for statement in [
+            format!("REVOKE ALL ON DATABASE {DATABASE_NAME} FROM PUBLIC"),
+            "REVOKE CONNECT ON DATABASE postgres FROM PUBLIC".to_owned(),
+            // CREATE: the session store runs `CREATE SCHEMA IF NOT EXISTS` on its own
+            // schema, which needs it even when the schema exists.
+            format!("GRANT CONNECT, TEMPORARY, CREATE ON DATABASE {DATABASE_NAME} TO {APP_ROLE}"),
+            format!(
+                "ALTER ROLE {APP_ROLE} IN DATABASE {DATABASE_NAME} SET search_path = {APP_ROLE}"
+            ),
+        ] {
+            sqlx::query(&statement).execute(&admin).await.map_err(sql)?;
+        }
+        admin.close().await;
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(self.superuser_options(DATABASE_NAME))
+            .await
+            .map_err(|e| fail(format!("cannot connect to the embedded PostgreSQL: {e}")))?;
+        for schema in [APP_ROLE, "tower_sessions"] {
+            sqlx::query(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {schema} AUTHORIZATION {APP_ROLE}"
+            ))
+            .execute(&admin)
+            .await
+            .map_err(sql)?;
+        }
         admin.close().await;
         pool_options()
-            .connect_with(self.connect_options(DATABASE_NAME))
+            .connect_with(self.app_options())
             .await
             .map_err(|e| fail(format!("cannot connect to the embedded PostgreSQL: {e}")))
     }
@@ -116,33 +288,84 @@ impl EmbeddedPostgres {
         }
     }
 
-    fn initdb(&self) -> Result<(), DatabaseError> {
+    fn initdb(&self, cluster_dir: &Path) -> Result<(), DatabaseError> {
         tracing::info!(pgdata = %self.pgdata.display(), "creating the embedded PostgreSQL cluster");
+        // initdb reads the superuser's password from a file it can open: beside the
+        // cluster, private, and gone right after.
+        let pwfile = cluster_dir.join(".initdb-password");
+        write_private_file(cluster_dir, ".initdb-password", &self.credentials.superuser)?;
+        if self.as_postgres_user {
+            self.give_to_postgres_user(&pwfile)?;
+        }
         let pgdata = self.pgdata.display().to_string();
+        let pwfile_arg = format!("--pwfile={}", pwfile.display());
         let out = self.run_pg(
             "initdb",
             &[
                 "-D",
                 &pgdata,
                 "-U",
-                "postgres",
-                "-A",
-                "trust",
+                SUPERUSER,
+                "--auth=scram-sha-256",
+                &pwfile_arg,
                 "-E",
                 "UTF8",
                 "--no-locale",
             ],
-        )?;
+        );
+        let _ = fs::remove_file(&pwfile);
+        let out = out?;
         if !out.status.success() {
             return Err(fail(format!(
-                "initdb failed for {pgdata}{}: {}",
-                if self.as_postgres_user {
-                    " (run as the postgres user: the directory must be reachable by it)"
-                } else {
-                    ""
-                },
+                "initdb failed for {pgdata}: {}",
                 output_text(&out)
             )));
+        }
+        Ok(())
+    }
+
+    /// Writes, at every start, the authentication rules (SCRAM passwords over the unix
+    /// socket, TCP refused) and the settings that keep the server off the network, into
+    /// the cluster's own configuration: whoever starts the cluster, by hand or not, gets
+    /// the same.
+    fn write_configuration(&self) -> Result<(), DatabaseError> {
+        let hba = "# Written by Portcullis at every start; edits are overwritten.\n\
+                   # Passwords (SCRAM) over the private unix socket; nothing over TCP.\n\
+                   local  all  all               scram-sha-256\n\
+                   host   all  all  0.0.0.0/0    reject\n\
+                   host   all  all  ::/0         reject\n\
+                   host   replication  all  0.0.0.0/0  reject\n\
+                   host   replication  all  ::/0       reject\n";
+        let conf = format!(
+            "# Written by Portcullis at every start; edits are overwritten.\n\
+             listen_addresses = ''\n\
+             unix_socket_directories = '{}'\n\
+             unix_socket_permissions = 0700\n\
+             password_encryption = 'scram-sha-256'\n",
+            self.socket_dir.display()
+        );
+        write_private_file(&self.pgdata, "pg_hba.conf", hba)?;
+        write_private_file(&self.pgdata, "portcullis.conf", &conf)?;
+        let main_conf = self.pgdata.join("postgresql.conf");
+        let text = fs::read_to_string(&main_conf)
+            .map_err(|e| fail(format!("cannot read {}: {e}", main_conf.display())))?;
+        let include = "include_if_exists = 'portcullis.conf'";
+        if !text.lines().any(|line| line.trim() == include) {
+            let mut file = OpenOptions::new()
+                .append(true)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(&main_conf)
+                .map_err(|e| fail(format!("cannot open {}: {e}", main_conf.display())))?;
+            writeln!(
+                file,
+                "\n# Portcullis: its settings last, so they win.\n{include}"
+            )
+            .map_err(|e| fail(format!("cannot write {}: {e}", main_conf.display())))?;
+        }
+        if self.as_postgres_user {
+            for name in ["pg_hba.conf", "portcullis.conf"] {
+                self.give_to_postgres_user(&self.pgdata.join(name))?;
+            }
         }
         Ok(())
     }
@@ -166,13 +389,9 @@ impl EmbeddedPostgres {
     fn pg_ctl_start(&self) -> Result<(), DatabaseError> {
         let pgdata = self.pgdata.display().to_string();
         let log = self.pgdata.join("server.log").display().to_string();
-        // No TCP at all (-h ''), the socket in our private directory (-k).
-        let options = format!("-h '' -k '{}'", self.socket_dir.display());
         let out = self.run_pg(
             "pg_ctl",
-            &[
-                "-D", &pgdata, "-l", &log, "-w", "-t", "60", "-s", "-o", &options, "start",
-            ],
+            &["-D", &pgdata, "-l", &log, "-w", "-t", "60", "-s", "start"],
         )?;
         if !out.status.success() {
             let tail = fs::read_to_string(&log)
@@ -183,7 +402,11 @@ impl EmbeddedPostgres {
                 output_text(&out)
             )));
         }
-        tracing::info!(socket_dir = %self.socket_dir.display(), "embedded PostgreSQL started");
+        tracing::info!(
+            pgdata = %self.pgdata.display(),
+            socket_dir = %self.socket_dir.display(),
+            "embedded PostgreSQL started"
+        );
         Ok(())
     }
 
@@ -207,21 +430,8 @@ impl EmbeddedPostgres {
             .map_err(|e| fail(format!("cannot run {}: {e}", binary.display())))
     }
 
-    fn give_to_postgres_user(&self, dir: &Path) -> Result<(), DatabaseError> {
-        let out = Command::new("chown")
-            .arg("postgres:postgres")
-            .arg(dir)
-            .output()
-            .map_err(|e| fail(format!("cannot run chown: {e}")))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(fail(format!(
-                "cannot give {} to the postgres user (is there a postgres user?): {}",
-                dir.display(),
-                output_text(&out)
-            )))
-        }
+    fn give_to_postgres_user(&self, path: &Path) -> Result<(), DatabaseError> {
+        give_to_postgres_user(path)
     }
 }
 
@@ -231,16 +441,172 @@ impl Drop for EmbeddedPostgres {
     }
 }
 
-fn running_as_root() -> bool {
-    fs::metadata("/proc/self")
-        .map(|m| m.uid() == 0)
-        .unwrap_or(false)
+fn give_to_postgres_user(path: &Path) -> Result<(), DatabaseError> {
+    let out = Command::new("chown")
+        .arg("-h")
+        .arg("postgres:postgres")
+        .arg(path)
+        .output()
+        .map_err(|e| fail(format!("cannot run chown: {e}")))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(fail(format!(
+            "cannot give {} to the postgres user (is there a postgres user?): {}",
+            path.display(),
+            output_text(&out)
+        )))
+    }
 }
 
-fn create_private_dir(dir: &Path, mode: u32) -> Result<(), DatabaseError> {
-    fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
-    fs::set_permissions(dir, fs::Permissions::from_mode(mode))
-        .map_err(|e| fail(format!("cannot set permissions on {}: {e}", dir.display())))
+/// Running as root, the cluster runs as `postgres`, which must reach its directory; a
+/// data directory under a 0700 home is out of its reach. So root's clusters live under
+/// `PORTCULLIS_CLUSTER_DIR` (default /var/lib/portcullis/embedded), one directory per
+/// data directory, named by an id kept in the data directory (so moving the data
+/// directory keeps its cluster).
+fn root_cluster_dir(data_dir: &Path) -> Result<PathBuf, DatabaseError> {
+    let root = std::env::var_os("PORTCULLIS_CLUSTER_DIR")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from(ROOT_CLUSTERS), PathBuf::from);
+    let id_file = data_dir.join("cluster-id");
+    let id = match read_private_file(&id_file)? {
+        Some(text) => {
+            let id = text.trim().to_owned();
+            if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(fail(format!("{}: not a cluster id", id_file.display())));
+            }
+            id
+        }
+        None => {
+            let id = uuid::Uuid::new_v4().simple().to_string();
+            write_private_file(data_dir, "cluster-id", &id)?;
+            id
+        }
+    };
+    if !root.exists() {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o711)
+            .create(&root)
+            .map_err(|e| fail(format!("cannot create {}: {e}", root.display())))?;
+    }
+    let dir = root.join(id);
+    if !dir.exists() {
+        create_dir_with_mode(&dir, 0o700)?;
+        give_to_postgres_user(&dir)?;
+    }
+    let legacy = data_dir.join("postgres").join("PG_VERSION");
+    if legacy.exists() {
+        tracing::warn!(
+            ignored = %data_dir.join("postgres").display(),
+            "an embedded cluster from an earlier Portcullis is in the data directory; as root the cluster now lives elsewhere"
+        );
+    }
+    tracing::info!(cluster = %dir.display(), "running as root: the embedded cluster lives here, owned by the postgres user");
+    Ok(dir)
+}
+
+fn running_as_root() -> bool {
+    own_uid() == Some(0)
+}
+
+fn own_uid() -> Option<u32> {
+    fs::metadata("/proc/self").map(|m| m.uid()).ok()
+}
+
+fn create_dir_with_mode(dir: &Path, mode: u32) -> Result<(), DatabaseError> {
+    fs::DirBuilder::new()
+        .mode(mode)
+        .create(dir)
+        .map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))
+}
+
+/// The data directory: created 0700 when missing. An existing one must be a real
+/// directory (not a symlink) owned by us, and is refused when others may write to it.
+fn ensure_private_dir(dir: &Path) -> Result<(), DatabaseError> {
+    match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(parent) = dir.parent() {
+                fs::create_dir_all(parent)
+                    .map_err(|e| fail(format!("cannot create {}: {e}", parent.display())))?;
+            }
+            create_dir_with_mode(dir, 0o700)
+        }
+        Err(e) => Err(fail(format!("data directory {}: {e}", dir.display()))),
+        Ok(meta) if meta.file_type().is_symlink() => Err(fail(format!(
+            "data directory {} is a symbolic link; refusing it (name the real directory)",
+            dir.display()
+        ))),
+        Ok(meta) if !meta.is_dir() => Err(fail(format!(
+            "data directory {} is not a directory",
+            dir.display()
+        ))),
+        Ok(meta) if Some(meta.uid()) != own_uid() => Err(fail(format!(
+            "data directory {} belongs to another user (uid {}); refusing it",
+            dir.display(),
+            meta.uid()
+        ))),
+        Ok(meta) if meta.mode() & 0o022 != 0 => Err(fail(format!(
+            "data directory {} may be written by other users (mode {:o}); make it private \
+             (chmod 700)",
+            dir.display(),
+            meta.mode() & 0o7777
+        ))),
+        Ok(meta) => {
+            if meta.mode() & 0o077 != 0 {
+                // Ours and not writable by others: taking away their read access is safe.
+                fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(|e| {
+                    fail(format!("cannot set permissions on {}: {e}", dir.display()))
+                })?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes a file only its owner may read, replacing it if present; never follows a
+/// symbolic link planted at its name.
+pub fn write_private_file(dir: &Path, name: &str, contents: &str) -> Result<(), DatabaseError> {
+    let path = dir.join(name);
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&path)
+        .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+    file.set_permissions(fs::Permissions::from_mode(0o600))
+        .and_then(|()| file.write_all(contents.as_bytes()))
+        .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))
+}
+
+/// Reads a secret file; refuses a symbolic link and a file others may read.
+pub fn read_private_file(path: &Path) -> Result<Option<String>, DatabaseError> {
+    use std::io::Read as _;
+    let mut file = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(fail(format!("cannot read {}: {e}", path.display()))),
+    };
+    let meta = file
+        .metadata()
+        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    if meta.mode() & 0o077 != 0 {
+        return Err(fail(format!(
+            "{} may be read by other users (mode {:o}); it holds a secret: chmod 600 it",
+            path.display(),
+            meta.mode() & 0o777
+        )));
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text)
+        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    Ok(Some(text))
 }
 
 fn take_lock(data_dir: &Path) -> Result<File, DatabaseError> {
@@ -251,6 +617,7 @@ fn take_lock(data_dir: &Path) -> Result<File, DatabaseError> {
         .read(true)
         .write(true)
         .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW)
         .open(&path)
         .map_err(|e| fail(format!("cannot open {}: {e}", path.display())))?;
     match file.try_lock() {
@@ -361,16 +728,44 @@ pub async fn connect(url: &str) -> Result<PgPool, DatabaseError> {
     .map_err(|e| fail(format!("cannot connect to the database at {shown}: {e}")))
 }
 
-/// The URL with any password replaced, fit for messages and logs.
+/// The URL with any password removed (in the user part or as a query parameter), fit
+/// for messages and logs.
 pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
     };
-    let Some((credentials, host)) = rest.rsplit_once('@') else {
-        return url.to_owned();
+    let base = match base.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((credentials, host)) => {
+                let user = credentials.split(':').next().unwrap_or_default();
+                format!("{scheme}://{user}@{host}")
+            }
+            None => base.to_owned(),
+        },
+        None => base.to_owned(),
     };
-    let user = credentials.split(':').next().unwrap_or_default();
-    format!("{scheme}://{user}@{host}")
+    match query {
+        None => base,
+        Some(query) => {
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|pair| {
+                    let key = pair
+                        .split('=')
+                        .next()
+                        .unwrap_or_default()
+                        .to_ascii_lowercase();
+                    !key.contains("password") && key != "passfile"
+                })
+                .collect();
+            if kept.is_empty() {
+                base
+            } else {
+                format!("{base}?{}", kept.join("&"))
+            }
+        }
+    }
 }
 
 /// Applies the schema migrations, and the session store's own table.
@@ -396,5 +791,14 @@ mod tests {
             "postgres://u@db:5432/x"
         );
         assert_eq!(redact("postgres://db/x"), "postgres://db/x");
+        assert_eq!(
+            redact("postgres://u@db/x?password=secret&sslmode=require"),
+            "postgres://u@db/x?sslmode=require"
+        );
+        assert_eq!(
+            redact("postgres://u:a@db/x?host=/run&PASSWORD=s&sslpassword=t"),
+            "postgres://u@db/x?host=/run"
+        );
+        assert!(!redact("postgresql://db/x?password=s3cr3t").contains("s3cr3t"));
     }
 }

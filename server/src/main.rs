@@ -2,7 +2,8 @@
 
 use app::clock::SystemClock;
 use app::directory::accounts::{self, NewAccount, NewAccountInput};
-use app::directory::passwords::{HashCost, PasswordHasher};
+use app::directory::passwords::{HashCost, HashLimits, PasswordHasher};
+use app::directory::setup_token::SetupGate;
 use app::state::{AppState, ConsoleSettings};
 use clap::{Parser, Subcommand};
 use server::config::{MasterKey, Settings};
@@ -64,6 +65,13 @@ enum PolicyCommand {
 enum AccountCommand {
     /// Create a further account. Reads the root password from standard input.
     Create(AccountArgs),
+    /// Lift the sign-in limits on a root user (after repeated failed attempts), from
+    /// every address.
+    Unlock {
+        /// The root user's email address.
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(clap::Args)]
@@ -103,6 +111,9 @@ fn main() -> ExitCode {
             Command::Bootstrap(args) => create_account(&settings, args, true).await,
             Command::Account(AccountCommand::Create(args)) => {
                 create_account(&settings, args, false).await
+            }
+            Command::Account(AccountCommand::Unlock { email }) => {
+                unlock_account(&settings, email).await
             }
             // Answered above, before settings are read: it needs no database.
             Command::Policy(_) => Ok(()),
@@ -180,26 +191,19 @@ where
     result
 }
 
+/// The master key from `<data dir>/master.key`, generated on first use. A key file that
+/// others may read, or a symbolic link in its place, is refused.
 fn load_or_create_master_key(data_dir: &std::path::Path) -> Result<MasterKey, String> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
     let path = data_dir.join("master.key");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => MasterKey::parse(&text).map_err(|m| format!("{}: {m}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    match database::read_private_file(&path).map_err(|e| e.to_string())? {
+        Some(text) => MasterKey::parse(&text).map_err(|m| format!("{}: {m}", path.display())),
+        None => {
             let key = MasterKey::generate();
-            let mut file = std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&path)
-                .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-            writeln!(file, "{}", key.to_base64())
-                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            database::write_private_file(data_dir, "master.key", &format!("{}\n", key.to_base64()))
+                .map_err(|e| e.to_string())?;
             tracing::info!(path = %path.display(), "generated a new master key");
             Ok(key)
         }
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
     }
 }
 
@@ -212,7 +216,8 @@ fn app_state(pool: sqlx::PgPool, settings: &Settings) -> Result<AppState, String
             absolute_lifetime: settings.session_max_lifetime,
             public_url: settings.public_url.clone(),
         }),
-        passwords: PasswordHasher::new(HashCost::default())?,
+        passwords: PasswordHasher::new(HashCost::default(), HashLimits::for_this_machine())?,
+        setup: Arc::new(SetupGate::closed()),
     })
 }
 
@@ -224,9 +229,11 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let (pool, embedded, _master_key) = open_database(&settings).await?;
     let result = async {
         let state = app_state(pool.clone(), &settings)?;
+        open_setup(&state, &settings).await?;
         let leptos = startup::leptos_options(&settings.site_root, settings.addr);
-        let router = startup::router(state, leptos, settings.secure_cookies());
+        let router = startup::router(state.clone(), leptos, startup::Edge::from_settings(&settings));
         startup::spawn_session_cleanup(pool.clone());
+        startup::spawn_signin_pruning(state);
         tracing::info!(address = %settings.addr, public_url = %settings.public_url, "portcullis is serving");
         startup::serve(listener, router, startup::shutdown_signal())
             .await
@@ -272,6 +279,49 @@ async fn create_account(settings: &Settings, args: AccountArgs, first: bool) -> 
         Ok(())
     })
     .await
+}
+
+async fn unlock_account(settings: &Settings, email: String) -> Result<(), String> {
+    with_database(settings, |pool| async move {
+        let state = app_state(pool, settings)?;
+        let cleared = app::directory::signin::unlock_root(&state, &email)
+            .await
+            .map_err(|e| e.to_string())?;
+        println!(
+            "Lifted the sign-in limits on {email} ({cleared} cleared). Limits on the addresses \
+             that made the attempts stay."
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// While no account exists, web setup needs a fresh one-time token: printed here and
+/// written to the data directory, so only someone with access to this machine can use
+/// it. Printed on standard error, never logged.
+async fn open_setup(state: &AppState, settings: &Settings) -> Result<(), String> {
+    if !accounts::setup_required(state)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        return Ok(());
+    }
+    let token = SetupGate::generate_token();
+    let file = settings.data_dir.join("setup-token");
+    let written = database::write_private_file(&settings.data_dir, "setup-token", &token);
+    let where_ = match &written {
+        Ok(()) => format!(" (also in {})", file.display()),
+        Err(error) => {
+            tracing::warn!(%error, "could not write the setup token to the data directory");
+            String::new()
+        }
+    };
+    eprintln!(
+        "\nPortcullis is not set up yet. Open {}/setup and enter this setup token{where_}:\n\n    {token}\n",
+        settings.public_url
+    );
+    state.setup.open(token, written.ok().map(|()| file));
+    Ok(())
 }
 
 fn read_password_from_stdin() -> Result<String, String> {

@@ -1,22 +1,64 @@
 //! Builds the router and runs the server.
 
-use crate::web::{csrf, guard, health};
+use crate::config::{AllowedOrigins, IpNetwork};
+use crate::web::{client_addr, guard, headers, health, origin};
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::routing::get;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
+/// The session cookie's name over plain http. Over https it is `__Host-` prefixed, so
+/// the browser refuses it unless it is Secure, host-only and for the whole site.
 pub const SESSION_COOKIE: &str = "portcullis_session";
+pub const SECURE_SESSION_COOKIE: &str = "__Host-portcullis_session";
+
+/// A body larger than this gets 413 before anything reads it: console forms are small.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// A request (headers, body and handling) must be done within this long (408 otherwise).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// A client must send its request headers within this long, or the connection closes.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long requests in flight may take to finish at shutdown.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+/// What the HTTP edge needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub https: bool,
+    pub allowed: AllowedOrigins,
+    pub trusted_proxies: Vec<IpNetwork>,
+}
+
+impl Edge {
+    pub fn from_settings(settings: &crate::config::Settings) -> Self {
+        Self {
+            https: settings.secure_cookies(),
+            allowed: settings.allowed_origins.clone(),
+            trusted_proxies: settings.trusted_proxies.clone(),
+        }
+    }
+}
 
 /// The options Leptos needs to render pages and serve the compiled bundle.
 pub fn leptos_options(site_root: &std::path::Path, addr: SocketAddr) -> LeptosOptions {
@@ -28,17 +70,22 @@ pub fn leptos_options(site_root: &std::path::Path, addr: SocketAddr) -> LeptosOp
         .build()
 }
 
-pub fn router(state: AppState, leptos: LeptosOptions, secure_cookies: bool) -> Router {
+pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
     let store = PostgresStore::new(state.pool.clone());
-    // The store's own expiry is only an outer bound (the absolute lifetime); idle and
-    // absolute expiry are decided by `console_sessions` with the injected clock.
-    let max_lifetime = time::Duration::seconds(state.settings.absolute_lifetime.whole_seconds());
+    // A browser-session cookie: it goes when the browser closes. Idle and absolute
+    // expiry are decided by `console_sessions` with the injected clock; the store's own
+    // record expiry is only an outer bound.
     let sessions = SessionManagerLayer::new(store)
-        .with_name(SESSION_COOKIE)
+        .with_name(if edge.https {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        })
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(secure_cookies)
-        .with_expiry(Expiry::OnInactivity(max_lifetime));
+        .with_secure(edge.https)
+        .with_path("/")
+        .with_expiry(Expiry::OnSessionEnd);
 
     let routes = generate_route_list(App);
     let context_state = state.clone();
@@ -49,7 +96,10 @@ pub fn router(state: AppState, leptos: LeptosOptions, secure_cookies: bool) -> R
         .leptos_routes_with_context(
             &leptos,
             routes,
-            move || provide_context(context_state.clone()),
+            move || {
+                provide_context(context_state.clone());
+                page_security_policy();
+            },
             {
                 let leptos = leptos.clone();
                 move || shell(leptos.clone())
@@ -61,9 +111,39 @@ pub fn router(state: AppState, leptos: LeptosOptions, secure_cookies: bool) -> R
             guard::guard_pages,
         ))
         .layer(sessions)
-        .layer(axum::middleware::from_fn(csrf::verify_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(edge.trusted_proxies),
+            client_addr::resolve,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(edge.allowed),
+            origin::verify,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            headers::Https(edge.https),
+            headers::secure,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(leptos)
+}
+
+/// A page's Content-Security-Policy names the nonce Leptos put on that page's scripts.
+fn page_security_policy() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&headers::content_security_policy(Some(&nonce))) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
 }
 
 /// Removes expired sessions from the store now and then.
@@ -73,18 +153,78 @@ pub fn spawn_session_cleanup(pool: sqlx::PgPool) {
     tokio::spawn(store.continuously_delete_expired(tokio::time::Duration::from_secs(300)));
 }
 
-/// Serves until `shutdown` completes, then lets requests in flight finish.
+/// Forgets stale sign-in limits and old sign-in attempts now and then.
+pub fn spawn_signin_pruning(state: AppState) {
+    /// Sign-in attempts are kept this long (they are the record of who tried what).
+    const KEEP_ATTEMPTS: time::Duration = time::Duration::days(90);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match app::directory::signin::prune(&state, KEEP_ATTEMPTS).await {
+                Ok((limits, attempts)) => {
+                    tracing::debug!(limits, attempts, "pruned sign-in records");
+                }
+                Err(error) => tracing::warn!(%error, "could not prune sign-in records"),
+            }
+        }
+    });
+}
+
+/// Serves until `shutdown` completes, then lets requests in flight finish. Unlike
+/// `axum::serve`, a client that sends its headers too slowly is cut off
+/// (`HEADER_READ_TIMEOUT`), so slow clients cannot hold connections open for ever.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    builder.http2().timer(TokioTimer::new());
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait instead of spinning.
+                    tracing::warn!(%error, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = tower::ServiceExt::map_request(
+            router.clone(),
+            move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(ConnectInfo(peer));
+                request
+            },
+        );
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, %peer, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still running after the shutdown grace period were cut off");
+    }
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -25,10 +25,15 @@ pub struct SecurityItem {
 pub async fn dashboard() -> Result<DashboardView, AppError> {
     use super::request;
     use crate::directory::{dashboard, sessions};
-    let state = request::state()?;
-    let signed_in = sessions::require(&state, &request::session()?).await?;
-    Ok(dashboard::for_session(
-        &signed_in,
-        &state.settings.public_url,
-    ))
+    request::finish(
+        async {
+            let state = request::state()?;
+            let signed_in = sessions::require(&state, &request::session()?).await?;
+            Ok(dashboard::for_session(
+                &signed_in,
+                &state.settings.public_url,
+            ))
+        }
+        .await,
+    )
 }

@@ -1,11 +1,12 @@
 //! What a server function reads from its request: state, session, source.
 
-use crate::directory::RequestSource;
+use crate::directory::{ClientAddr, RequestSource};
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::extract::ConnectInfo;
+use axum::http::HeaderValue;
 use axum::http::StatusCode;
-use axum::http::header::{ACCEPT, USER_AGENT};
+use axum::http::header::{ACCEPT, RETRY_AFTER, USER_AGENT};
 use axum::http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
@@ -26,6 +27,9 @@ pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
             StatusCode::from_u16(error.status_code()),
         ) {
             response.set_status(status);
+            if let Some(secs) = error.retry_after_secs() {
+                response.insert_header(RETRY_AFTER, HeaderValue::from(secs));
+            }
         }
     }
     result
@@ -49,15 +53,20 @@ pub fn source() -> RequestSource {
     let Some(parts) = use_context::<Parts>() else {
         return RequestSource::default();
     };
-    RequestSource {
-        ip: parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string()),
-        user_agent: parts
-            .headers
-            .get(USER_AGENT)
-            .and_then(|v| v.to_str().ok())
-            .map(|ua| ua.chars().take(512).collect()),
-    }
+    let ip = parts
+        .extensions
+        .get::<ClientAddr>()
+        .map(|ClientAddr(ip)| *ip)
+        .or_else(|| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(addr)| addr.ip())
+        });
+    let user_agent = parts
+        .headers
+        .get(USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(512).collect());
+    RequestSource::new(ip, user_agent)
 }

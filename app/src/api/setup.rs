@@ -16,21 +16,23 @@ pub async fn create_first_account(
     password: String,
     password_confirmation: String,
     alias: String,
+    setup_token: String,
 ) -> Result<(), AppError> {
     use super::request;
-    use crate::directory::accounts::{self, NewAccount, NewAccountInput};
+    use crate::directory::accounts::{self, NewAccountInput};
     use crate::directory::sessions;
     request::finish(
         async {
             let state = request::state()?;
-            let new = NewAccount::parse(NewAccountInput {
+            let input = NewAccountInput {
                 email,
                 password,
                 password_confirmation: Some(password_confirmation),
                 account_id: None,
                 alias: Some(alias),
-            })?;
-            let account = accounts::create_first_account(&state, new).await?;
+            };
+            let account =
+                accounts::create_first_account_from_web(&state, &setup_token, input).await?;
             sessions::start(&state, &request::session()?, &account, &request::source()).await?;
             leptos_axum::redirect("/");
             Ok(())

@@ -72,6 +72,23 @@ enum Creation {
     Additional,
 }
 
+/// First-run setup from the web: needs the setup token the server printed. The cheap
+/// refusals (already set up, wrong token) come before any password is hashed.
+pub async fn create_first_account_from_web(
+    state: &AppState,
+    setup_token: &str,
+    input: NewAccountInput,
+) -> Result<AccountRecord, AppError> {
+    if !setup_required(state).await? {
+        return Err(AppError::AlreadySetUp);
+    }
+    state.setup.check(setup_token)?;
+    let new = NewAccount::parse(input)?;
+    let account = create(state, new, Creation::First).await?;
+    state.setup.close();
+    Ok(account)
+}
+
 /// First-run setup: creates the first account, refused once any account exists. Safe
 /// under concurrency: exactly one of many simultaneous calls succeeds.
 pub async fn create_first_account(
@@ -94,17 +111,18 @@ async fn create(
     new: NewAccount,
     creation: Creation,
 ) -> Result<AccountRecord, AppError> {
-    // Hash before taking the lock: the lock then lasts milliseconds, not the hash time.
-    let hash = state.passwords.hash(&new.password).await?;
+    // Refuse cheaply before hashing: a closed setup must not cost a hash per request.
+    let exists = setup_required(state).await.map(|required| !required)?;
+    refuse_if_wrong_time(creation, exists)?;
+    // Hash before taking the lock, holding no connection: the lock then lasts
+    // milliseconds, not the hash time.
+    let permit = state.passwords.admit().await?;
+    let hash = state.passwords.hash(permit, &new.password).await?;
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
     store::accounts::lock_account_creation(&mut tx).await?;
     let exists = store::accounts::any_exists(&mut tx).await?;
-    match (creation, exists) {
-        (Creation::First, true) => return Err(AppError::AlreadySetUp),
-        (Creation::Additional, false) => return Err(AppError::NotSetUp),
-        _ => {}
-    }
+    refuse_if_wrong_time(creation, exists)?;
     // A random id can collide with an existing one; draw again (vanishingly rare).
     for _ in 0..16 {
         let account_id = match &new.account_id {
@@ -142,6 +160,14 @@ async fn create(
         "account creation",
         "could not draw an unused account id",
     ))
+}
+
+fn refuse_if_wrong_time(creation: Creation, any_account_exists: bool) -> Result<(), AppError> {
+    match (creation, any_account_exists) {
+        (Creation::First, true) => Err(AppError::AlreadySetUp),
+        (Creation::Additional, false) => Err(AppError::NotSetUp),
+        _ => Ok(()),
+    }
 }
 
 fn random_account_id() -> Result<AccountId, AppError> {

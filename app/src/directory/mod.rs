@@ -5,13 +5,36 @@ pub mod accounts;
 pub mod dashboard;
 pub mod passwords;
 pub mod sessions;
+pub mod setup_token;
 pub mod signin;
+pub mod throttle;
 
 pub use crate::store::accounts::AccountRecord;
 
-/// Where a request came from, for the sign-in log and the session record.
+/// Where a request came from, for the sign-in limits, the sign-in log and the session
+/// record.
 #[derive(Debug, Clone, Default)]
 pub struct RequestSource {
-    pub ip: Option<String>,
+    pub ip: Option<std::net::IpAddr>,
+    ip_text: Option<String>,
     pub user_agent: Option<String>,
 }
+
+impl RequestSource {
+    pub fn new(ip: Option<std::net::IpAddr>, user_agent: Option<String>) -> Self {
+        Self {
+            ip,
+            ip_text: ip.map(|ip| ip.to_canonical().to_string()),
+            user_agent,
+        }
+    }
+
+    pub fn ip_text(&self) -> Option<&str> {
+        self.ip_text.as_deref()
+    }
+}
+
+/// The client's address as the edge resolved it (the peer, or the address a trusted
+/// proxy forwarded); put in the request's extensions before any handler runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);

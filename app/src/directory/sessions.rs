@@ -48,7 +48,7 @@ pub async fn start(
             account_id: &account.account_id,
             principal_name: &account.root_email,
             now: state.clock.now(),
-            source_ip: source.ip.as_deref(),
+            source_ip: source.ip_text(),
             user_agent: source.user_agent.as_deref(),
         },
     )

@@ -1,29 +1,45 @@
-//! Root sign-in: one generic answer for unknown emails and wrong passwords, and a
-//! growing delay after repeated failures, the same for known and unknown subjects.
+//! Root sign-in: one generic answer for unknown emails and wrong passwords, and the
+//! limits of `throttle`, the same for known and unknown subjects. No database
+//! connection is held while the password is verified.
 
+use super::throttle::{self, ADDRESS_BUDGET, Bucket, SUBJECT_BACKSTOP, Streak};
 use super::{AccountRecord, RequestSource};
 use crate::error::AppError;
 use crate::model::{EmailAddress, Password};
 use crate::state::AppState;
-use crate::store::{self, signin::Attempt, signin::Outcome, signin::ThrottleState};
+use crate::store::signin::{Attempt, LimitRow, Outcome, Scope};
+use crate::store::{self};
+use sqlx::PgConnection;
 use time::{Duration, OffsetDateTime};
 
-/// Failures allowed before attempts are slowed down.
-pub const FREE_FAILURES: i32 = 5;
-const FIRST_DELAY_SECS: i64 = 5;
-const MAX_DELAY_SECS: i64 = 15 * 60;
+/// The limits an attempt is counted under.
+struct Keys {
+    subject: String,
+    address: String,
+    pair: String,
+}
 
-/// How long to refuse attempts after the given number of consecutive failures:
-/// nothing for the first five, then 5 s doubling up to 15 min.
-pub fn lockout_after(consecutive_failures: i32) -> Option<Duration> {
-    if consecutive_failures < FREE_FAILURES {
-        return None;
+impl Keys {
+    fn new(subject: String, source: &RequestSource) -> Self {
+        let address = throttle::address_key(source.ip);
+        let pair = format!("{subject} {address}");
+        Self {
+            subject,
+            address,
+            pair,
+        }
     }
-    let doublings = (consecutive_failures - FREE_FAILURES).min(16) as u32;
-    let secs = FIRST_DELAY_SECS
-        .saturating_mul(1i64 << doublings)
-        .min(MAX_DELAY_SECS);
-    Some(Duration::seconds(secs))
+}
+
+/// The three rows, locked, as they were before this attempt.
+struct Limits {
+    address: LimitRow,
+    subject: LimitRow,
+    pair: LimitRow,
+}
+
+pub fn root_subject(email: &EmailAddress) -> String {
+    format!("root:{}", email.normalized())
 }
 
 pub async fn sign_in_root(
@@ -40,57 +56,55 @@ pub async fn sign_in_root(
         // No root password can be longer; refuse before spending a hash on it.
         return Err(AppError::InvalidCredentials);
     }
-    let subject = format!("root:{}", email.normalized());
+    let keys = Keys::new(root_subject(&email), source);
+    // A turn at the hasher first: waiting for it must not hold a connection.
+    let permit = state.passwords.admit().await?;
     let now = state.clock.now();
 
     let mut tx = state.pool.begin().await?;
-    let throttle = store::signin::lock_throttle(&mut tx, &subject).await?;
+    let limits = lock_limits(&mut tx, &keys, now).await?;
     let found = store::accounts::find_root_by_email(&mut tx, &email.normalized()).await?;
     let account_id = found.as_ref().map(|(a, _)| a.account_id.clone());
-    let record = |outcome| Attempt {
+    let attempt = |outcome, at| Attempt {
         account_id: account_id.as_deref(),
-        subject: &subject,
+        subject: &keys.subject,
         outcome,
-        source_ip: source.ip.as_deref(),
+        source_ip: source.ip_text(),
         user_agent: source.user_agent.as_deref(),
-        at: now,
+        at,
     };
-
-    if let Some(until) = throttle.locked_until.filter(|until| *until > now) {
-        store::signin::record_attempt(&mut tx, record(Outcome::Throttled)).await?;
+    if let Some(wait) = refused(&limits, now) {
+        store::signin::record_attempt(&mut tx, attempt(Outcome::Throttled, now)).await?;
         tx.commit().await?;
-        log_attempt(&subject, Outcome::Throttled, source);
+        log_attempt(&keys.subject, Outcome::Throttled, source);
         return Err(AppError::Throttled {
-            retry_after_secs: seconds_until(now, until),
+            retry_after_secs: throttle::retry_secs(wait),
         });
     }
+    // Charged before the check, so parallel guesses all count; refunded on success.
+    save_limits(&mut tx, &keys, &charged(&limits, now)).await?;
+    tx.commit().await?;
 
     let (account, hash) = match found {
         Some((account, hash)) => (Some(account), Some(hash)),
         None => (None, None),
     };
-    let matched = state.passwords.verify(&password, hash).await?;
+    let matched = state.passwords.verify(permit, &password, hash).await?;
     let outcome = if matched {
         Outcome::Success
     } else {
         Outcome::BadCredentials
     };
-    let next = if matched {
-        ThrottleState {
-            consecutive_failures: 0,
-            locked_until: None,
-        }
-    } else {
-        let failures = throttle.consecutive_failures.saturating_add(1);
-        ThrottleState {
-            consecutive_failures: failures,
-            locked_until: lockout_after(failures).map(|d| now + d),
-        }
-    };
-    store::signin::save_throttle(&mut tx, &subject, next).await?;
-    store::signin::record_attempt(&mut tx, record(outcome)).await?;
+
+    let done = state.clock.now();
+    let mut tx = state.pool.begin().await?;
+    if matched {
+        let limits = lock_limits(&mut tx, &keys, done).await?;
+        save_limits(&mut tx, &keys, &refunded(&limits, done)).await?;
+    }
+    store::signin::record_attempt(&mut tx, attempt(outcome, done)).await?;
     tx.commit().await?;
-    log_attempt(&subject, outcome, source);
+    log_attempt(&keys.subject, outcome, source);
 
     match account {
         Some(account) if matched => Ok(account),
@@ -98,11 +112,130 @@ pub async fn sign_in_root(
     }
 }
 
-fn seconds_until(now: OffsetDateTime, until: OffsetDateTime) -> u64 {
-    let secs = (until - now).whole_seconds().max(1);
-    // Round up: "try again in 0 seconds" would invite an attempt that is still refused.
-    let extra = i64::from((until - now).subsec_nanoseconds() > 0);
-    u64::try_from(secs + extra).unwrap_or(1)
+/// Lifts every sign-in limit on a root user (`portcullis account unlock`); returns how
+/// many limits were cleared. Address budgets stay: they belong to the addresses.
+pub async fn unlock_root(state: &AppState, email: &str) -> Result<u64, AppError> {
+    let email = EmailAddress::parse(email).map_err(|m| AppError::validation("email", m))?;
+    let mut conn = state.pool.acquire().await?;
+    let cleared = store::signin::clear_subject(&mut conn, &root_subject(&email)).await?;
+    tracing::info!(
+        target: "portcullis::signin",
+        subject = %root_subject(&email),
+        cleared,
+        "sign-in limits lifted"
+    );
+    Ok(cleared)
+}
+
+/// Deletes limits nobody has touched for a day and attempts older than the retention.
+pub async fn prune(state: &AppState, keep_attempts: Duration) -> Result<(u64, u64), AppError> {
+    let now = state.clock.now();
+    let mut conn = state.pool.acquire().await?;
+    Ok(store::signin::prune(
+        &mut conn,
+        now,
+        now - throttle::FORGET_AFTER,
+        now - keep_attempts,
+    )
+    .await?)
+}
+
+async fn lock_limits(
+    conn: &mut PgConnection,
+    keys: &Keys,
+    now: OffsetDateTime,
+) -> Result<Limits, sqlx::Error> {
+    // Always address, subject, pair: one order for everyone, so no two attempts wait
+    // on each other's rows.
+    let address = store::signin::lock_limit(conn, Scope::Address, &keys.address, now).await?;
+    let subject = store::signin::lock_limit(conn, Scope::Subject, &keys.subject, now).await?;
+    let pair = store::signin::lock_limit(conn, Scope::Pair, &keys.pair, now).await?;
+    Ok(Limits {
+        address,
+        subject,
+        pair,
+    })
+}
+
+async fn save_limits(
+    conn: &mut PgConnection,
+    keys: &Keys,
+    limits: &Limits,
+) -> Result<(), sqlx::Error> {
+    store::signin::save_limit(conn, Scope::Address, &keys.address, limits.address).await?;
+    store::signin::save_limit(conn, Scope::Subject, &keys.subject, limits.subject).await?;
+    store::signin::save_limit(conn, Scope::Pair, &keys.pair, limits.pair).await
+}
+
+fn bucket(row: &LimitRow) -> Bucket {
+    Bucket {
+        level: row.level,
+        updated_at: row.updated_at,
+    }
+}
+
+fn streak(row: &LimitRow) -> Streak {
+    Streak {
+        failures: row.failures,
+        locked_until: row.locked_until,
+    }
+}
+
+fn with_bucket(row: &LimitRow, bucket: Bucket) -> LimitRow {
+    LimitRow {
+        level: bucket.level,
+        updated_at: bucket.updated_at,
+        ..*row
+    }
+}
+
+fn with_streak(row: &LimitRow, streak: Streak, now: OffsetDateTime) -> LimitRow {
+    LimitRow {
+        failures: streak.failures,
+        locked_until: streak.locked_until,
+        updated_at: now,
+        ..*row
+    }
+}
+
+/// The longest wait any limit imposes, if any refuses.
+fn refused(limits: &Limits, now: OffsetDateTime) -> Option<Duration> {
+    [
+        streak(&limits.pair).refused(now),
+        SUBJECT_BACKSTOP.refused(&bucket(&limits.subject), now),
+        ADDRESS_BUDGET.refused(&bucket(&limits.address), now),
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+}
+
+fn charged(limits: &Limits, now: OffsetDateTime) -> Limits {
+    Limits {
+        address: with_bucket(
+            &limits.address,
+            ADDRESS_BUDGET.charged(&bucket(&limits.address), now),
+        ),
+        subject: with_bucket(
+            &limits.subject,
+            SUBJECT_BACKSTOP.charged(&bucket(&limits.subject), now),
+        ),
+        pair: with_streak(&limits.pair, streak(&limits.pair).charged(now), now),
+    }
+}
+
+fn refunded(limits: &Limits, now: OffsetDateTime) -> Limits {
+    Limits {
+        address: with_bucket(
+            &limits.address,
+            ADDRESS_BUDGET.refunded(&bucket(&limits.address), now),
+        ),
+        subject: with_bucket(
+            &limits.subject,
+            SUBJECT_BACKSTOP.refunded(&bucket(&limits.subject), now),
+        ),
+        pair: with_streak(&limits.pair, Streak::reset(), now),
+    }
 }
 
 fn log_attempt(subject: &str, outcome: Outcome, source: &RequestSource) {
@@ -110,24 +243,7 @@ fn log_attempt(subject: &str, outcome: Outcome, source: &RequestSource) {
         target: "portcullis::signin",
         subject,
         outcome = outcome.as_str(),
-        source_ip = source.ip.as_deref().unwrap_or("unknown"),
+        source_ip = source.ip_text().unwrap_or("unknown"),
         "sign-in attempt"
     );
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn delay_starts_after_five_failures_and_grows_to_a_cap() {
-        assert_eq!(lockout_after(0), None);
-        assert_eq!(lockout_after(4), None);
-        assert_eq!(lockout_after(5), Some(Duration::seconds(5)));
-        assert_eq!(lockout_after(6), Some(Duration::seconds(10)));
-        assert_eq!(lockout_after(7), Some(Duration::seconds(20)));
-        assert_eq!(lockout_after(12), Some(Duration::seconds(640)));
-        assert_eq!(lockout_after(13), Some(Duration::seconds(900)));
-        assert_eq!(lockout_after(i32::MAX), Some(Duration::seconds(900)));
-    }
 }

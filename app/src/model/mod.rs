@@ -3,6 +3,7 @@
 
 mod account;
 mod email;
+pub mod messages;
 mod password;
 
 pub use account::{AccountAlias, AccountId};

@@ -50,6 +50,11 @@ impl PasswordRule {
             Self::NotTheEmail => "not the same as the email address",
         }
     }
+
+    /// The form error for a password that breaks this rule.
+    pub fn error_message(self) -> String {
+        format!("must be {}", self.describe())
+    }
 }
 
 /// The outcome of checking a candidate root password against every rule.
@@ -100,8 +105,7 @@ impl RootPasswordCheck {
 
     /// A sentence naming the rule broken, for a form error.
     pub fn error_message(&self) -> Option<String> {
-        self.first_failure()
-            .map(|rule| format!("must be {}", rule.describe()))
+        self.first_failure().map(PasswordRule::error_message)
     }
 }
 

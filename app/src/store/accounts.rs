@@ -60,14 +60,16 @@ pub async fn insert(
     new: NewAccountRow<'_>,
 ) -> Result<Option<AccountRecord>, sqlx::Error> {
     let row: Option<AccountRow> = sqlx::query_as(
-        "INSERT INTO accounts (account_id, alias, root_email, root_password_hash, created_at)
-         VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO accounts
+           (account_id, alias, root_email, root_email_key, root_password_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (account_id) DO NOTHING
          RETURNING account_id, alias, root_email, created_at",
     )
     .bind(new.account_id.as_str())
     .bind(new.alias.map(AccountAlias::as_str))
     .bind(new.root_email.as_str())
+    .bind(new.root_email.normalized())
     .bind(new.root_password_hash)
     .bind(new.created_at)
     .fetch_optional(conn)
@@ -101,7 +103,7 @@ pub async fn find_root_by_email(
     }
     let row: Option<Row> = sqlx::query_as(
         "SELECT account_id, alias, root_email, created_at, root_password_hash
-         FROM accounts WHERE lower(root_email) = $1",
+         FROM accounts WHERE root_email_key = $1",
     )
     .bind(normalized_email)
     .fetch_optional(conn)

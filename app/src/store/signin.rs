@@ -1,4 +1,4 @@
-//! Sign-in attempts (the log) and the per-subject throttle state.
+//! Sign-in attempts (the log) and the sign-in limits (see directory::throttle).
 
 use sqlx::PgConnection;
 use time::OffsetDateTime;
@@ -45,48 +45,130 @@ pub async fn record_attempt(conn: &mut PgConnection, a: Attempt<'_>) -> Result<(
     .map(|_| ())
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct ThrottleState {
-    pub consecutive_failures: i32,
-    pub locked_until: Option<OffsetDateTime>,
+/// Which limit a row of `signin_limits` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Consecutive failures for one (subject, source address).
+    Pair,
+    /// The leaky bucket for one subject, from every address.
+    Subject,
+    /// The leaky bucket for one source address, over every subject.
+    Address,
 }
 
-/// Locks the subject's throttle row for this transaction, creating it if needed, so
-/// concurrent attempts for one subject are decided one after another.
-pub async fn lock_throttle(
+impl Scope {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Pair => "pair",
+            Self::Subject => "subject",
+            Self::Address => "address",
+        }
+    }
+}
+
+/// One limit's row, as stored.
+#[derive(Debug, Clone, Copy)]
+pub struct LimitRow {
+    pub failures: i32,
+    pub level: f64,
+    pub locked_until: Option<OffsetDateTime>,
+    pub updated_at: OffsetDateTime,
+}
+
+/// Locks one limit's row for this transaction, creating it if needed, so concurrent
+/// attempts under the same limit are decided one after another. Callers lock scopes in
+/// one fixed order (address, subject, pair) so two attempts can never wait on each other.
+pub async fn lock_limit(
     conn: &mut PgConnection,
-    subject: &str,
-) -> Result<ThrottleState, sqlx::Error> {
-    sqlx::query("INSERT INTO signin_throttle (subject) VALUES ($1) ON CONFLICT DO NOTHING")
-        .bind(subject)
-        .execute(&mut *conn)
-        .await?;
-    let (consecutive_failures, locked_until): (i32, Option<OffsetDateTime>) = sqlx::query_as(
-        "SELECT consecutive_failures, locked_until FROM signin_throttle
-         WHERE subject = $1 FOR UPDATE",
+    scope: Scope,
+    key: &str,
+    now: OffsetDateTime,
+) -> Result<LimitRow, sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO signin_limits (scope, key, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING",
     )
-    .bind(subject)
+    .bind(scope.as_str())
+    .bind(key)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let (failures, level, locked_until, updated_at): (
+        i32,
+        f64,
+        Option<OffsetDateTime>,
+        OffsetDateTime,
+    ) = sqlx::query_as(
+        "SELECT failures, level, locked_until, updated_at FROM signin_limits
+         WHERE scope = $1 AND key = $2 FOR UPDATE",
+    )
+    .bind(scope.as_str())
+    .bind(key)
     .fetch_one(conn)
     .await?;
-    Ok(ThrottleState {
-        consecutive_failures,
+    Ok(LimitRow {
+        failures,
+        level,
         locked_until,
+        updated_at,
     })
 }
 
-pub async fn save_throttle(
+pub async fn save_limit(
     conn: &mut PgConnection,
-    subject: &str,
-    state: ThrottleState,
+    scope: Scope,
+    key: &str,
+    row: LimitRow,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE signin_throttle SET consecutive_failures = $2, locked_until = $3
-         WHERE subject = $1",
+        "UPDATE signin_limits SET failures = $3, level = $4, locked_until = $5, updated_at = $6
+         WHERE scope = $1 AND key = $2",
     )
-    .bind(subject)
-    .bind(state.consecutive_failures)
-    .bind(state.locked_until)
+    .bind(scope.as_str())
+    .bind(key)
+    .bind(row.failures)
+    .bind(row.level)
+    .bind(row.locked_until)
+    .bind(row.updated_at)
     .execute(conn)
     .await
     .map(|_| ())
+}
+
+/// Forgets the limits on one subject: its backstop and its pairs with every address.
+pub async fn clear_subject(conn: &mut PgConnection, subject: &str) -> Result<u64, sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM signin_limits
+         WHERE (scope = 'subject' AND key = $1)
+            OR (scope = 'pair' AND left(key, length($1) + 1) = $1 || ' ')",
+    )
+    .bind(subject)
+    .execute(conn)
+    .await
+    .map(|done| done.rows_affected())
+}
+
+/// Deletes limit rows untouched since `limits_before` that hold no running lockout, and
+/// attempts logged before `attempts_before`. Returns the rows deleted of each.
+pub async fn prune(
+    conn: &mut PgConnection,
+    now: OffsetDateTime,
+    limits_before: OffsetDateTime,
+    attempts_before: OffsetDateTime,
+) -> Result<(u64, u64), sqlx::Error> {
+    let limits = sqlx::query(
+        "DELETE FROM signin_limits
+         WHERE updated_at < $2 AND (locked_until IS NULL OR locked_until <= $1)",
+    )
+    .bind(now)
+    .bind(limits_before)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    let attempts = sqlx::query("DELETE FROM signin_attempts WHERE at < $1")
+        .bind(attempts_before)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok((limits, attempts))
 }

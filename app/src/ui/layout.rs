@@ -1,4 +1,4 @@
-use super::components::ErrorAlert;
+use super::components::{ErrorAlert, form_error};
 use crate::api::auth::{SignOut, current_identity};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -46,7 +46,12 @@ pub fn ConsoleLayout() -> impl IntoView {
                 </div>
             </header>
             {move || {
-                sign_out.value().get().and_then(Result::err).map(|error| view! { <ErrorAlert error /> })
+                sign_out
+                    .value()
+                    .get()
+                    .and_then(Result::err)
+                    .map(|error| form_error(error, sign_out.version().get() > 0))
+                    .map(|error| view! { <ErrorAlert error /> })
             }}
             <div class="flex flex-1">
                 <nav class="w-56 border-r border-slate-200 bg-white p-4" aria-label="Console">

@@ -1,5 +1,8 @@
-//! HTTP edges around the console: origin checks, page guard, health.
+//! HTTP edges around the console: host and origin checks, client address, security
+//! headers, page guard, health.
 
-pub mod csrf;
+pub mod client_addr;
 pub mod guard;
+pub mod headers;
 pub mod health;
+pub mod origin;

@@ -213,3 +213,32 @@ fn policy_commands_lint_and_simulate_without_a_database() {
         "a failed line makes the exit code non-zero"
     );
 }
+
+#[tokio::test]
+async fn account_unlock_lifts_the_limits_on_a_root_user() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    for _ in 0..5 {
+        let _ = app.sign_in(ROOT_EMAIL, "Wrong-Password-1").await;
+    }
+    assert!(matches!(
+        app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await,
+        Err(app::error::AppError::Throttled { .. })
+    ));
+    let env = [
+        ("DATABASE_URL", app.database_url.as_str()),
+        ("PORTCULLIS_MASTER_KEY", MASTER_KEY),
+    ];
+    let out = portcullis(
+        &["account", "unlock", "--email", "ROOT@example.com"],
+        &env,
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Lifted the sign-in limits"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.is_ok());
+}

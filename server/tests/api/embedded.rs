@@ -1,20 +1,88 @@
 //! The embedded default database, through the real binary.
 
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn start(data_dir: &std::path::Path, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_portcullis"))
-        .env_remove("DATABASE_URL")
-        .env_remove("PORTCULLIS_DATABASE_URL")
-        .env_remove("PORTCULLIS_MASTER_KEY")
-        .env("PORTCULLIS_DATA_DIR", data_dir)
-        .env("PORTCULLIS_ADDR", format!("127.0.0.1:{port}"))
-        .env("PORTCULLIS_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata("/proc/self").unwrap().uid() == 0
+}
+
+/// A scratch directory for one test: its data directory and, when root, the directory
+/// the clusters go to (instead of /var/lib/portcullis).
+struct Scratch {
+    root: PathBuf,
+}
+
+impl Scratch {
+    fn new() -> Self {
+        // Short: PostgreSQL's socket path must fit in 107 bytes.
+        let root = std::env::temp_dir().join(format!(
+            "pce-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        ));
+        std::fs::create_dir_all(&root).unwrap();
+        // The postgres user must reach the clusters directory below it.
+        std::fs::set_permissions(&root, std::fs::Permissions::from_mode(0o711)).unwrap();
+        Self { root }
+    }
+
+    fn data_dir(&self) -> PathBuf {
+        self.root.join("data")
+    }
+
+    fn clusters(&self) -> PathBuf {
+        self.root.join("clusters")
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_portcullis"));
+        command
+            .env_remove("DATABASE_URL")
+            .env_remove("PORTCULLIS_DATABASE_URL")
+            .env_remove("PORTCULLIS_MASTER_KEY")
+            .env("PORTCULLIS_DATA_DIR", self.data_dir())
+            .env("PORTCULLIS_CLUSTER_DIR", self.clusters())
+            .env("PORTCULLIS_LOG", "warn");
+        command
+    }
+
+    fn start(&self, port: u16) -> Child {
+        self.command()
+            .env("PORTCULLIS_ADDR", format!("127.0.0.1:{port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
+    /// Where the cluster lives: in the data directory, or when root under the clusters
+    /// directory, named by the id the data directory keeps.
+    fn cluster_dir(&self, data_dir: &Path) -> PathBuf {
+        if running_as_root() {
+            let id = std::fs::read_to_string(data_dir.join("cluster-id")).unwrap();
+            self.clusters().join(id.trim())
+        } else {
+            data_dir.to_path_buf()
+        }
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+fn start(scratch: &Scratch, port: u16) -> Child {
+    scratch.start(port)
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
 }
 
 fn free_port() -> u16 {
@@ -41,23 +109,20 @@ async fn wait_ready(port: u16) {
 
 #[tokio::test]
 async fn embedded_cluster_starts_refuses_a_second_server_and_stops_on_ctrl_c() {
-    let data_dir = std::env::temp_dir().join(format!(
-        "portcullis-embedded-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
+    let scratch = Scratch::new();
+    let data_dir = scratch.data_dir();
     let port = free_port();
-    let mut first = start(&data_dir, port);
+    let mut first = start(&scratch, port);
     wait_ready(port).await;
-    assert!(data_dir.join("postgres/PG_VERSION").exists(), "initdb ran");
+    let cluster = scratch.cluster_dir(&data_dir);
+    assert!(cluster.join("postgres/PG_VERSION").exists(), "initdb ran");
     assert!(
         data_dir.join("master.key").exists(),
         "a master key was generated"
     );
-    // Unix socket only: nothing listens for PostgreSQL on TCP.
-    let conf = std::fs::read_to_string(data_dir.join("postgres/postmaster.opts")).unwrap();
-    assert!(conf.contains("-h") && conf.contains("-k"), "{conf}");
+    check_locked_down(&data_dir, &cluster).await;
 
-    let second = start(&data_dir, free_port()).wait_with_output().unwrap();
+    let second = start(&scratch, free_port()).wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(!second.status.success());
     assert!(stderr.contains("another portcullis"), "{stderr}");
@@ -93,19 +158,179 @@ async fn embedded_cluster_starts_refuses_a_second_server_and_stops_on_ctrl_c() {
     };
     assert!(status.success(), "exit status {status}");
     assert!(
-        !data_dir.join("postgres/postmaster.pid").exists(),
+        !cluster.join("postgres/postmaster.pid").exists(),
         "PostgreSQL was stopped with the server"
     );
 
     // A restart reuses the cluster (and its data) without initdb.
     let port = free_port();
-    let mut again = start(&data_dir, port);
+    let mut again = start(&scratch, port);
     wait_ready(port).await;
+    stop(&mut again);
+
+    // A master key others may read is refused, and nothing starts.
+    let key = data_dir.join("master.key");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let refused = start(&scratch, free_port()).wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(!refused.status.success());
+    assert!(
+        stderr.contains("master.key") && stderr.contains("chmod 600"),
+        "{stderr}"
+    );
+}
+
+fn stop(child: &mut Child) {
     Command::new("kill")
         .arg("-TERM")
-        .arg(again.id().to_string())
+        .arg(child.id().to_string())
         .status()
         .unwrap();
-    assert!(again.wait().unwrap().success());
-    let _ = std::fs::remove_dir_all(&data_dir);
+    assert!(child.wait().unwrap().success());
+}
+
+/// The cluster trusts nobody: passwords over the private socket, no TCP, the
+/// application as a role that is not a superuser; secrets 0600 in a 0700 directory.
+async fn check_locked_down(data_dir: &Path, cluster: &Path) {
+    let pgdata = cluster.join("postgres");
+    let hba = std::fs::read_to_string(pgdata.join("pg_hba.conf")).unwrap();
+    assert!(!hba.contains("trust"), "{hba}");
+    assert!(hba.contains("scram-sha-256"), "{hba}");
+    assert_eq!(mode(data_dir), 0o700);
+    for secret in ["master.key", "database.credentials", "portcullis.lock"] {
+        assert_eq!(mode(&data_dir.join(secret)), 0o600, "{secret}");
+    }
+    assert_eq!(mode(&pgdata), 0o700);
+
+    let socket = cluster.join("run");
+    let credentials = std::fs::read_to_string(data_dir.join("database.credentials")).unwrap();
+    let password = |role: &str| {
+        credentials
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{role}=")))
+            .unwrap()
+            .to_owned()
+    };
+    let options = |user: &str| {
+        PgConnectOptions::new()
+            .socket(&socket)
+            .username(user)
+            .database("portcullis")
+    };
+    let connect = |options: PgConnectOptions| async move {
+        PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+    };
+    // Without a password nobody gets in, not even the superuser.
+    assert!(connect(options("postgres")).await.is_err());
+    assert!(
+        connect(options("postgres").password("wrong"))
+            .await
+            .is_err()
+    );
+    let app = connect(options("portcullis").password(&password("app")))
+        .await
+        .unwrap();
+    let (superuser, createrole, createdb): (bool, bool, bool) = sqlx::query_as(
+        "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user",
+    )
+    .fetch_one(&app)
+    .await
+    .unwrap();
+    assert_eq!((superuser, createrole, createdb), (false, false, false));
+    let owned: Vec<String> = sqlx::query_scalar(
+        "SELECT nspname::text FROM pg_namespace WHERE nspowner = (SELECT oid FROM pg_roles WHERE rolname = current_user) ORDER BY 1",
+    )
+    .fetch_all(&app)
+    .await
+    .unwrap();
+    assert_eq!(owned, ["portcullis", "tower_sessions"]);
+    let listen: String = sqlx::query_scalar("SHOW listen_addresses")
+        .fetch_one(&app)
+        .await
+        .unwrap();
+    assert_eq!(listen, "", "no TCP at all");
+    app.close().await;
+    // And indeed nothing answers for PostgreSQL on the usual TCP port.
+    let tcp = connect(
+        PgConnectOptions::new()
+            .host("127.0.0.1")
+            .port(5432)
+            .username("portcullis")
+            .password(&password("app")),
+    )
+    .await;
+    assert!(tcp.is_err());
+}
+
+#[tokio::test]
+async fn a_checkout_only_root_can_enter_still_gets_its_embedded_database() {
+    // As a new user does: a checkout in a 0700 directory, `make run` there, default
+    // data directory ./.data.
+    let scratch = Scratch::new();
+    let checkout = scratch.root.join("checkout");
+    std::fs::create_dir(&checkout).unwrap();
+    std::fs::set_permissions(&checkout, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let port = free_port();
+    let mut server = scratch
+        .command()
+        .env_remove("PORTCULLIS_DATA_DIR")
+        .env("PORTCULLIS_ADDR", format!("127.0.0.1:{port}"))
+        .current_dir(&checkout)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_ready(port).await;
+    let data_dir = checkout.join(".data");
+    assert!(data_dir.join("master.key").exists());
+    assert!(
+        scratch
+            .cluster_dir(&data_dir)
+            .join("postgres/PG_VERSION")
+            .exists(),
+        "the cluster is where its user can reach it"
+    );
+    // While no account exists, the setup token is printed and kept in the data dir.
+    let token = std::fs::read_to_string(data_dir.join("setup-token")).unwrap();
+    assert_eq!(token.trim().len(), 29);
+    assert_eq!(mode(&data_dir.join("setup-token")), 0o600);
+    stop(&mut server);
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut server.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(
+        stderr.contains(token.trim()),
+        "the token is printed: {stderr}"
+    );
+}
+
+#[test]
+fn a_data_directory_that_is_a_symlink_or_open_to_others_is_refused() {
+    let scratch = Scratch::new();
+    let real = scratch.root.join("real");
+    std::fs::create_dir(&real).unwrap();
+    std::os::unix::fs::symlink(&real, scratch.data_dir()).unwrap();
+    let out = scratch
+        .command()
+        .env("PORTCULLIS_ADDR", format!("127.0.0.1:{}", free_port()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+
+    std::fs::remove_file(scratch.data_dir()).unwrap();
+    std::fs::create_dir(scratch.data_dir()).unwrap();
+    std::fs::set_permissions(scratch.data_dir(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = scratch
+        .command()
+        .env("PORTCULLIS_ADDR", format!("127.0.0.1:{}", free_port()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("written by other users"), "{stderr}");
 }

@@ -1,7 +1,8 @@
 use app::clock::ManualClock;
 use app::directory::AccountRecord;
 use app::directory::accounts::{self, NewAccount, NewAccountInput};
-use app::directory::passwords::{HashCost, PasswordHasher};
+use app::directory::passwords::{HashCost, HashLimits, PasswordHasher};
+use app::directory::setup_token::SetupGate;
 use app::error::AppError;
 use app::state::{AppState, ConsoleSettings};
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -14,11 +15,15 @@ use time::macros::datetime;
 
 pub const ROOT_EMAIL: &str = "root@example.com";
 pub const ROOT_PASSWORD: &str = "Correct-Horse-9";
+/// The setup token every test server is opened with.
+pub const SETUP_TOKEN: &str = "TESTT-OKENA-BCDEF-GHJKL-MNPQR";
 
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub pool: PgPool,
+    /// The database's URL, for the CLI.
+    pub database_url: String,
     pub clock: ManualClock,
     pub state: AppState,
 }
@@ -58,8 +63,33 @@ pub async fn fresh_database() -> (PgPool, String) {
     (pool, url)
 }
 
+/// How a test server is set up; `Default` is what most tests want.
+pub struct Options {
+    pub cost: HashCost,
+    pub limits: HashLimits,
+    /// Addresses whose X-Forwarded-For is believed (lets a test speak from many
+    /// addresses through the loopback).
+    pub trusted_proxies: &'static str,
+    pub https: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            cost: HashCost::default(),
+            limits: HashLimits::for_this_machine(),
+            trusted_proxies: "",
+            https: false,
+        }
+    }
+}
+
 pub async fn spawn_app() -> TestApp {
-    let (pool, _) = fresh_database().await;
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let (pool, database_url) = fresh_database().await;
     let clock = ManualClock::new(datetime!(2026-11-22 12:00 UTC));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -71,27 +101,52 @@ pub async fn spawn_app() -> TestApp {
             absolute_lifetime: time::Duration::hours(12),
             public_url: format!("http://{addr}"),
         }),
-        passwords: PasswordHasher::new(HashCost::default()).unwrap(),
+        passwords: PasswordHasher::new(options.cost, options.limits).unwrap(),
+        setup: Arc::new(SetupGate::closed()),
     };
+    state.setup.open(SETUP_TOKEN.to_owned(), None);
+    // Over http the default public URL (the address, and its loopback names); over
+    // https the address under https.
+    let public_url = options.https.then(|| format!("https://{addr}"));
+    let settings = server::config::Settings::from_lookup(|name| match name {
+        "PORTCULLIS_ADDR" => Some(addr.to_string()),
+        "PORTCULLIS_PUBLIC_URL" => public_url.clone(),
+        "PORTCULLIS_TRUSTED_PROXIES" => Some(options.trusted_proxies.to_owned()),
+        _ => None,
+    })
+    .unwrap();
     let leptos = startup::leptos_options(std::path::Path::new("target/site"), addr);
-    let router = startup::router(state.clone(), leptos, false);
+    let router = startup::router(
+        state.clone(),
+        leptos,
+        startup::Edge::from_settings(&settings),
+    );
     tokio::spawn(startup::serve(listener, router, std::future::pending()));
+    let address = format!("http://{addr}");
     TestApp {
-        address: format!("http://{addr}"),
-        client: client(),
+        client: client(&address),
+        address,
         pool,
+        database_url,
         clock,
         state,
     }
 }
 
-/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
-pub fn client() -> reqwest::Client {
+/// A browser-like client of the console at `origin`: keeps cookies, says where its
+/// requests come from as a browser does, does not follow redirects (tests look at them).
+pub fn client(origin: &str) -> reqwest::Client {
+    let mut headers = HeaderMap::new();
+    headers.insert("origin", HeaderValue::from_str(origin).unwrap());
+    headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+    bare_client().default_headers(headers).build().unwrap()
+}
+
+/// A client that sends no browser headers of its own.
+pub fn bare_client() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
 }
 
 /// How a server function call came out.
@@ -116,6 +171,11 @@ impl TestApp {
     pub async fn sign_in(&self, email: &str, password: &str) -> Outcome {
         self.call("signin", &[("email", email), ("password", password)])
             .await
+    }
+
+    /// A fresh browser-like client of this server (its own cookie jar).
+    pub fn new_client(&self) -> reqwest::Client {
+        client(&self.address)
     }
 
     /// Creates the first account through the service the CLI uses.

@@ -2,10 +2,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod cli;
-mod csrf;
+mod edge;
 mod embedded;
+mod hashing;
 mod health;
 mod helpers;
+mod limits;
 mod sessions;
 mod setup;
 mod signin;

@@ -80,6 +80,7 @@ async fn sign_out_ends_the_session_on_the_server() {
     let response = replay
         .post(app.url("/api/dashboard"))
         .header("accept", "application/json")
+        .header("origin", &app.address)
         .header("cookie", format!("portcullis_session={cookie}"))
         .send()
         .await

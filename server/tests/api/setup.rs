@@ -26,6 +26,7 @@ async fn setup_creates_the_account_and_signs_the_root_user_in() {
             &[
                 ("email", ROOT_EMAIL),
                 ("password", ROOT_PASSWORD),
+                ("setup_token", SETUP_TOKEN),
                 ("password_confirmation", ROOT_PASSWORD),
                 ("alias", "acme"),
             ],
@@ -85,6 +86,7 @@ async fn a_second_setup_is_refused_by_page_and_function() {
             &[
                 ("email", "other@example.com"),
                 ("password", ROOT_PASSWORD),
+                ("setup_token", SETUP_TOKEN),
                 ("password_confirmation", ROOT_PASSWORD),
                 ("alias", ""),
             ],
@@ -123,6 +125,7 @@ async fn weak_or_mismatched_input_names_the_field_and_changes_nothing() {
                 &[
                     ("email", email),
                     ("password", password),
+                    ("setup_token", SETUP_TOKEN),
                     ("password_confirmation", confirmation),
                     ("alias", alias),
                 ],
@@ -137,6 +140,7 @@ async fn weak_or_mismatched_input_names_the_field_and_changes_nothing() {
             &[
                 ("email", ROOT_EMAIL),
                 ("password", "short1A"),
+                ("setup_token", SETUP_TOKEN),
                 ("password_confirmation", "short1A"),
                 ("alias", ""),
             ],
@@ -149,9 +153,19 @@ async fn weak_or_mismatched_input_names_the_field_and_changes_nothing() {
 
 #[tokio::test]
 async fn concurrent_setup_requests_create_exactly_one_account() {
-    let app = spawn_app().await;
+    // Room for every request to wait its turn at the hasher: this test is about the
+    // account, not the limiter.
+    let app = spawn_app_with(Options {
+        limits: app::directory::passwords::HashLimits {
+            concurrent: 2,
+            queued: 16,
+            max_wait: std::time::Duration::from_secs(30),
+        },
+        ..Options::default()
+    })
+    .await;
     let attempts = (0..12).map(|i| {
-        let client = client();
+        let client = app.new_client();
         let url = app.url("/api/setup");
         async move {
             let email = format!("root{i}@example.com");
@@ -161,6 +175,7 @@ async fn concurrent_setup_requests_create_exactly_one_account() {
                 &[
                     ("email", email.as_str()),
                     ("password", ROOT_PASSWORD),
+                    ("setup_token", SETUP_TOKEN),
                     ("password_confirmation", ROOT_PASSWORD),
                     ("alias", ""),
                 ],
@@ -210,4 +225,79 @@ async fn aliases_and_root_emails_are_unique_across_accounts() {
             .await;
     assert_eq!(dup_id.unwrap_err().field(), Some("account_id"));
     assert_eq!(app.count("SELECT count(*) FROM accounts").await, 2);
+}
+
+#[tokio::test]
+async fn web_setup_needs_the_token_the_server_printed() {
+    let app = spawn_app().await;
+    let form = |token: &'static str| {
+        vec![
+            ("email", ROOT_EMAIL),
+            ("password", ROOT_PASSWORD),
+            ("password_confirmation", ROOT_PASSWORD),
+            ("alias", ""),
+            ("setup_token", token),
+        ]
+    };
+    let missing = app.call("setup", &form("")).await.unwrap_err();
+    assert_eq!(missing.to_string(), "setup_token: is required");
+    let wrong = app
+        .call("setup", &form("AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"))
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.field(), Some("setup_token"));
+    assert_eq!(app.count("SELECT count(*) FROM accounts").await, 0);
+    // As people type it: lower case, spaces instead of dashes.
+    let typed: &'static str = Box::leak(
+        SETUP_TOKEN
+            .to_lowercase()
+            .replace('-', " ")
+            .into_boxed_str(),
+    );
+    assert!(app.call("setup", &form(typed)).await.is_ok());
+    assert_eq!(app.count("SELECT count(*) FROM accounts").await, 1);
+}
+
+#[tokio::test]
+async fn a_non_ascii_root_email_sets_up_signs_in_and_stays_unique() {
+    use app::directory::accounts::{NewAccount, NewAccountInput, create_additional_account};
+    let app = spawn_app().await;
+    let outcome = app
+        .call(
+            "setup",
+            &[
+                ("email", "Ärger@Example.com"),
+                ("password", ROOT_PASSWORD),
+                ("password_confirmation", ROOT_PASSWORD),
+                ("alias", ""),
+                ("setup_token", SETUP_TOKEN),
+            ],
+        )
+        .await;
+    assert!(outcome.is_ok(), "{outcome:?}");
+    for spelling in [
+        "Ärger@Example.com",
+        "ärger@example.com",
+        "ÄRGER@EXAMPLE.COM",
+    ] {
+        let client = app.new_client();
+        let signed_in = call_with(
+            &client,
+            &app.url("/api/signin"),
+            &[("email", spelling), ("password", ROOT_PASSWORD)],
+            Default::default(),
+        )
+        .await;
+        assert!(signed_in.is_ok(), "{spelling}: {signed_in:?}");
+    }
+    let twin = NewAccount::parse(NewAccountInput {
+        email: "äRGER@example.com".to_owned(),
+        password: ROOT_PASSWORD.to_owned(),
+        ..Default::default()
+    })
+    .unwrap();
+    let error = create_additional_account(&app.state, twin)
+        .await
+        .unwrap_err();
+    assert_eq!(error.field(), Some("email"), "{error}");
 }

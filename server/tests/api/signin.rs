@@ -14,7 +14,7 @@ async fn right_password_signs_in_and_opens_the_console() {
     // Signed in, the sign-in page sends you to the console.
     assert_eq!(app.page("/signin").await.1.as_deref(), Some("/"));
     // Email case does not matter.
-    let other = client();
+    let other = app.new_client();
     let outcome = call_with(
         &other,
         &app.url("/api/signin"),
@@ -202,4 +202,83 @@ async fn a_plain_form_post_without_wasm_redirects_like_a_browser_expects() {
         .unwrap();
     assert_eq!(good.status().as_u16(), 302);
     assert_eq!(good.headers()["location"], "/");
+}
+
+#[tokio::test]
+async fn an_error_crafted_into_a_link_is_not_shown_in_its_words() {
+    use base64::Engine as _;
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    let crafted = AppError::Validation {
+        field: "email".to_owned(),
+        message: "Your account is suspended. Call +1 555 0100 now".to_owned(),
+    };
+    let encoded =
+        base64::engine::general_purpose::URL_SAFE.encode(serde_json::to_string(&crafted).unwrap());
+    let link = format!("/signin?__path=/api/signin&__err={encoded}");
+    let (status, _, body) = app.page(&link).await;
+    assert_eq!(status, 200);
+    assert!(
+        !body.contains("suspended"),
+        "the crafted text is not rendered"
+    );
+    assert!(
+        body.contains("check the fields and try again"),
+        "a fixed message instead"
+    );
+
+    // Our own messages still come through the no-wasm round trip.
+    let ours = base64::engine::general_purpose::URL_SAFE
+        .encode(serde_json::to_string(&AppError::InvalidCredentials).unwrap());
+    let (_, _, body) = app
+        .page(&format!("/signin?__path=/api/signin&__err={ours}"))
+        .await;
+    assert!(body.contains("The email address or password is incorrect."));
+}
+
+#[tokio::test]
+async fn a_planted_valid_session_id_is_replaced_at_sign_in() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    // The attacker's own live session id, planted in the victim's browser.
+    let attacker = app.new_client();
+    let response = attacker
+        .post(app.url("/api/signin"))
+        .header("accept", "application/json")
+        .form(&[("email", ROOT_EMAIL), ("password", ROOT_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let planted = cookie_value(&response);
+    let victim = bare_client().build().unwrap();
+    let response = victim
+        .post(app.url("/api/signin"))
+        .header("accept", "application/json")
+        .header("origin", &app.address)
+        .header("cookie", format!("portcullis_session={planted}"))
+        .form(&[("email", ROOT_EMAIL), ("password", ROOT_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success());
+    let issued = cookie_value(&response);
+    assert_ne!(issued, planted, "the victim gets a new session id");
+    assert_eq!(
+        app.count("SELECT count(*) FROM console_sessions WHERE ended_at IS NULL")
+            .await,
+        2,
+        "two separate sessions"
+    );
+}
+
+fn cookie_value(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("portcullis_session="))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned()
 }

@@ -22,3 +22,14 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
         </div>
     }
 }
+
+/// The error a form shows. Before the form was submitted from this page, an error can
+/// only have come from the URL (`?__err=`, the no-wasm round trip), which anyone can
+/// craft: then only our own fixed messages are shown.
+pub fn form_error(error: AppError, submitted_here: bool) -> AppError {
+    if submitted_here {
+        error
+    } else {
+        error.from_untrusted_url()
+    }
+}

@@ -1,0 +1,106 @@
+//! The client's address: the TCP peer, unless the peer is a trusted reverse proxy, in
+//! which case the nearest address in `X-Forwarded-For` that is not itself a trusted
+//! proxy. A client cannot forge its address by sending the header itself: from an
+//! untrusted peer the header is ignored, and behind a proxy only the part the proxies
+//! appended is read (from the right).
+
+use crate::config::IpNetwork;
+use app::directory::ClientAddr;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+
+pub async fn resolve(
+    State(trusted): State<Arc<Vec<IpNetwork>>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    if let Some(peer) = peer {
+        let forwarded: Vec<&str> = request
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let client = client_address(peer, &forwarded, &trusted);
+        request.extensions_mut().insert(ClientAddr(client));
+    }
+    next.run(request).await
+}
+
+/// Walks `X-Forwarded-For` from the right while the hop is a trusted proxy.
+pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpNetwork]) -> IpAddr {
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let mut client = peer.to_canonical();
+    if !is_trusted(client) {
+        return client;
+    }
+    let hops = forwarded_for
+        .iter()
+        .flat_map(|line| line.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for hop in hops.into_iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip.to_canonical();
+                if !is_trusted(client) {
+                    return client;
+                }
+            }
+            // Garbage in the chain: stop at the last address a trusted hop vouched for.
+            Err(_) => return client,
+        }
+    }
+    client
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_for_counts_only_behind_a_trusted_proxy() {
+        let trusted = vec![IpNetwork::parse("10.0.0.0/8").unwrap()];
+        // Direct client: the header is the client's own claim and is ignored.
+        assert_eq!(
+            client_address(ip("203.0.113.9"), &["198.51.100.1"], &trusted),
+            ip("203.0.113.9")
+        );
+        // Behind the proxy: the address the proxy appended.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["198.51.100.1"], &trusted),
+            ip("198.51.100.1")
+        );
+        // A forged entry on the left is skipped: the right-most untrusted hop wins.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["1.2.3.4, 198.51.100.1"], &trusted),
+            ip("198.51.100.1")
+        );
+        // Two proxies.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["198.51.100.1", "10.0.0.3"], &trusted),
+            ip("198.51.100.1")
+        );
+        // Garbage from the client: the last trusted hop's view.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["not-an-ip"], &trusted),
+            ip("10.0.0.2")
+        );
+        // No proxies configured: never believed.
+        assert_eq!(
+            client_address(ip("127.0.0.1"), &["198.51.100.1"], &[]),
+            ip("127.0.0.1")
+        );
+    }
+}

@@ -1,0 +1,262 @@
+//! The HTTP edge: only our own host and origin, security headers, body and time limits.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+use std::time::Duration;
+
+async fn post_signin(app: &TestApp, headers: &[(&str, &str)]) -> StatusCode {
+    let mut request = bare_client()
+        .build()
+        .unwrap()
+        .post(app.url("/api/signin"))
+        .header("accept", "application/json");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request
+        .form(&[("email", ROOT_EMAIL), ("password", ROOT_PASSWORD)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn state_changes_need_our_own_origin_or_same_origin_fetch_metadata() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    let own = app.address.clone();
+    let https_twin = own.replacen("http://", "https://", 1);
+    let cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+        (vec![], 403, "neither Origin nor Sec-Fetch-Site"),
+        (
+            vec![("sec-fetch-site", "none")],
+            403,
+            "typed in the address bar",
+        ),
+        (vec![("sec-fetch-site", "cross-site")], 403, "another site"),
+        (vec![("sec-fetch-site", "same-site")], 403, "a sibling site"),
+        (
+            vec![("origin", "https://evil.example")],
+            403,
+            "foreign origin",
+        ),
+        (vec![("origin", "null")], 403, "opaque origin"),
+        (
+            vec![("origin", https_twin.as_str())],
+            403,
+            "https is another origin",
+        ),
+        (
+            vec![("origin", own.as_str()), ("sec-fetch-site", "cross-site")],
+            403,
+            "headers that disagree",
+        ),
+        (
+            vec![("sec-fetch-site", "same-origin")],
+            200,
+            "fetch metadata alone",
+        ),
+        (vec![("origin", own.as_str())], 200, "origin alone"),
+        (
+            vec![("origin", own.as_str()), ("sec-fetch-site", "same-origin")],
+            200,
+            "a browser's own request",
+        ),
+    ];
+    for (headers, expected, case) in cases {
+        assert_eq!(post_signin(&app, &headers).await, expected, "{case}");
+    }
+    assert_eq!(
+        app.count("SELECT count(*) FROM signin_attempts").await,
+        3,
+        "only the three accepted requests reached sign-in"
+    );
+}
+
+#[tokio::test]
+async fn other_hosts_are_refused_whatever_the_method() {
+    let app = spawn_app().await;
+    let client = bare_client().build().unwrap();
+    let port = app.address.rsplit(':').next().unwrap().to_owned();
+    // DNS rebinding: a page at evil.example whose name now resolves to us.
+    let evil_host = format!("evil.example:{port}");
+    let page = client
+        .get(app.url("/setup"))
+        .header("host", &evil_host)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::MISDIRECTED_REQUEST);
+    let setup = client
+        .post(app.url("/api/setup"))
+        .header("host", &evil_host)
+        .header("origin", format!("http://{evil_host}"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[
+            ("email", ROOT_EMAIL),
+            ("password", ROOT_PASSWORD),
+            ("password_confirmation", ROOT_PASSWORD),
+            ("alias", ""),
+            ("setup_token", SETUP_TOKEN),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(setup.status(), StatusCode::MISDIRECTED_REQUEST);
+    assert_eq!(app.count("SELECT count(*) FROM accounts").await, 0);
+    // Loopback names for our own port are ours; health checks answer any host.
+    let local = client
+        .get(app.url("/setup"))
+        .header("host", format!("localhost:{port}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(local.status(), StatusCode::OK);
+    let health = client
+        .get(app.url("/healthz"))
+        .header("host", "health-checker.internal")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn pages_carry_security_headers_and_a_nonce_their_scripts_use() {
+    let app = spawn_app().await;
+    for path in ["/setup"] {
+        check_page_headers(&app, path).await;
+    }
+    app.bootstrap().await;
+    check_page_headers(&app, "/signin").await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    check_page_headers(&app, "/").await;
+    // Server functions too.
+    let response = app
+        .client
+        .post(app.url("/api/dashboard"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.headers()["x-frame-options"], "DENY");
+}
+
+async fn check_page_headers(app: &TestApp, path: &str) {
+    let response = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    let headers = response.headers().clone();
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    assert!(csp.contains("object-src 'none'"), "{path}: {csp}");
+    assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .unwrap_or_else(|| panic!("{path}: no nonce in {csp}"))
+        .to_owned();
+    assert!(nonce.len() >= 16, "{path}: {nonce}");
+    assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+    assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+    assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+    assert_eq!(headers["cache-control"], "no-store", "{path}");
+    assert!(
+        !headers.contains_key("strict-transport-security"),
+        "plain http"
+    );
+    let body = response.text().await.unwrap();
+    let scripts = body.matches("<script").count();
+    let with_nonce = body.matches(&format!("nonce=\"{nonce}\"")).count();
+    assert!(scripts > 0, "{path}");
+    assert!(
+        with_nonce >= scripts,
+        "{path}: every inline script carries the page's nonce ({with_nonce} of {scripts})"
+    );
+    // A second request gets a fresh nonce.
+    let again = app.client.get(app.url(path)).send().await.unwrap();
+    let csp_again = again.headers()["content-security-policy"].to_str().unwrap();
+    assert!(!csp_again.contains(&nonce), "{path}: nonce reused");
+}
+
+#[tokio::test]
+async fn over_https_the_cookie_is_host_prefixed_and_ends_with_the_browser() {
+    let app = spawn_app_with(Options {
+        https: true,
+        ..Options::default()
+    })
+    .await;
+    app.bootstrap().await;
+    let origin = app.address.replacen("http://", "https://", 1);
+    let response = bare_client()
+        .build()
+        .unwrap()
+        .post(app.url("/api/signin"))
+        .header("accept", "application/json")
+        .header("origin", origin)
+        .form(&[("email", ROOT_EMAIL), ("password", ROOT_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers().contains_key("strict-transport-security"));
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(cookie.starts_with("__Host-portcullis_session="), "{cookie}");
+    assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    assert!(
+        !cookie.contains("Max-Age") && !cookie.contains("Expires"),
+        "a browser-session cookie: {cookie}"
+    );
+}
+
+#[tokio::test]
+async fn a_large_body_is_refused_before_anything_reads_it() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    let big = "x".repeat(3 * 1024 * 1024);
+    let response = app
+        .client
+        .post(app.url("/api/signin"))
+        .header("accept", "application/json")
+        .form(&[("email", ROOT_EMAIL), ("password", big.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(app.count("SELECT count(*) FROM signin_attempts").await, 0);
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let app = spawn_app().await;
+    let addr = app.address.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    stream
+        .write_all(b"GET /signin HTTP/1.1\r\nHost: ")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let mut buffer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut buffer)).await;
+    assert!(
+        read.is_ok(),
+        "the server kept a half-sent request open for 20 s"
+    );
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(9) && waited < Duration::from_secs(15),
+        "closed after {waited:?}"
+    );
+}
