@@ -76,10 +76,10 @@ impl SetupGate {
     /// Setup is done: the token is spent and its file removed.
     pub fn close(&self) {
         let gate = self.open.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(file) = gate.and_then(|g| g.file) {
-            if let Err(error) = std::fs::remove_file(&file) {
-                tracing::warn!(file = %file.display(), %error, "could not remove the spent setup token");
-            }
+        if let Some(file) = gate.and_then(|g| g.file)
+            && let Err(error) = std::fs::remove_file(&file)
+        {
+            tracing::warn!(file = %file.display(), %error, "could not remove the spent setup token");
         }
     }
 }

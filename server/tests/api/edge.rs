@@ -27,7 +27,8 @@ async fn state_changes_need_our_own_origin_or_same_origin_fetch_metadata() {
     app.bootstrap().await;
     let own = app.address.clone();
     let https_twin = own.replacen("http://", "https://", 1);
-    let cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+    type Headers<'a> = Vec<(&'a str, &'a str)>;
+    let cases: Vec<(Headers, u16, &str)> = vec![
         (vec![], 403, "neither Origin nor Sec-Fetch-Site"),
         (
             vec![("sec-fetch-site", "none")],
