@@ -89,6 +89,10 @@ pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
 
     let routes = generate_route_list(App);
     let context_state = state.clone();
+    let page_context = move || {
+        provide_context(context_state.clone());
+        page_security_policy();
+    };
     let pool = state.pool.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -96,16 +100,16 @@ pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
         .leptos_routes_with_context(
             &leptos,
             routes,
-            move || {
-                provide_context(context_state.clone());
-                page_security_policy();
-            },
+            page_context.clone(),
             {
                 let leptos = leptos.clone();
                 move || shell(leptos.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            page_context,
+            shell,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state,
             guard::guard_pages,
