@@ -2,7 +2,7 @@
 //! limits of `throttle`, the same for known and unknown subjects. No database
 //! connection is held while the password is verified.
 
-use super::throttle::{self, ADDRESS_BUDGET, Bucket, SUBJECT_BACKSTOP, Streak};
+use super::throttle::{self, ADDRESS_BUDGET, Bucket, BucketRule, SUBJECT_BACKSTOP, Streak};
 use super::{AccountRecord, RequestSource};
 use crate::error::AppError;
 use crate::model::{EmailAddress, Password};
@@ -211,30 +211,27 @@ fn refused(limits: &Limits, now: OffsetDateTime) -> Option<Duration> {
 }
 
 fn charged(limits: &Limits, now: OffsetDateTime) -> Limits {
-    Limits {
-        address: with_bucket(
-            &limits.address,
-            ADDRESS_BUDGET.charged(&bucket(&limits.address), now),
-        ),
-        subject: with_bucket(
-            &limits.subject,
-            SUBJECT_BACKSTOP.charged(&bucket(&limits.subject), now),
-        ),
-        pair: with_streak(&limits.pair, streak(&limits.pair).charged(now), now),
-    }
+    let pair = streak(&limits.pair).charged(now);
+    updated(limits, now, BucketRule::charged, pair)
 }
 
 fn refunded(limits: &Limits, now: OffsetDateTime) -> Limits {
+    updated(limits, now, BucketRule::refunded, Streak::reset())
+}
+
+/// Both buckets moved by `bucket_op`, the pair's streak set to `pair`.
+fn updated(
+    limits: &Limits,
+    now: OffsetDateTime,
+    bucket_op: fn(&BucketRule, &Bucket, OffsetDateTime) -> Bucket,
+    pair: Streak,
+) -> Limits {
+    let moved =
+        |rule: &BucketRule, row: &LimitRow| with_bucket(row, bucket_op(rule, &bucket(row), now));
     Limits {
-        address: with_bucket(
-            &limits.address,
-            ADDRESS_BUDGET.refunded(&bucket(&limits.address), now),
-        ),
-        subject: with_bucket(
-            &limits.subject,
-            SUBJECT_BACKSTOP.refunded(&bucket(&limits.subject), now),
-        ),
-        pair: with_streak(&limits.pair, Streak::reset(), now),
+        address: moved(&ADDRESS_BUDGET, &limits.address),
+        subject: moved(&SUBJECT_BACKSTOP, &limits.subject),
+        pair: with_streak(&limits.pair, pair, now),
     }
 }
 

@@ -1,4 +1,4 @@
-use super::components::{ErrorAlert, form_error};
+use super::components::ActionError;
 use crate::api::auth::{SignOut, current_identity};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -45,14 +45,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                     </ActionForm>
                 </div>
             </header>
-            {move || {
-                sign_out
-                    .value()
-                    .get()
-                    .and_then(Result::err)
-                    .map(|error| form_error(error, sign_out.version().get() > 0))
-                    .map(|error| view! { <ErrorAlert error /> })
-            }}
+            {ActionError(sign_out)}
             <div class="flex flex-1">
                 <nav class="w-56 border-r border-slate-200 bg-white p-4" aria-label="Console">
                     <ul class="space-y-1 text-sm">

@@ -313,18 +313,15 @@ fn a_data_directory_that_is_a_symlink_or_open_to_others_is_refused() {
     let real = scratch.root.join("real");
     std::fs::create_dir(&real).unwrap();
     std::os::unix::fs::symlink(&real, scratch.data_dir()).unwrap();
-    let out = scratch
-        .command()
-        .env("PORTCULLIS_ADDR", format!("127.0.0.1:{}", free_port()))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
-    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert_refused(&scratch, "symbolic link");
 
     std::fs::remove_file(scratch.data_dir()).unwrap();
     std::fs::create_dir(scratch.data_dir()).unwrap();
     std::fs::set_permissions(scratch.data_dir(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    assert_refused(&scratch, "written by other users");
+}
+
+fn assert_refused(scratch: &Scratch, reason: &str) {
     let out = scratch
         .command()
         .env("PORTCULLIS_ADDR", format!("127.0.0.1:{}", free_port()))
@@ -332,5 +329,5 @@ fn a_data_directory_that_is_a_symlink_or_open_to_others_is_refused() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("written by other users"), "{stderr}");
+    assert!(stderr.contains(reason), "{stderr}");
 }

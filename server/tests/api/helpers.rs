@@ -242,3 +242,16 @@ pub async fn page_with(client: &reqwest::Client, url: &str) -> (u16, Option<Stri
         .map(|l| l.to_str().unwrap().to_owned());
     (status, location, response.text().await.unwrap())
 }
+
+/// The value of the (plain http) session cookie a response sets.
+pub fn session_cookie(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("portcullis_session="))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned()
+}

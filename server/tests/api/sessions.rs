@@ -105,16 +105,3 @@ async fn the_cookie_only_names_a_server_side_session_record() {
         1
     );
 }
-
-/// The value of a session cookie in a response.
-fn session_cookie(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("portcullis_session="))
-        .and_then(|c| c.split(';').next())
-        .expect("session cookie")
-        .to_owned()
-}

@@ -249,7 +249,7 @@ async fn a_planted_valid_session_id_is_replaced_at_sign_in() {
         .send()
         .await
         .unwrap();
-    let planted = cookie_value(&response);
+    let planted = session_cookie(&response);
     let victim = bare_client().build().unwrap();
     let response = victim
         .post(app.url("/api/signin"))
@@ -261,7 +261,7 @@ async fn a_planted_valid_session_id_is_replaced_at_sign_in() {
         .await
         .unwrap();
     assert!(response.status().is_success());
-    let issued = cookie_value(&response);
+    let issued = session_cookie(&response);
     assert_ne!(issued, planted, "the victim gets a new session id");
     assert_eq!(
         app.count("SELECT count(*) FROM console_sessions WHERE ended_at IS NULL")
@@ -269,16 +269,4 @@ async fn a_planted_valid_session_id_is_replaced_at_sign_in() {
         2,
         "two separate sessions"
     );
-}
-
-fn cookie_value(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("portcullis_session="))
-        .and_then(|c| c.split(';').next())
-        .expect("a session cookie")
-        .to_owned()
 }

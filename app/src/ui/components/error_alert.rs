@@ -23,10 +23,27 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
     }
 }
 
+/// The error of a form's last submission, in place: for `ActionForm`s of server functions.
+#[allow(non_snake_case)] // reads as a component where it is used
+pub fn ActionError<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| form_error(error, action.version().get() > 0))
+            .map(|error| view! { <ErrorAlert error /> })
+    }
+}
+
 /// The error a form shows. Before the form was submitted from this page, an error can
 /// only have come from the URL (`?__err=`, the no-wasm round trip), which anyone can
 /// craft: then only our own fixed messages are shown.
-pub fn form_error(error: AppError, submitted_here: bool) -> AppError {
+fn form_error(error: AppError, submitted_here: bool) -> AppError {
     if submitted_here {
         error
     } else {

@@ -1,6 +1,6 @@
 use super::{AuthCard, SUBMIT_CLASS};
 use crate::api::setup::{CreateFirstAccount, setup_required};
-use crate::ui::components::{ErrorAlert, PasswordChecklist, PasswordField, TextField, form_error};
+use crate::ui::components::{ActionError, ErrorAlert, PasswordChecklist, PasswordField, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -47,14 +47,7 @@ fn SetupForm() -> impl IntoView {
             "Create the first account and its root user. The root user can do anything in the account; keep its password safe."
         </p>
         <ActionForm action attr:class="space-y-4">
-            {move || {
-                    action
-                        .value()
-                        .get()
-                        .and_then(Result::err)
-                        .map(|error| form_error(error, action.version().get() > 0))
-                        .map(|error| view! { <ErrorAlert error /> })
-                }}
+            {ActionError(action)}
             <TextField
                 name="setup_token"
                 label="Setup token"

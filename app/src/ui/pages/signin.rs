@@ -1,6 +1,6 @@
 use super::{AuthCard, SUBMIT_CLASS};
 use crate::api::auth::SignIn;
-use crate::ui::components::{ErrorAlert, PasswordField, TextField, form_error};
+use crate::ui::components::{ActionError, PasswordField, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -11,14 +11,7 @@ pub fn SignInPage() -> impl IntoView {
         <Title text="Sign in" />
         <AuthCard title="Sign in as the root user">
             <ActionForm action attr:class="space-y-4">
-                {move || {
-                    action
-                        .value()
-                        .get()
-                        .and_then(Result::err)
-                        .map(|error| form_error(error, action.version().get() > 0))
-                        .map(|error| view! { <ErrorAlert error /> })
-                }}
+                {ActionError(action)}
                 <TextField name="email" label="Root user email address" kind="email" autocomplete="username" required=true />
                 <PasswordField name="password" label="Password" autocomplete="current-password" />
                 <button type="submit" class=SUBMIT_CLASS disabled=move || action.pending().get()>
