@@ -12,6 +12,8 @@ CREATE TABLE signin_limits (
     locked_until  timestamptz,
     -- subject, address: the leaky bucket's level at updated_at
     level         double precision NOT NULL DEFAULT 0 CHECK (level >= 0),
+    -- pair: the last successful sign-in, which makes the address known to the subject
+    last_success_at timestamptz,
     updated_at    timestamptz NOT NULL,
     PRIMARY KEY (scope, key)
 );

@@ -61,31 +61,52 @@ impl AllowedOrigins {
 
     fn from_public_url(url: &str) -> Option<Self> {
         let (scheme, rest) = url.split_once("://")?;
-        let authority = rest.split('/').next()?.to_ascii_lowercase();
+        let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
         if authority.is_empty() || authority.contains('@') {
             return None;
         }
         let default_port = if scheme == "https" { ":443" } else { ":80" };
-        let mut hosts = vec![authority.clone()];
-        // Browsers leave the default port out of Host and Origin.
-        if let Some(bare) = authority.strip_suffix(default_port) {
-            hosts.push(bare.to_owned());
+        // Browsers leave the default port out of Host and Origin; other clients may
+        // spell it out. Both name the same place.
+        let has_port = authority.rsplit_once(':').is_some_and(|(host, port)| {
+            !host.ends_with(':') && port.bytes().all(|b| b.is_ascii_digit()) && !port.is_empty()
+        });
+        let (bare, with_port) = match authority.strip_suffix(default_port) {
+            Some(bare) => (bare.to_owned(), authority.clone()),
+            None if has_port => (authority.clone(), authority.clone()),
+            None => (authority.clone(), format!("{authority}{default_port}")),
+        };
+        let mut allowed = Self {
+            hosts: Vec::new(),
+            origins: Vec::new(),
+        };
+        allowed.add(scheme, &bare, &with_port);
+        Some(allowed)
+    }
+
+    /// Adds a host under both spellings, and its origin (browsers send the short one).
+    fn add(&mut self, scheme: &str, host: &str, spelled_out: &str) {
+        for name in [host, spelled_out] {
+            if !self.hosts.iter().any(|h| h == name) {
+                self.hosts.push(name.to_owned());
+            }
         }
-        let origins = hosts.iter().map(|h| format!("{scheme}://{h}")).collect();
-        Some(Self { hosts, origins })
+        let origin = format!("{scheme}://{host}");
+        if !self.origins.contains(&origin) {
+            self.origins.push(origin);
+        }
     }
 
     fn with_loopback_names(mut self, addr: SocketAddr) -> Self {
         let port = addr.port();
-        for host in [
-            format!("127.0.0.1:{port}"),
-            format!("localhost:{port}"),
-            format!("[::1]:{port}"),
-        ] {
-            if !self.hosts.contains(&host) {
-                self.origins.push(format!("http://{host}"));
-                self.hosts.push(host);
-            }
+        for name in ["127.0.0.1", "localhost", "[::1]"] {
+            let spelled_out = format!("{name}:{port}");
+            let short = if port == 80 {
+                name.to_owned()
+            } else {
+                spelled_out.clone()
+            };
+            self.add("http", &short, &spelled_out);
         }
         self
     }
@@ -398,6 +419,24 @@ mod tests {
 
         let e = settings(&[("PORTCULLIS_ADDR", "0.0.0.0:3000")]).unwrap_err();
         assert_eq!(e.variable, "PORTCULLIS_PUBLIC_URL");
+
+        let plain = settings(&[("PORTCULLIS_PUBLIC_URL", "https://iam.example.com?x#y")]).unwrap();
+        assert!(plain.allowed_origins.allows_host("iam.example.com"));
+        assert!(plain.allowed_origins.allows_host("iam.example.com:443"));
+        assert!(
+            plain
+                .allowed_origins
+                .allows_origin("https://iam.example.com")
+        );
+        assert!(!plain.allowed_origins.allows_host("iam.example.com:8443"));
+
+        let port80 = settings(&[("PORTCULLIS_ADDR", "127.0.0.1:80")]).unwrap();
+        assert!(port80.allowed_origins.allows_host("localhost"));
+        assert!(port80.allowed_origins.allows_origin("http://localhost"));
+
+        let v6 = settings(&[("PORTCULLIS_PUBLIC_URL", "http://[::1]:3000")]).unwrap();
+        assert!(v6.allowed_origins.allows_host("[::1]:3000"));
+        assert!(!v6.allowed_origins.allows_host("[::1]:3000:80"));
     }
 
     #[test]

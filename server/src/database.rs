@@ -158,10 +158,7 @@ impl EmbeddedPostgres {
         };
         for dir in [&cluster.pgdata, &cluster.socket_dir] {
             if !dir.exists() {
-                create_dir_with_mode(dir, 0o700)?;
-                if as_postgres_user {
-                    cluster.give_to_postgres_user(dir)?;
-                }
+                cluster.make_private_dir(dir)?;
             }
         }
         if !initialised {
@@ -293,10 +290,7 @@ impl EmbeddedPostgres {
         // initdb reads the superuser's password from a file it can open: beside the
         // cluster, private, and gone right after.
         let pwfile = cluster_dir.join(".initdb-password");
-        write_private_file(cluster_dir, ".initdb-password", &self.credentials.superuser)?;
-        if self.as_postgres_user {
-            self.give_to_postgres_user(&pwfile)?;
-        }
+        self.write_cluster_file(&pwfile, &self.credentials.superuser, false)?;
         let pgdata = self.pgdata.display().to_string();
         let pwfile_arg = format!("--pwfile={}", pwfile.display());
         let out = self.run_pg(
@@ -342,32 +336,95 @@ impl EmbeddedPostgres {
              unix_socket_directories = '{}'\n\
              unix_socket_permissions = 0700\n\
              password_encryption = 'scram-sha-256'\n",
-            self.socket_dir.display()
+            // A quote in the path is doubled, as PostgreSQL's configuration syntax wants.
+            self.socket_dir.display().to_string().replace('\'', "''")
         );
-        write_private_file(&self.pgdata, "pg_hba.conf", hba)?;
-        write_private_file(&self.pgdata, "portcullis.conf", &conf)?;
+        self.write_cluster_file(&self.pgdata.join("pg_hba.conf"), hba, false)?;
+        self.write_cluster_file(&self.pgdata.join("portcullis.conf"), &conf, false)?;
         let main_conf = self.pgdata.join("postgresql.conf");
         let text = fs::read_to_string(&main_conf)
             .map_err(|e| fail(format!("cannot read {}: {e}", main_conf.display())))?;
         let include = "include_if_exists = 'portcullis.conf'";
         if !text.lines().any(|line| line.trim() == include) {
-            let mut file = OpenOptions::new()
-                .append(true)
-                .custom_flags(libc::O_NOFOLLOW)
-                .open(&main_conf)
-                .map_err(|e| fail(format!("cannot open {}: {e}", main_conf.display())))?;
-            writeln!(
-                file,
-                "\n# Portcullis: its settings last, so they win.\n{include}"
-            )
-            .map_err(|e| fail(format!("cannot write {}: {e}", main_conf.display())))?;
-        }
-        if self.as_postgres_user {
-            for name in ["pg_hba.conf", "portcullis.conf"] {
-                self.give_to_postgres_user(&self.pgdata.join(name))?;
-            }
+            let line = format!("\n# Portcullis: its settings last, so they win.\n{include}\n");
+            self.write_cluster_file(&main_conf, &line, true)?;
         }
         Ok(())
+    }
+
+    /// Writes (or appends to) a file of the cluster as the user the cluster runs as.
+    /// As root that is `postgres`, which owns these directories and could swap a part
+    /// of the path for a link: writing as `postgres` means such a link gains nothing.
+    fn write_cluster_file(
+        &self,
+        path: &Path,
+        contents: &str,
+        append: bool,
+    ) -> Result<(), DatabaseError> {
+        if !self.as_postgres_user {
+            let mut options = OpenOptions::new();
+            if append {
+                options.append(true);
+            } else {
+                options.write(true).create(true).truncate(true).mode(0o600);
+            }
+            return options
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(path)
+                .and_then(|mut file| file.write_all(contents.as_bytes()))
+                .map_err(|e| fail(format!("cannot write {}: {e}", path.display())));
+        }
+        let script = if append {
+            "umask 077 && cat >> \"$1\""
+        } else {
+            "umask 077 && cat > \"$1\""
+        };
+        let mut child = Command::new("runuser")
+            .args(["-u", "postgres", "--", "/bin/sh", "-c", script, "sh"])
+            .arg(path)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| fail(format!("cannot run runuser: {e}")))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin
+                .write_all(contents.as_bytes())
+                .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+        }
+        let out = child
+            .wait_with_output()
+            .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(fail(format!(
+                "cannot write {} as the postgres user: {}",
+                path.display(),
+                output_text(&out)
+            )))
+        }
+    }
+
+    /// A private directory of the cluster, made by the user the cluster runs as.
+    fn make_private_dir(&self, dir: &Path) -> Result<(), DatabaseError> {
+        if !self.as_postgres_user {
+            return create_dir_with_mode(dir, 0o700);
+        }
+        let out = Command::new("runuser")
+            .args(["-u", "postgres", "--", "mkdir", "-m", "700", "--"])
+            .arg(dir)
+            .output()
+            .map_err(|e| fail(format!("cannot run runuser: {e}")))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(fail(format!(
+                "cannot create {} as the postgres user: {}",
+                dir.display(),
+                output_text(&out)
+            )))
+        }
     }
 
     /// A server left running by a portcullis that was killed: we hold the lock now, so
@@ -429,10 +486,6 @@ impl EmbeddedPostgres {
             .output()
             .map_err(|e| fail(format!("cannot run {}: {e}", binary.display())))
     }
-
-    fn give_to_postgres_user(&self, path: &Path) -> Result<(), DatabaseError> {
-        give_to_postgres_user(path)
-    }
 }
 
 impl Drop for EmbeddedPostgres {
@@ -459,15 +512,72 @@ fn give_to_postgres_user(path: &Path) -> Result<(), DatabaseError> {
     }
 }
 
+/// The application's pool on the cluster that another portcullis is running on this data
+/// directory right now, if one is (so administrative commands work without stopping the
+/// server); `None` when nobody holds the data directory.
+pub async fn attach_running(data_dir: &Path) -> Result<Option<PgPool>, DatabaseError> {
+    let data_dir = std::path::absolute(data_dir)
+        .map_err(|e| fail(format!("data directory {}: {e}", data_dir.display())))?;
+    let lock_path = data_dir.join("portcullis.lock");
+    let lock = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(&lock_path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(fail(format!("cannot open {}: {e}", lock_path.display()))),
+    };
+    match lock.try_lock() {
+        // Nobody runs on it: the caller starts the cluster itself.
+        Ok(()) => return Ok(None),
+        Err(TryLockError::WouldBlock) => {}
+        Err(TryLockError::Error(e)) => {
+            return Err(fail(format!("cannot lock {}: {e}", lock_path.display())));
+        }
+    }
+    let cluster_dir = if running_as_root() {
+        let id_file = data_dir.join("cluster-id");
+        let id = read_private_file(&id_file)?
+            .ok_or_else(|| fail(format!("{} is missing", id_file.display())))?;
+        cluster_root().join(id.trim())
+    } else {
+        data_dir.clone()
+    };
+    let credentials_path = data_dir.join(CREDENTIALS_FILE);
+    let credentials = Credentials::load(&credentials_path)?
+        .ok_or_else(|| fail(format!("{} is missing", credentials_path.display())))?;
+    let options = PgConnectOptions::new()
+        .socket(cluster_dir.join("run"))
+        .username(APP_ROLE)
+        .password(&credentials.app)
+        .database(DATABASE_NAME);
+    PgPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map(Some)
+        .map_err(|e| {
+            fail(format!(
+                "cannot connect to the running portcullis's database: {e}"
+            ))
+        })
+}
+
+fn cluster_root() -> PathBuf {
+    std::env::var_os("PORTCULLIS_CLUSTER_DIR")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from(ROOT_CLUSTERS), PathBuf::from)
+}
+
 /// Running as root, the cluster runs as `postgres`, which must reach its directory; a
 /// data directory under a 0700 home is out of its reach. So root's clusters live under
 /// `PORTCULLIS_CLUSTER_DIR` (default /var/lib/portcullis/embedded), one directory per
 /// data directory, named by an id kept in the data directory (so moving the data
 /// directory keeps its cluster).
 fn root_cluster_dir(data_dir: &Path) -> Result<PathBuf, DatabaseError> {
-    let root = std::env::var_os("PORTCULLIS_CLUSTER_DIR")
-        .filter(|v| !v.is_empty())
-        .map_or_else(|| PathBuf::from(ROOT_CLUSTERS), PathBuf::from);
+    let root = cluster_root();
     let id_file = data_dir.join("cluster-id");
     let id = match read_private_file(&id_file)? {
         Some(text) => {
@@ -489,18 +599,25 @@ fn root_cluster_dir(data_dir: &Path) -> Result<PathBuf, DatabaseError> {
             .mode(0o711)
             .create(&root)
             .map_err(|e| fail(format!("cannot create {}: {e}", root.display())))?;
+        // The umask may have taken away the traversal the postgres user needs.
+        fs::set_permissions(&root, fs::Permissions::from_mode(0o711))
+            .map_err(|e| fail(format!("cannot set permissions on {}: {e}", root.display())))?;
     }
     let dir = root.join(id);
     if !dir.exists() {
         create_dir_with_mode(&dir, 0o700)?;
         give_to_postgres_user(&dir)?;
     }
-    let legacy = data_dir.join("postgres").join("PG_VERSION");
-    if legacy.exists() {
-        tracing::warn!(
-            ignored = %data_dir.join("postgres").display(),
-            "an embedded cluster from an earlier Portcullis is in the data directory; as root the cluster now lives elsewhere"
-        );
+    let legacy = data_dir.join("postgres");
+    if legacy.join("PG_VERSION").exists() {
+        return Err(fail(format!(
+            "{} holds an embedded cluster made by an earlier Portcullis (which let any \
+             local process in); run as root, the cluster now lives in {}. Move {} away (or \
+             remove it) and start again",
+            legacy.display(),
+            root.display(),
+            legacy.display()
+        )));
     }
     tracing::info!(cluster = %dir.display(), "running as root: the embedded cluster lives here, owned by the postgres user");
     Ok(dir)

@@ -282,18 +282,29 @@ async fn create_account(settings: &Settings, args: AccountArgs, first: bool) -> 
 }
 
 async fn unlock_account(settings: &Settings, email: String) -> Result<(), String> {
-    with_database(settings, |pool| async move {
-        let state = app_state(pool, settings)?;
-        let cleared = app::directory::signin::unlock_root(&state, &email)
+    // A lockout must be liftable while the server runs: use its database if it does.
+    if settings.database_url.is_none()
+        && let Some(pool) = database::attach_running(&settings.data_dir)
             .await
-            .map_err(|e| e.to_string())?;
-        println!(
-            "Lifted the sign-in limits on {email} ({cleared} cleared). Limits on the addresses \
-             that made the attempts stay."
-        );
-        Ok(())
-    })
-    .await
+            .map_err(|e| e.to_string())?
+    {
+        let result = unlock_with(pool.clone(), settings, &email).await;
+        pool.close().await;
+        return result;
+    }
+    with_database(settings, |pool| unlock_with(pool, settings, &email)).await
+}
+
+async fn unlock_with(pool: sqlx::PgPool, settings: &Settings, email: &str) -> Result<(), String> {
+    let state = app_state(pool, settings)?;
+    let cleared = app::directory::signin::unlock_root(&state, email)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "Lifted the sign-in limits on {email} ({cleared} cleared). Limits on the addresses \
+         that made the attempts stay."
+    );
+    Ok(())
 }
 
 /// While no account exists, web setup needs a fresh one-time token: printed here and

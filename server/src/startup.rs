@@ -1,7 +1,7 @@
 //! Builds the router and runs the server.
 
 use crate::config::{AllowedOrigins, IpNetwork};
-use crate::web::{client_addr, guard, headers, health, origin};
+use crate::web::{client_addr, guard, headers, health, idle, origin};
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -39,6 +39,9 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// A client must send its request headers within this long, or the connection closes.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// A connection on which nothing moves for this long is closed: longer than a request
+/// may take, so a request in flight is never cut off by it.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long requests in flight may take to finish at shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 
@@ -97,15 +100,10 @@ pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(move || health::readyz(pool.clone())))
-        .leptos_routes_with_context(
-            &leptos,
-            routes,
-            page_context.clone(),
-            {
-                let leptos = leptos.clone();
-                move || shell(leptos.clone())
-            },
-        )
+        .leptos_routes_with_context(&leptos, routes, page_context.clone(), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler_with_context(
             page_context,
             shell,
@@ -183,12 +181,13 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let mut builder = Builder::new(TokioExecutor::new());
+    // HTTP/1 only: browsers speak HTTP/2 only over TLS, which a reverse proxy ends, and
+    // the version sniffing of a dual builder has no timeout of its own.
+    let mut builder = Builder::new(TokioExecutor::new()).http1_only();
     builder
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT);
-    builder.http2().timer(TokioTimer::new());
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -211,13 +210,30 @@ pub async fn serve(
                 request
             },
         );
+        let (stream, activity) = idle::Watched::new(stream);
         let connection = builder
             .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service))
             .into_owned();
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
-            if let Err(error) = connection.await {
-                tracing::debug!(%error, %peer, "connection ended with an error");
+            // A client that has not started its first request by the header deadline,
+            // or that goes quiet for longer than any request may take, is dropped.
+            let silent_start = async {
+                tokio::time::sleep(HEADER_READ_TIMEOUT).await;
+                if activity.idle_for() < HEADER_READ_TIMEOUT {
+                    std::future::pending::<()>().await;
+                }
+            };
+            tokio::select! {
+                result = connection => {
+                    if let Err(error) = result {
+                        tracing::debug!(%error, %peer, "connection ended with an error");
+                    }
+                }
+                () = silent_start => tracing::debug!(%peer, "closed a connection that sent nothing"),
+                () = activity.idle_longer_than(IDLE_TIMEOUT) => {
+                    tracing::debug!(%peer, "closed an idle connection");
+                }
             }
         });
     }

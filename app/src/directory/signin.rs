@@ -57,10 +57,10 @@ pub async fn sign_in_root(
         return Err(AppError::InvalidCredentials);
     }
     let keys = Keys::new(root_subject(&email), source);
-    // A turn at the hasher first: waiting for it must not hold a connection.
-    let permit = state.passwords.admit().await?;
     let now = state.clock.now();
 
+    // The limits first, and cheaply: a refused attempt never waits for the hasher, so
+    // an address over its budget cannot occupy the hasher's queue.
     let mut tx = state.pool.begin().await?;
     let limits = lock_limits(&mut tx, &keys, now).await?;
     let found = store::accounts::find_root_by_email(&mut tx, &email.normalized()).await?;
@@ -85,6 +85,18 @@ pub async fn sign_in_root(
     save_limits(&mut tx, &keys, &charged(&limits, now)).await?;
     tx.commit().await?;
 
+    // A turn at the hasher, holding no connection while waiting for it. When the
+    // server is too busy the attempt did not happen: its charge is given back.
+    let permit = match state.passwords.admit().await {
+        Ok(permit) => permit,
+        Err(busy) => {
+            let mut tx = state.pool.begin().await?;
+            let limits = lock_limits(&mut tx, &keys, now).await?;
+            save_limits(&mut tx, &keys, &uncharged(&limits, now)).await?;
+            tx.commit().await?;
+            return Err(busy);
+        }
+    };
     let (account, hash) = match found {
         Some((account, hash)) => (Some(account), Some(hash)),
         None => (None, None),
@@ -100,7 +112,7 @@ pub async fn sign_in_root(
     let mut tx = state.pool.begin().await?;
     if matched {
         let limits = lock_limits(&mut tx, &keys, done).await?;
-        save_limits(&mut tx, &keys, &refunded(&limits, done)).await?;
+        save_limits(&mut tx, &keys, &succeeded(&limits, done)).await?;
     }
     store::signin::record_attempt(&mut tx, attempt(outcome, done)).await?;
     tx.commit().await?;
@@ -135,6 +147,7 @@ pub async fn prune(state: &AppState, keep_attempts: Duration) -> Result<(u64, u6
         &mut conn,
         now,
         now - throttle::FORGET_AFTER,
+        now - throttle::KNOWN_FOR,
         now - keep_attempts,
     )
     .await?)
@@ -178,6 +191,7 @@ fn streak(row: &LimitRow) -> Streak {
     Streak {
         failures: row.failures,
         locked_until: row.locked_until,
+        last_success_at: row.last_success_at,
     }
 }
 
@@ -193,16 +207,25 @@ fn with_streak(row: &LimitRow, streak: Streak, now: OffsetDateTime) -> LimitRow 
     LimitRow {
         failures: streak.failures,
         locked_until: streak.locked_until,
+        last_success_at: streak.last_success_at,
         updated_at: now,
         ..*row
     }
 }
 
-/// The longest wait any limit imposes, if any refuses.
+/// The longest wait any limit imposes, if any refuses. An address this subject signed
+/// in from recently is spared the subject's backstop: guessers elsewhere cannot lock the
+/// owner out of a place they use.
 fn refused(limits: &Limits, now: OffsetDateTime) -> Option<Duration> {
+    let pair = streak(&limits.pair);
+    let backstop = if pair.known(now) {
+        None
+    } else {
+        SUBJECT_BACKSTOP.refused(&bucket(&limits.subject), now)
+    };
     [
-        streak(&limits.pair).refused(now),
-        SUBJECT_BACKSTOP.refused(&bucket(&limits.subject), now),
+        pair.refused(now),
+        backstop,
         ADDRESS_BUDGET.refused(&bucket(&limits.address), now),
     ]
     .into_iter()
@@ -211,26 +234,58 @@ fn refused(limits: &Limits, now: OffsetDateTime) -> Option<Duration> {
 }
 
 fn charged(limits: &Limits, now: OffsetDateTime) -> Limits {
-    let pair = streak(&limits.pair).charged(now);
-    updated(limits, now, BucketRule::charged, pair)
+    let pair = streak(&limits.pair);
+    updated(
+        limits,
+        now,
+        BucketRule::charged,
+        pair.charged(now),
+        !pair.known(now),
+    )
 }
 
-fn refunded(limits: &Limits, now: OffsetDateTime) -> Limits {
-    updated(limits, now, BucketRule::refunded, Streak::reset())
+/// A charge given back: the attempt was never checked.
+fn uncharged(limits: &Limits, now: OffsetDateTime) -> Limits {
+    let pair = streak(&limits.pair);
+    updated(
+        limits,
+        now,
+        BucketRule::refunded,
+        pair.uncharged(),
+        !pair.known(now),
+    )
 }
 
-/// Both buckets moved by `bucket_op`, the pair's streak set to `pair`.
+fn succeeded(limits: &Limits, now: OffsetDateTime) -> Limits {
+    let pair = streak(&limits.pair);
+    // The backstop was charged unless the address was already known.
+    updated(
+        limits,
+        now,
+        BucketRule::refunded,
+        pair.succeeded(now),
+        !pair.known(now),
+    )
+}
+
+/// Both buckets moved by `bucket_op` (the subject's only when `with_subject`), the
+/// pair's streak set to `pair`.
 fn updated(
     limits: &Limits,
     now: OffsetDateTime,
     bucket_op: fn(&BucketRule, &Bucket, OffsetDateTime) -> Bucket,
     pair: Streak,
+    with_subject: bool,
 ) -> Limits {
     let moved =
         |rule: &BucketRule, row: &LimitRow| with_bucket(row, bucket_op(rule, &bucket(row), now));
     Limits {
         address: moved(&ADDRESS_BUDGET, &limits.address),
-        subject: moved(&SUBJECT_BACKSTOP, &limits.subject),
+        subject: if with_subject {
+            moved(&SUBJECT_BACKSTOP, &limits.subject)
+        } else {
+            limits.subject
+        },
         pair: with_streak(&limits.pair, pair, now),
     }
 }

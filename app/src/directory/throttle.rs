@@ -39,6 +39,9 @@ pub const ADDRESS_BUDGET: BucketRule = BucketRule {
 
 /// Rows untouched this long are forgotten (pruned); the buckets are empty long before.
 pub const FORGET_AFTER: Duration = Duration::hours(24);
+/// An address a subject signed in from within this long is known for it: spared the
+/// subject's backstop, and remembered (not pruned) that long.
+pub const KNOWN_FOR: Duration = Duration::days(30);
 
 /// How long to refuse attempts after the given number of consecutive failures:
 /// nothing for the first five, then 5 s doubling up to 15 min.
@@ -53,11 +56,12 @@ pub fn lockout_after(consecutive_failures: i32) -> Option<Duration> {
     Some(Duration::seconds(secs))
 }
 
-/// Consecutive failures for one (subject, address).
+/// Consecutive failures for one (subject, address), and when it last signed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Streak {
     pub failures: i32,
     pub locked_until: Option<OffsetDateTime>,
+    pub last_success_at: Option<OffsetDateTime>,
 }
 
 impl Streak {
@@ -72,11 +76,33 @@ impl Streak {
         Self {
             failures,
             locked_until: lockout_after(failures).map(|d| now + d),
+            ..*self
         }
     }
 
-    pub fn reset() -> Self {
-        Self::default()
+    /// A charge taken back (the attempt was never checked); a lockout it started ends.
+    pub fn uncharged(&self) -> Self {
+        let failures = self.failures.saturating_sub(1).max(0);
+        Self {
+            failures,
+            locked_until: self
+                .locked_until
+                .filter(|_| lockout_after(failures).is_some()),
+            ..*self
+        }
+    }
+
+    pub fn succeeded(&self, now: OffsetDateTime) -> Self {
+        Self {
+            failures: 0,
+            locked_until: None,
+            last_success_at: Some(now),
+        }
+    }
+
+    /// Whether this subject signed in from this address recently.
+    pub fn known(&self, now: OffsetDateTime) -> bool {
+        self.last_success_at.is_some_and(|at| now - at < KNOWN_FOR)
     }
 }
 
@@ -158,6 +184,23 @@ mod tests {
         assert_eq!(lockout_after(12), Some(Duration::seconds(640)));
         assert_eq!(lockout_after(13), Some(Duration::seconds(900)));
         assert_eq!(lockout_after(i32::MAX), Some(Duration::seconds(900)));
+    }
+
+    #[test]
+    fn a_streak_locks_after_five_and_a_success_clears_it_and_remembers_the_address() {
+        let mut streak = Streak::default();
+        for _ in 0..5 {
+            assert_eq!(streak.refused(T0), None);
+            streak = streak.charged(T0);
+        }
+        assert_eq!(streak.refused(T0), Some(Duration::seconds(5)));
+        assert_eq!(streak.uncharged().refused(T0), None, "a charge taken back");
+        let later = T0 + Duration::seconds(5);
+        let signed_in = streak.succeeded(later);
+        assert_eq!((signed_in.failures, signed_in.locked_until), (0, None));
+        assert!(signed_in.known(later + Duration::days(29)));
+        assert!(!signed_in.known(later + Duration::days(31)));
+        assert!(!Streak::default().known(T0));
     }
 
     #[test]

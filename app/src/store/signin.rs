@@ -73,6 +73,7 @@ pub struct LimitRow {
     pub level: f64,
     pub locked_until: Option<OffsetDateTime>,
     pub updated_at: OffsetDateTime,
+    pub last_success_at: Option<OffsetDateTime>,
 }
 
 /// Locks one limit's row for this transaction, creating it if needed, so concurrent
@@ -84,26 +85,22 @@ pub async fn lock_limit(
     key: &str,
     now: OffsetDateTime,
 ) -> Result<LimitRow, sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO signin_limits (scope, key, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(scope.as_str())
-    .bind(key)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    let (failures, level, locked_until, updated_at): (
+    // An upsert that always writes locks the row in the same statement, so a prune
+    // between "create" and "lock" cannot make the row vanish.
+    let (failures, level, locked_until, updated_at, last_success_at): (
         i32,
         f64,
         Option<OffsetDateTime>,
         OffsetDateTime,
+        Option<OffsetDateTime>,
     ) = sqlx::query_as(
-        "SELECT failures, level, locked_until, updated_at FROM signin_limits
-         WHERE scope = $1 AND key = $2 FOR UPDATE",
+        "INSERT INTO signin_limits (scope, key, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (scope, key) DO UPDATE SET scope = EXCLUDED.scope
+         RETURNING failures, level, locked_until, updated_at, last_success_at",
     )
     .bind(scope.as_str())
     .bind(key)
+    .bind(now)
     .fetch_one(conn)
     .await?;
     Ok(LimitRow {
@@ -111,6 +108,7 @@ pub async fn lock_limit(
         level,
         locked_until,
         updated_at,
+        last_success_at,
     })
 }
 
@@ -121,7 +119,8 @@ pub async fn save_limit(
     row: LimitRow,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE signin_limits SET failures = $3, level = $4, locked_until = $5, updated_at = $6
+        "UPDATE signin_limits SET failures = $3, level = $4, locked_until = $5, updated_at = $6,
+                last_success_at = $7
          WHERE scope = $1 AND key = $2",
     )
     .bind(scope.as_str())
@@ -130,6 +129,7 @@ pub async fn save_limit(
     .bind(row.level)
     .bind(row.locked_until)
     .bind(row.updated_at)
+    .bind(row.last_success_at)
     .execute(conn)
     .await
     .map(|_| ())
@@ -137,10 +137,14 @@ pub async fn save_limit(
 
 /// Forgets the limits on one subject: its backstop and its pairs with every address.
 pub async fn clear_subject(conn: &mut PgConnection, subject: &str) -> Result<u64, sqlx::Error> {
+    // Rows locked subject first, then pairs: the order sign-ins lock them in.
     sqlx::query(
-        "DELETE FROM signin_limits
-         WHERE (scope = 'subject' AND key = $1)
-            OR (scope = 'pair' AND left(key, length($1) + 1) = $1 || ' ')",
+        "DELETE FROM signin_limits WHERE (scope, key) IN (
+           SELECT scope, key FROM signin_limits
+           WHERE (scope = 'subject' AND key = $1)
+              OR (scope = 'pair' AND left(key, length($1) + 1) = $1 || ' ')
+           ORDER BY scope = 'pair', key
+           FOR UPDATE)",
     )
     .bind(subject)
     .execute(conn)
@@ -148,20 +152,27 @@ pub async fn clear_subject(conn: &mut PgConnection, subject: &str) -> Result<u64
     .map(|done| done.rows_affected())
 }
 
-/// Deletes limit rows untouched since `limits_before` that hold no running lockout, and
-/// attempts logged before `attempts_before`. Returns the rows deleted of each.
+/// Deletes limit rows untouched since `limits_before` that hold no running lockout and
+/// no success since `known_before`, and attempts logged before `attempts_before`.
+/// Returns the rows deleted of each.
 pub async fn prune(
     conn: &mut PgConnection,
     now: OffsetDateTime,
     limits_before: OffsetDateTime,
+    known_before: OffsetDateTime,
     attempts_before: OffsetDateTime,
 ) -> Result<(u64, u64), sqlx::Error> {
+    // Rows a sign-in holds are skipped, not waited for: pruning never deadlocks one.
     let limits = sqlx::query(
-        "DELETE FROM signin_limits
-         WHERE updated_at < $2 AND (locked_until IS NULL OR locked_until <= $1)",
+        "DELETE FROM signin_limits WHERE (scope, key) IN (
+           SELECT scope, key FROM signin_limits
+           WHERE updated_at < $2 AND (locked_until IS NULL OR locked_until <= $1)
+             AND (last_success_at IS NULL OR last_success_at < $3)
+           FOR UPDATE SKIP LOCKED)",
     )
     .bind(now)
     .bind(limits_before)
+    .bind(known_before)
     .execute(&mut *conn)
     .await?
     .rows_affected();

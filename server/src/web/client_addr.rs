@@ -22,12 +22,15 @@ pub async fn resolve(
         .get::<ConnectInfo<SocketAddr>>()
         .map(|ConnectInfo(addr)| addr.ip());
     if let Some(peer) = peer {
-        let forwarded: Vec<&str> = request
+        // Lossy: a byte that is not UTF-8 must not make a whole line (and the address
+        // our proxy appended to it) disappear.
+        let forwarded: Vec<String> = request
             .headers()
             .get_all("x-forwarded-for")
             .iter()
-            .filter_map(|v| v.to_str().ok())
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .collect();
+        let forwarded: Vec<&str> = forwarded.iter().map(String::as_str).collect();
         let client = client_address(peer, &forwarded, &trusted);
         request.extensions_mut().insert(ClientAddr(client));
     }
@@ -47,18 +50,35 @@ pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpNetwork
         .map(str::trim)
         .collect::<Vec<_>>();
     for hop in hops.into_iter().rev() {
-        match hop.parse::<IpAddr>() {
-            Ok(ip) => {
+        match parse_hop(hop) {
+            Some(ip) => {
                 client = ip.to_canonical();
                 if !is_trusted(client) {
                     return client;
                 }
             }
             // Garbage in the chain: stop at the last address a trusted hop vouched for.
-            Err(_) => return client,
+            None => {
+                tracing::debug!(hop, "unreadable X-Forwarded-For entry");
+                return client;
+            }
         }
     }
     client
+}
+
+/// An address as proxies write it: `192.0.2.1`, `192.0.2.1:5000`, `2001:db8::1`,
+/// `[2001:db8::1]` or `[2001:db8::1]:5000`.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    if let Ok(ip) = hop.parse() {
+        return Some(ip);
+    }
+    if let Some(rest) = hop.strip_prefix('[') {
+        return rest.split_once(']')?.0.parse().ok();
+    }
+    let (host, port) = hop.rsplit_once(':')?;
+    port.bytes().all(|b| b.is_ascii_digit()).then_some(())?;
+    host.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)
 }
 
 #[cfg(test)]
@@ -96,6 +116,15 @@ mod tests {
         assert_eq!(
             client_address(ip("10.0.0.2"), &["not-an-ip"], &trusted),
             ip("10.0.0.2")
+        );
+        // Ports and brackets as load balancers write them.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["198.51.100.1:4711"], &trusted),
+            ip("198.51.100.1")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &["[2001:db8::7]:4711"], &trusted),
+            ip("2001:db8::7")
         );
         // No proxies configured: never believed.
         assert_eq!(

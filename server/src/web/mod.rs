@@ -5,4 +5,5 @@ pub mod client_addr;
 pub mod guard;
 pub mod headers;
 pub mod health;
+pub mod idle;
 pub mod origin;

@@ -121,6 +121,18 @@ async fn embedded_cluster_starts_refuses_a_second_server_and_stops_on_ctrl_c() {
         "a master key was generated"
     );
     check_locked_down(&data_dir, &cluster).await;
+    // Administrative commands work while the server runs, on its database.
+    let unlock = scratch
+        .command()
+        .args(["account", "unlock", "--email", "root@example.com"])
+        .output()
+        .unwrap();
+    assert!(
+        unlock.status.success(),
+        "{}",
+        String::from_utf8_lossy(&unlock.stderr)
+    );
+    assert!(String::from_utf8_lossy(&unlock.stdout).contains("Lifted the sign-in limits"));
 
     let second = start(&scratch, free_port()).wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&second.stderr);

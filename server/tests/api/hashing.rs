@@ -6,6 +6,10 @@ use app::directory::passwords::{HashCost, HashLimits};
 use app::error::AppError;
 use std::time::{Duration, Instant};
 
+/// These tests load both cores on purpose; run them one at a time, so their figures
+/// are not each other's noise.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// Four times the memory and passes of the default: a hash takes a good while.
 const EXPENSIVE: HashCost = HashCost {
     memory_kib: 4 * 19_456,
@@ -13,8 +17,9 @@ const EXPENSIVE: HashCost = HashCost {
     parallelism: 1,
 };
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_closed_setup_is_refused_without_hashing() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let app = spawn_app_with(Options {
         cost: EXPENSIVE,
         ..Options::default()
@@ -38,14 +43,22 @@ async fn a_closed_setup_is_refused_without_hashing() {
         elapsed < Duration::from_secs(1),
         "40 refusals took {elapsed:?}"
     );
-    let started = Instant::now();
-    assert_eq!(app.call("setup", &form).await, Err(AppError::AlreadySetUp));
-    let one = started.elapsed();
-    assert!(one < Duration::from_millis(100), "one refusal took {one:?}");
+    // The fastest of five, so a scheduling hiccup on a loaded machine does not count.
+    let mut fastest = Duration::MAX;
+    for _ in 0..5 {
+        let started = Instant::now();
+        assert_eq!(app.call("setup", &form).await, Err(AppError::AlreadySetUp));
+        fastest = fastest.min(started.elapsed());
+    }
+    assert!(
+        fastest < Duration::from_millis(100),
+        "one refusal took {fastest:?}"
+    );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sign_in_storm_gets_busy_answers_and_leaves_the_console_responsive() {
+    let _turn = ONE_AT_A_TIME.lock().await;
     let app = spawn_app_with(Options {
         cost: EXPENSIVE,
         limits: HashLimits {
