@@ -15,7 +15,7 @@
 
 use std::path::PathBuf;
 
-use app::policy::cli::{PolicyCache, parse_case_value};
+use app::policy::cli::{PolicyCache, parse_case_value, simulate_batch};
 use app::policy::{PolicyDocument, decide, evaluate, lint};
 use serde_json::{Map, Value, json};
 
@@ -243,4 +243,58 @@ fn policy_cases() {
         total >= 400,
         "only {total} cases; the suite promises at least 400"
     );
+}
+
+/// Every simulation case again, all in one batch (several blocks, so the worker threads
+/// share them): each result line must be exactly what serialising the evaluation through a
+/// `serde_json::Value` prints, in input order. The batch writes its JSON by hand for speed;
+/// this keeps it honest.
+#[test]
+fn batch_output_matches_the_serialised_evaluation() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+        .collect();
+    files.sort();
+    let mut input = String::new();
+    let mut expected = Vec::new();
+    let mut cache = PolicyCache::default();
+    for file in &files {
+        for line in std::fs::read_to_string(file).unwrap().lines() {
+            let Ok(Value::Object(case)) = serde_json::from_str::<Value>(line) else {
+                continue;
+            };
+            if !case.contains_key("expect") {
+                continue;
+            }
+            let mut expanded = expand_case(&case);
+            expanded["id"] = json!(expected.len());
+            let parsed = parse_case_value(&expanded, &mut cache).unwrap();
+            let evaluation = evaluate(&parsed.input());
+            expected.push(
+                json!({
+                    "id": expected.len(),
+                    "decision": evaluation.decision.as_str(),
+                    "explanation": serde_json::to_value(&evaluation.explanation).unwrap(),
+                })
+                .to_string(),
+            );
+            input.push_str(&expanded.to_string());
+            input.push('\n');
+        }
+    }
+    assert!(
+        expected.len() > 600,
+        "only {} simulation cases",
+        expected.len()
+    );
+    let mut output = Vec::new();
+    assert_eq!(simulate_batch(input.as_bytes(), &mut output).unwrap(), 0);
+    let output = String::from_utf8(output).unwrap();
+    let lines: Vec<&str> = output.lines().collect();
+    assert_eq!(lines.len(), expected.len());
+    for (i, (got, want)) in lines.iter().zip(&expected).enumerate() {
+        assert_eq!(got, want, "result {i}");
+    }
 }

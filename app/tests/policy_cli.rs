@@ -227,3 +227,165 @@ fn explanation_serialises_and_displays() {
     let text = result.explanation.to_string();
     assert!(text.contains("identity policy \"ReadIAM\" statement #0 (Sid \"A\"): action iam:CreateUser is not matched by Action \"iam:Get*\""), "{text}");
 }
+
+/// The compact line the batch prints for a case, by way of `simulate_one` (pretty JSON
+/// through a `serde_json::Value`, so keys sorted), for comparing byte for byte.
+fn one_line(case: &str) -> String {
+    let value: Value = serde_json::from_str(&simulate_one(case).unwrap()).unwrap();
+    value.to_string()
+}
+
+fn batch(input: &[u8]) -> (std::io::Result<usize>, Vec<String>) {
+    let mut output = Vec::new();
+    let result = simulate_batch(input, &mut output);
+    let lines = String::from_utf8(output)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    (result, lines)
+}
+
+#[test]
+fn simulate_batch_keeps_input_order_and_line_numbers_across_blocks() {
+    let case: Value = serde_json::from_str(CASE).unwrap();
+    let mut input = String::new();
+    let mut expected: Vec<Result<String, usize>> = Vec::new();
+    for n in 1..=1_500usize {
+        if n % 7 == 0 {
+            input.push_str("  \r\n");
+            continue;
+        }
+        if n % 13 == 0 {
+            input.push_str("{not json\n");
+            expected.push(Err(n));
+            continue;
+        }
+        let mut this = case.clone();
+        this["id"] = json!(n);
+        // Policies vary, so both cache hits and fresh compiles happen on every worker.
+        this["identity_policies"][0]["Statement"][0]["Sid"] = json!(format!("S{}", n % 50));
+        this["request"]["context"]["aws:SourceIp"] =
+            json!(if n % 3 == 0 { "192.0.2.1" } else { "10.1.2.3" });
+        let line = this.to_string();
+        expected.push(Ok(one_line(&line)));
+        input.push_str(&line);
+        input.push('\n');
+    }
+    let (result, lines) = batch(input.as_bytes());
+    let failures = expected.iter().filter(|e| e.is_err()).count();
+    assert_eq!(result.unwrap(), failures);
+    assert_eq!(lines.len(), expected.len());
+    for (got, want) in lines.iter().zip(&expected) {
+        match want {
+            Ok(want) => assert_eq!(got, want),
+            Err(n) => {
+                let got: Value = serde_json::from_str(got).unwrap();
+                assert_eq!(got["line"], json!(n), "{got}");
+            }
+        }
+    }
+}
+
+#[test]
+fn simulate_batch_writes_what_came_before_unreadable_input() {
+    let case: Value = serde_json::from_str(CASE).unwrap();
+    let mut input = Vec::new();
+    for _ in 0..700 {
+        input.extend_from_slice(case.to_string().as_bytes());
+        input.push(b'\n');
+    }
+    input.extend_from_slice(b"{\"id\": \"\xff\"}\n");
+    input.extend_from_slice(case.to_string().as_bytes());
+    input.push(b'\n');
+    let (result, lines) = batch(&input);
+    assert_eq!(result.unwrap_err().kind(), std::io::ErrorKind::InvalidData);
+    assert_eq!(lines.len(), 700);
+    assert!(lines.iter().all(|l| l.contains("\"decision\":\"Allow\"")));
+}
+
+#[test]
+fn simulate_batch_reuses_compiled_policies_only_for_the_same_text() {
+    // Numbers that are equal as values but written differently must stay apart: the
+    // explanation quotes the policy as written.
+    let case = |number: &str, sid: &str| {
+        let text = format!(
+            r#"{{"request": {{"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject",
+                "resource": "arn:aws:s3:::b/k", "context": {{"aws:MultiFactorAuthAge": 7200}}}},
+              "identity_policies": [{{"Version": "2012-10-17", "Statement": [{{"Sid": {sid}, "Effect": "Allow",
+                "Action": "s3:GetObject", "Resource": "*",
+                "Condition": {{"NumericLessThan": {{"aws:MultiFactorAuthAge": {number}}}}}}}]}}]}}"#
+        );
+        serde_json::from_str::<Value>(&text).unwrap().to_string()
+    };
+    let lines: Vec<String> = (0..12)
+        .map(|i| match i % 4 {
+            0 => case("0.0", r#""Zero""#),
+            1 => case("-0.0", r#""Zero""#),
+            2 => case("1", r#""One""#),
+            // Control characters, quotes and non-ASCII text in names must come out escaped
+            // exactly as serde_json escapes them.
+            _ => case("1.0", r#""One\t\"é\u0001""#),
+        })
+        .collect();
+    let (result, got) = batch(lines.join("\n").as_bytes());
+    assert_eq!(result.unwrap(), 0);
+    for (i, (got, line)) in got.iter().zip(&lines).enumerate() {
+        assert_eq!(got, &one_line(line), "line {i}");
+        let written = ["\"0.0\"", "\"-0.0\"", "\"1\"", "\"1.0\""][i % 4];
+        assert!(
+            got.contains(&format!("\"values\":[{written}]")),
+            "line {i}: {got}"
+        );
+    }
+}
+
+#[test]
+fn simulate_batch_treats_a_policy_given_as_text_like_the_same_object() {
+    let case: Value = serde_json::from_str(CASE).unwrap();
+    let mut as_text = case.clone();
+    as_text["identity_policies"][0] = json!(case["identity_policies"][0].to_string());
+    let mut named = case.clone();
+    named["identity_policies"][0] =
+        json!({"name": "Home", "document": case["identity_policies"][0].to_string()});
+    let input = [&case, &as_text, &named, &case, &as_text, &named]
+        .map(|c| c.to_string())
+        .join("\n");
+    let (result, lines) = batch(input.as_bytes());
+    assert_eq!(result.unwrap(), 0);
+    assert_eq!(lines[0], lines[1]);
+    assert_eq!(lines[0], lines[3]);
+    assert_eq!(lines[1], lines[4]);
+    assert_eq!(lines[2], lines[5]);
+    assert!(lines[2].contains("\"policy\":\"Home\""), "{}", lines[2]);
+    assert_eq!(lines[0], one_line(&case.to_string()));
+}
+
+#[test]
+fn serialised_names_match_as_str() {
+    use app::policy::{Missing, PolicyType};
+    for kind in [
+        PolicyType::Identity,
+        PolicyType::Resource,
+        PolicyType::Trust,
+        PolicyType::PermissionsBoundary,
+        PolicyType::Session,
+    ] {
+        assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
+    }
+    for missing in [
+        Missing::IdentityAllow,
+        Missing::IdentityOrResourceAllow,
+        Missing::IdentityAllowForAccountGrant,
+        Missing::ResourceAllow,
+        Missing::TrustAllow,
+        Missing::CrossAccountResourcePolicy,
+        Missing::BoundaryAllow,
+        Missing::SessionAllow,
+    ] {
+        assert_eq!(
+            serde_json::to_value(missing).unwrap(),
+            json!(missing.as_str())
+        );
+    }
+}

@@ -119,12 +119,10 @@ impl BucketRule {
         (bucket.level - elapsed / self.drain_secs).max(0.0)
     }
 
-    /// How long until the bucket has room for one more failure, when it is full.
+    /// How long until the bucket has room for one more whole failure, when it has not.
     pub fn refused(&self, bucket: &Bucket, now: OffsetDateTime) -> Option<Duration> {
-        let level = self.level_at(bucket, now);
-        (level >= self.capacity).then(|| {
-            Duration::seconds_f64((level - self.capacity) * self.drain_secs + self.drain_secs / 2.0)
-        })
+        let excess = self.level_at(bucket, now) + 1.0 - self.capacity;
+        (excess > 0.0).then(|| Duration::seconds_f64(excess * self.drain_secs))
     }
 
     pub fn charged(&self, bucket: &Bucket, now: OffsetDateTime) -> Bucket {
@@ -215,11 +213,7 @@ mod tests {
             bucket = rule.charged(&bucket, T0);
         }
         let wait = rule.refused(&bucket, T0).unwrap();
-        assert_eq!(
-            retry_secs(wait),
-            30,
-            "half a drain period until room for one"
-        );
+        assert_eq!(retry_secs(wait), 60, "a drain period until room for one");
         let later = T0 + Duration::seconds(61);
         assert_eq!(rule.refused(&bucket, later), None);
         bucket = rule.charged(&bucket, later);

@@ -45,19 +45,50 @@ impl Cidr {
         }
     }
 
-    /// Whether the network holds the address. An IPv4 address and its IPv4-mapped IPv6 form
-    /// (`::ffff:10.1.2.3`) are the same client, so both forms are tried: a v4 network holds a
-    /// mapped address, and a mapped v6 network (`::ffff:10.0.0.0/104`) holds a v4 address.
+    /// Whether the network holds the address. IPv4 and IPv6 are separate, as in AWS (whose
+    /// dual-stack guidance has policies list IPv6 ranges beside their IPv4 ones): an IPv4
+    /// network holds only IPv4 addresses and an IPv6 one only IPv6 addresses, so `::/0` does
+    /// not hold `10.1.2.3`. An address in IPv4-mapped form (`::ffff:10.1.2.3`, as a dual-stack
+    /// socket reports an IPv4 peer) is that IPv4 client and is compared as one, so spelling it
+    /// that way can neither escape a Deny on its IPv4 range nor land in an IPv6 range.
     pub fn contains(&self, ip: IpAddr) -> bool {
-        let (v4, v6) = match ip {
-            IpAddr::V4(v4) => (Some(v4), v4.to_ipv6_mapped()),
-            IpAddr::V6(v6) => (v6.to_ipv4_mapped(), v6),
-        };
-        match self {
-            Cidr::V4 { network, prefix } => {
-                v4.is_some_and(|v4| u32::from(v4) & mask32(*prefix) == *network)
+        match (self, ip.to_canonical()) {
+            (Cidr::V4 { network, prefix }, IpAddr::V4(v4)) => {
+                u32::from(v4) & mask32(*prefix) == *network
             }
-            Cidr::V6 { network, prefix } => u128::from(v6) & mask128(*prefix) == *network,
+            (Cidr::V6 { network, prefix }, IpAddr::V6(v6)) => {
+                u128::from(v6) & mask128(*prefix) == *network
+            }
+            _ => false,
+        }
+    }
+
+    /// For an IPv6 network inside `::ffff:0:0/96` (IPv4-mapped addresses), the IPv4 network
+    /// it spells. No request address is in such a network (see [`Cidr::contains`]), so lint
+    /// suggests this one instead.
+    pub fn mapped_ipv4(&self) -> Option<Cidr> {
+        let Cidr::V6 { network, prefix } = *self else {
+            return None;
+        };
+        if prefix < 96 || network >> 32 != 0xffff {
+            return None;
+        }
+        Some(Cidr::V4 {
+            network: (network & u128::from(u32::MAX)) as u32,
+            prefix: prefix - 96,
+        })
+    }
+}
+
+impl std::fmt::Display for Cidr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Cidr::V4 { network, prefix } => {
+                write!(f, "{}/{prefix}", std::net::Ipv4Addr::from(network))
+            }
+            Cidr::V6 { network, prefix } => {
+                write!(f, "{}/{prefix}", std::net::Ipv6Addr::from(network))
+            }
         }
     }
 }
@@ -95,14 +126,36 @@ mod tests {
     }
 
     #[test]
-    fn v4_and_mapped_v6_are_the_same_client() {
+    fn families_are_separate_and_mapped_addresses_are_ipv4() {
         assert!(holds("10.0.0.0/8", "10.1.2.3"));
         assert!(holds("10.0.0.0/8", "::ffff:10.1.2.3"));
-        assert!(holds("::ffff:10.0.0.0/104", "10.1.2.3"));
-        assert!(holds("::ffff:10.0.0.0/104", "::ffff:10.1.2.3"));
-        assert!(!holds("::ffff:10.0.0.0/104", "11.1.2.3"));
+        assert!(!holds("10.0.0.0/8", "::ffff:11.1.2.3"));
+        assert!(!holds("10.0.0.0/8", "::10.1.2.3"));
         assert!(!holds("10.0.0.0/8", "2001:db8::1"));
         assert!(!holds("2001:db8::/32", "10.1.2.3"));
-        assert!(holds("::/0", "10.1.2.3"));
+        assert!(!holds("::/0", "10.1.2.3"));
+        assert!(!holds("::/0", "::ffff:10.1.2.3"));
+        assert!(holds("::/0", "2001:db8::1"));
+        assert!(holds("0.0.0.0/0", "::ffff:8.8.8.8"));
+        assert!(!holds("::ffff:0:0/96", "10.1.2.3"));
+        assert!(!holds("::ffff:10.0.0.0/104", "::ffff:10.1.2.3"));
+    }
+
+    #[test]
+    fn mapped_networks_name_their_ipv4_network() {
+        let v4 = |text: &str| {
+            Cidr::parse(text)
+                .unwrap()
+                .mapped_ipv4()
+                .map(|c| c.to_string())
+        };
+        assert_eq!(v4("::ffff:10.0.0.0/104").as_deref(), Some("10.0.0.0/8"));
+        assert_eq!(v4("::ffff:0:0/96").as_deref(), Some("0.0.0.0/0"));
+        assert_eq!(v4("::ffff:192.0.2.1").as_deref(), Some("192.0.2.1/32"));
+        assert_eq!(v4("::/0"), None);
+        assert_eq!(v4("::/96"), None);
+        assert_eq!(v4("::ffff:0:0/95"), None);
+        assert_eq!(v4("10.0.0.0/8"), None);
+        assert_eq!(v4("2001:db8::/32"), None);
     }
 }

@@ -2,6 +2,7 @@
 //! and statements indexed by the service prefix of their actions, so that a request for
 //! `s3:GetObject` never looks at statements that only name `ec2:` actions.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::condition::{CompiledCondition, ConditionFailure};
@@ -86,7 +87,7 @@ impl CompiledStatement {
             .action
             .values
             .iter()
-            .map(|a| Glob::new(&a.to_ascii_lowercase()))
+            .map(|a| Glob::new_lowercase(a))
             .collect();
         let resources = statement.resource.as_ref().map(|clause| {
             clause
@@ -231,31 +232,38 @@ impl CompiledPolicy {
             .collect();
         let mut by_service: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut any_service = Vec::new();
+        let mut services: Vec<Cow<'_, str>> = Vec::new();
         for (i, statement) in document.statements.iter().enumerate() {
-            let services: Option<Vec<String>> = if statement.action.negated {
-                None
-            } else {
-                statement
+            services.clear();
+            let specific = !statement.action.negated
+                && statement
                     .action
                     .values
                     .iter()
-                    .map(|a| match a.split_once(':') {
+                    .all(|a| match a.split_once(':') {
                         Some((svc, _)) if !svc.contains(['*', '?']) => {
-                            Some(svc.to_ascii_lowercase())
+                            services.push(if svc.bytes().any(|b| b.is_ascii_uppercase()) {
+                                Cow::Owned(svc.to_ascii_lowercase())
+                            } else {
+                                Cow::Borrowed(svc)
+                            });
+                            true
                         }
-                        _ => None,
-                    })
-                    .collect()
-            };
-            match services {
-                Some(mut services) => {
-                    services.sort();
-                    services.dedup();
-                    for svc in services {
-                        by_service.entry(svc).or_default().push(i);
+                        _ => false,
+                    });
+            if !specific {
+                any_service.push(i);
+                continue;
+            }
+            services.sort_unstable();
+            services.dedup();
+            for svc in services.drain(..) {
+                match by_service.get_mut(svc.as_ref()) {
+                    Some(indices) => indices.push(i),
+                    None => {
+                        by_service.insert(svc.into_owned(), vec![i]);
                     }
                 }
-                None => any_service.push(i),
             }
         }
         CompiledPolicy {

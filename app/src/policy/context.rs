@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::json::Json;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PrincipalKind {
     /// The account's root user.
@@ -173,16 +175,20 @@ impl ContextValue {
     }
 
     pub fn from_json(value: &Value) -> Option<ContextValue> {
-        fn scalar(value: &Value) -> Option<Scalar> {
+        ContextValue::from_json_view(&Json::from_value(value))
+    }
+
+    pub(crate) fn from_json_view(value: &Json<'_>) -> Option<ContextValue> {
+        fn scalar(value: &Json<'_>) -> Option<Scalar> {
             match value {
-                Value::String(s) => Some(Scalar::String(s.clone())),
-                Value::Bool(b) => Some(Scalar::Bool(*b)),
-                Value::Number(n) => n.as_f64().map(Scalar::Number),
+                Json::String(s) => Some(Scalar::String(s.to_string())),
+                Json::Bool(b) => Some(Scalar::Bool(*b)),
+                Json::Number(n) => n.as_f64().map(Scalar::Number),
                 _ => None,
             }
         }
         match value {
-            Value::Array(items) => items
+            Json::Array(items) => items
                 .iter()
                 .map(scalar)
                 .collect::<Option<Vec<_>>>()
@@ -268,12 +274,16 @@ impl Context {
 
     /// From a JSON object of key to string, number, boolean or array of those.
     pub fn from_json(value: &Value) -> Result<Context, String> {
-        let Value::Object(map) = value else {
+        Context::from_json_view(&Json::from_value(value))
+    }
+
+    pub(crate) fn from_json_view(value: &Json<'_>) -> Result<Context, String> {
+        let Json::Object(map) = value else {
             return Err("context must be an object".into());
         };
         let mut context = Context::new();
         for (key, value) in map {
-            let value = ContextValue::from_json(value).ok_or_else(|| {
+            let value = ContextValue::from_json_view(value).ok_or_else(|| {
                 format!("context key {key}: expected a string, number, boolean or array of them")
             })?;
             context.insert(key, value);

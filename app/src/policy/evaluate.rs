@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::compile::{CompiledPolicy, Prepared};
+use super::compile::{CompiledPolicy, CompiledStatement, Miss, Prepared};
 use super::context::{PrincipalKind, Request};
-use super::document::Effect;
+use super::document::{Effect, Statement};
 use super::explain::{self, Explanation, Missing, NotApplied, StatementRef};
 use super::principal::PrincipalMatch;
 
@@ -50,6 +50,17 @@ pub enum PolicyType {
 }
 
 impl PolicyType {
+    /// The serialised name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyType::Identity => "Identity",
+            PolicyType::Resource => "Resource",
+            PolicyType::Trust => "Trust",
+            PolicyType::PermissionsBoundary => "PermissionsBoundary",
+            PolicyType::Session => "Session",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             PolicyType::Identity => "identity policy",
@@ -302,15 +313,54 @@ pub fn decide(input: &EvaluationInput<'_>) -> Decision {
     }
 }
 
-/// The decision with its explanation: every statement of every policy is examined so that
-/// the ones that did not apply can say why.
-pub fn evaluate(input: &EvaluationInput<'_>) -> Evaluation {
+/// One statement of one policy, as the trace of an evaluation refers to it.
+#[derive(Clone, Copy)]
+pub(crate) struct Hit<'a> {
+    pub policy_type: PolicyType,
+    pub policy: &'a str,
+    pub index: usize,
+    pub source: &'a Statement,
+    pub compiled: &'a CompiledStatement,
+}
+
+impl Hit<'_> {
+    pub fn reference(&self) -> StatementRef {
+        StatementRef {
+            policy_type: self.policy_type,
+            policy: self.policy.to_string(),
+            index: self.index,
+            sid: self.source.sid.clone(),
+            effect: self.source.effect,
+        }
+    }
+}
+
+/// What [`evaluate`] found, borrowing from the input: turned into an [`Explanation`], or
+/// written out as JSON directly by the batch simulator, without copying every pattern.
+pub(crate) struct Trace<'a> {
+    pub decision: Decision,
+    pub prepared: Prepared<'a>,
+    /// The applicable Denies for ExplicitDeny, the applicable Allows for Allow, none for
+    /// ImplicitDeny.
+    pub deciding: Vec<Hit<'a>>,
+    pub overruled_allows: Vec<Hit<'a>>,
+    pub missing: Vec<Missing>,
+    pub not_applied: Vec<(Hit<'a>, Miss)>,
+}
+
+/// Every statement of every policy, each applied to the request, in layer order.
+pub(crate) fn trace<'a>(input: &EvaluationInput<'a>) -> Trace<'a> {
     let mut prepared = Prepared::new(input.request);
     prepared.has_boundary = input.permissions_boundary.is_some();
     let mut allows = Allows::default();
-    let mut denies: Vec<StatementRef> = Vec::new();
-    let mut allowed: Vec<StatementRef> = Vec::new();
-    let mut not_applied: Vec<NotApplied> = Vec::new();
+    let mut denies: Vec<Hit<'a>> = Vec::new();
+    let mut allowed: Vec<Hit<'a>> = Vec::new();
+    // Sized once: growing it a step at a time costs more than the evaluation.
+    let statements = input
+        .layers()
+        .map(|(_, named)| named.policy.statements().len())
+        .sum();
+    let mut not_applied: Vec<(Hit<'a>, Miss)> = Vec::with_capacity(statements);
     for (kind, named) in input.layers() {
         let check_principal = matches!(kind, PolicyType::Resource | PolicyType::Trust);
         let resource_optional = kind == PolicyType::Trust;
@@ -319,32 +369,26 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Evaluation {
             let Some(source) = policy.statement_source(index) else {
                 continue;
             };
-            let reference = StatementRef {
+            let hit = Hit {
                 policy_type: kind,
-                policy: named.name.to_string(),
+                policy: named.name,
                 index,
-                sid: source.sid.clone(),
-                effect: source.effect,
+                source,
+                compiled,
             };
             match compiled.applies(source, &prepared, check_principal, resource_optional) {
                 Ok(matched) => match compiled.effect {
-                    Effect::Deny => denies.push(reference),
+                    Effect::Deny => denies.push(hit),
                     Effect::Allow => {
                         allows.record(kind, matched);
-                        allowed.push(reference);
+                        allowed.push(hit);
                     }
                 },
-                Err(miss) => {
-                    let reason = explain::reason(&miss, source, compiled, &prepared);
-                    not_applied.push(NotApplied {
-                        statement: reference,
-                        reason,
-                    });
-                }
+                Err(miss) => not_applied.push((hit, miss)),
             }
         }
     }
-    let (decision, deciding, insufficient, missing) = if !denies.is_empty() {
+    let (decision, deciding, overruled_allows, missing) = if !denies.is_empty() {
         (Decision::ExplicitDeny, denies, allowed, Vec::new())
     } else {
         let missing = allows.missing(input);
@@ -354,16 +398,39 @@ pub fn evaluate(input: &EvaluationInput<'_>) -> Evaluation {
             (Decision::ImplicitDeny, Vec::new(), allowed, missing)
         }
     };
+    Trace {
+        decision,
+        prepared,
+        deciding,
+        overruled_allows,
+        missing,
+        not_applied,
+    }
+}
+
+/// The decision with its explanation: every statement of every policy is examined so that
+/// the ones that did not apply can say why.
+pub fn evaluate(input: &EvaluationInput<'_>) -> Evaluation {
+    let trace = trace(input);
+    let refs = |hits: &[Hit<'_>]| hits.iter().map(Hit::reference).collect::<Vec<_>>();
+    let not_applied = trace
+        .not_applied
+        .iter()
+        .map(|(hit, miss)| NotApplied {
+            statement: hit.reference(),
+            reason: explain::reason(miss, hit.source, hit.compiled, &trace.prepared),
+        })
+        .collect();
     let explanation = Explanation::new(
         input.request,
-        decision,
-        deciding,
-        insufficient,
-        missing,
+        trace.decision,
+        refs(&trace.deciding),
+        refs(&trace.overruled_allows),
+        trace.missing,
         not_applied,
     );
     Evaluation {
-        decision,
+        decision: trace.decision,
         explanation,
     }
 }

@@ -1,15 +1,18 @@
 //! Explanations: which statements decided, and why each other statement did not apply.
 //! People read these in the console and in API errors, so `Display` writes sentences.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::compile::{CompiledStatement, Miss, Prepared};
 use super::condition::ConditionFailure;
-use super::context::Request;
+use super::context::{Found, Request};
 use super::document::{Effect, Statement};
-use super::evaluate::{Decision, PolicyType};
+use super::evaluate::{Decision, Hit, PolicyType, Trace};
+use super::json::{escape_into, write_string};
+use super::operator::Operator;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementRef {
@@ -24,17 +27,44 @@ pub struct StatementRef {
 
 impl fmt::Display for StatementRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
+        write_statement_name(
             f,
-            "{} \"{}\" statement #{}",
-            self.policy_type.describe(),
+            self.policy_type,
+            &self.policy,
+            self.index,
+            self.sid.as_deref(),
+        )
+    }
+}
+
+/// How explanations name a statement: `identity policy "P" statement #2 (Sid "S")`.
+fn write_statement_name(
+    f: &mut impl fmt::Write,
+    policy_type: PolicyType,
+    policy: &str,
+    index: usize,
+    sid: Option<&str>,
+) -> fmt::Result {
+    write!(
+        f,
+        "{} \"{policy}\" statement #{index}",
+        policy_type.describe()
+    )?;
+    if let Some(sid) = sid.filter(|s| !s.is_empty()) {
+        write!(f, " (Sid \"{sid}\")")?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Hit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_statement_name(
+            f,
+            self.policy_type,
             self.policy,
-            self.index
-        )?;
-        if let Some(sid) = self.sid.as_deref().filter(|s| !s.is_empty()) {
-            write!(f, " (Sid \"{sid}\")")?;
-        }
-        Ok(())
+            self.index,
+            self.source.sid.as_deref(),
+        )
     }
 }
 
@@ -181,6 +211,22 @@ pub enum Missing {
     SessionAllow,
 }
 
+impl Missing {
+    /// The serialised name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Missing::IdentityAllow => "identity_allow",
+            Missing::IdentityOrResourceAllow => "identity_or_resource_allow",
+            Missing::IdentityAllowForAccountGrant => "identity_allow_for_account_grant",
+            Missing::ResourceAllow => "resource_allow",
+            Missing::TrustAllow => "trust_allow",
+            Missing::CrossAccountResourcePolicy => "cross_account_resource_policy",
+            Missing::BoundaryAllow => "boundary_allow",
+            Missing::SessionAllow => "session_allow",
+        }
+    }
+}
+
 impl fmt::Display for Missing {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -232,23 +278,9 @@ impl Explanation {
         missing: Vec<Missing>,
         not_applied: Vec<NotApplied>,
     ) -> Explanation {
-        let what = format!("{} on {}", request.action, request.resource);
-        let names = |refs: &[StatementRef]| {
-            refs.iter()
-                .map(|r| r.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        let summary = match decision {
-            Decision::Allow => format!("{what} is allowed by {}.", names(&deciding)),
-            Decision::ExplicitDeny => {
-                format!("{what} is explicitly denied by {}.", names(&deciding))
-            }
-            Decision::ImplicitDeny => {
-                let why: Vec<String> = missing.iter().map(|m| m.to_string()).collect();
-                format!("{what} is implicitly denied: {}.", why.join("; "))
-            }
-        };
+        let mut summary = String::new();
+        // Writing into a String cannot fail.
+        let _ = write_summary(&mut summary, request, decision, &deciding, &missing);
         Explanation {
             decision,
             summary,
@@ -261,6 +293,39 @@ impl Explanation {
             not_applied,
         }
     }
+}
+
+/// The one-sentence summary: what was asked, the decision, and the statements that decided
+/// it or the Allows that were missing.
+fn write_summary(
+    f: &mut impl fmt::Write,
+    request: &Request,
+    decision: Decision,
+    deciding: &[impl fmt::Display],
+    missing: &[Missing],
+) -> fmt::Result {
+    write!(f, "{} on {}", request.action, request.resource)?;
+    match decision {
+        Decision::Allow => f.write_str(" is allowed by ")?,
+        Decision::ExplicitDeny => f.write_str(" is explicitly denied by ")?,
+        Decision::ImplicitDeny => f.write_str(" is implicitly denied: ")?,
+    }
+    if decision == Decision::ImplicitDeny {
+        write_joined(f, missing)?;
+    } else {
+        write_joined(f, deciding)?;
+    }
+    f.write_str(".")
+}
+
+fn write_joined(f: &mut impl fmt::Write, items: &[impl fmt::Display]) -> fmt::Result {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str("; ")?;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
 }
 
 impl fmt::Display for Explanation {
@@ -299,71 +364,375 @@ impl fmt::Display for Explanation {
     }
 }
 
+/// A [`Reason`] borrowing what it shows from the statement and the request.
+pub(crate) enum ReasonRef<'a> {
+    Action {
+        action: &'a str,
+        negated: bool,
+        patterns: &'a [String],
+    },
+    Resource {
+        resource: &'a str,
+        negated: bool,
+        patterns: &'a [String],
+    },
+    UnresolvedVariable {
+        element: Element<'a>,
+        variable: &'a str,
+    },
+    Principal {
+        principal: &'a str,
+        negated: bool,
+    },
+    NoPrincipal,
+    NoResource,
+    Condition {
+        operator: Option<Operator>,
+        key: &'a str,
+        values: &'a [String],
+        /// `None`: the key is not in the request.
+        request_values: Option<Found<'a>>,
+    },
+}
+
+/// The element of a statement that holds an unresolved policy variable.
+pub(crate) enum Element<'a> {
+    Resource,
+    NotResource,
+    Condition(Option<Operator>, &'a str),
+}
+
+impl fmt::Display for Element<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Element::Resource => f.write_str("Resource"),
+            Element::NotResource => f.write_str("NotResource"),
+            Element::Condition(operator, key) => {
+                f.write_str("Condition ")?;
+                if let Some(operator) = operator {
+                    write!(f, "{operator}")?;
+                }
+                write!(f, " {key}")
+            }
+        }
+    }
+}
+
+impl ReasonRef<'_> {
+    pub fn to_owned(&self) -> Reason {
+        let strings = |values: &[String]| values.to_vec();
+        match self {
+            ReasonRef::Action {
+                action,
+                negated,
+                patterns,
+            } => Reason::Action {
+                action: action.to_string(),
+                negated: *negated,
+                patterns: strings(patterns),
+            },
+            ReasonRef::Resource {
+                resource,
+                negated,
+                patterns,
+            } => Reason::Resource {
+                resource: resource.to_string(),
+                negated: *negated,
+                patterns: strings(patterns),
+            },
+            ReasonRef::UnresolvedVariable { element, variable } => Reason::UnresolvedVariable {
+                element: element.to_string(),
+                variable: variable.to_string(),
+            },
+            ReasonRef::Principal { principal, negated } => Reason::Principal {
+                principal: principal.to_string(),
+                negated: *negated,
+            },
+            ReasonRef::NoPrincipal => Reason::NoPrincipal,
+            ReasonRef::NoResource => Reason::NoResource,
+            ReasonRef::Condition {
+                operator,
+                key,
+                values,
+                request_values,
+            } => Reason::Condition {
+                operator: operator.map(|o| o.to_string()).unwrap_or_default(),
+                key: key.to_string(),
+                values: strings(values),
+                request_values: request_values.as_ref().map(Found::texts),
+            },
+        }
+    }
+}
+
 pub(crate) fn reason(
     miss: &Miss,
     source: &Statement,
     compiled: &CompiledStatement,
     prepared: &Prepared<'_>,
 ) -> Reason {
+    reason_ref(miss, source, compiled, prepared).to_owned()
+}
+
+pub(crate) fn reason_ref<'a>(
+    miss: &'a Miss,
+    source: &'a Statement,
+    compiled: &'a CompiledStatement,
+    prepared: &Prepared<'a>,
+) -> ReasonRef<'a> {
     let request = prepared.request;
     match miss {
-        Miss::Action => Reason::Action {
-            action: request.action.clone(),
+        Miss::Action => ReasonRef::Action {
+            action: &request.action,
             negated: source.action.negated,
-            patterns: source.action.values.clone(),
+            patterns: &source.action.values,
         },
         Miss::Resource => {
             let (negated, patterns) = source
                 .resource
                 .as_ref()
-                .map(|c| (c.negated, c.values.clone()))
+                .map(|c| (c.negated, c.values.as_slice()))
                 .unwrap_or_default();
-            Reason::Resource {
-                resource: request.resource.clone(),
+            ReasonRef::Resource {
+                resource: &request.resource,
                 negated,
                 patterns,
             }
         }
-        Miss::ResourceVariable(variable) => Reason::UnresolvedVariable {
+        Miss::ResourceVariable(variable) => ReasonRef::UnresolvedVariable {
             element: if source.resource.as_ref().is_some_and(|c| c.negated) {
-                "NotResource".into()
+                Element::NotResource
             } else {
-                "Resource".into()
+                Element::Resource
             },
-            variable: variable.clone(),
+            variable,
         },
-        Miss::Principal => Reason::Principal {
-            principal: request.principal.arn.clone(),
+        Miss::Principal => ReasonRef::Principal {
+            principal: &request.principal.arn,
             negated: source.principal.as_ref().is_some_and(|p| p.negated),
         },
-        Miss::NoPrincipal => Reason::NoPrincipal,
-        Miss::NoResource => Reason::NoResource,
+        Miss::NoPrincipal => ReasonRef::NoPrincipal,
+        Miss::NoResource => ReasonRef::NoResource,
         Miss::Condition(i, failure) => {
             let condition = source.conditions.get(*i);
-            let key = condition.map(|c| c.key.clone()).unwrap_or_default();
+            let key = condition.map(|c| c.key.as_str()).unwrap_or_default();
             match failure {
-                ConditionFailure::UnresolvedVariable(variable) => Reason::UnresolvedVariable {
-                    element: format!(
-                        "Condition {} {key}",
-                        compiled
-                            .conditions
-                            .get(*i)
-                            .map(|c| c.operator.to_string())
-                            .unwrap_or_default()
+                ConditionFailure::UnresolvedVariable(variable) => ReasonRef::UnresolvedVariable {
+                    element: Element::Condition(
+                        compiled.conditions.get(*i).map(|c| c.operator),
+                        key,
                     ),
-                    variable: variable.clone(),
+                    variable,
                 },
-                ConditionFailure::NoMatch => Reason::Condition {
-                    operator: condition
-                        .map(|c| c.operator.to_string())
-                        .unwrap_or_default(),
-                    key: key.clone(),
-                    values: condition.map(|c| c.values.clone()).unwrap_or_default(),
-                    request_values: request
-                        .lookup(&key.to_ascii_lowercase())
-                        .map(|found| found.texts()),
+                ConditionFailure::NoMatch => ReasonRef::Condition {
+                    operator: condition.map(|c| c.operator),
+                    key,
+                    values: condition.map(|c| c.values.as_slice()).unwrap_or_default(),
+                    request_values: request.lookup(&key.to_ascii_lowercase()),
                 },
             }
         }
+    }
+}
+
+/// The batch simulator's JSON for an evaluation: byte for byte what printing
+/// `{"decision", "explanation", "id"}` through a `serde_json::Value` gives (keys sorted, as
+/// `Value` keeps them), written straight from the trace instead of copying every pattern,
+/// value and name into an [`Explanation`] first.
+pub(crate) fn write_result_json(out: &mut Vec<u8>, id: Option<&Value>, trace: &Trace<'_>) {
+    let request = trace.prepared.request;
+    let mut w = JsonWriter { out };
+    w.raw("{\"decision\":");
+    w.string(trace.decision.as_str());
+    w.raw(",\"explanation\":{\"action\":");
+    w.string(&request.action);
+    w.raw(",\"deciding\":");
+    w.hits(&trace.deciding);
+    w.raw(",\"decision\":");
+    w.string(trace.decision.as_str());
+    if !trace.missing.is_empty() {
+        w.raw(",\"missing\":[");
+        for (i, missing) in trace.missing.iter().enumerate() {
+            if i > 0 {
+                w.raw(",");
+            }
+            w.string(missing.as_str());
+        }
+        w.raw("]");
+    }
+    w.raw(",\"not_applied\":[");
+    for (i, (hit, miss)) in trace.not_applied.iter().enumerate() {
+        if i > 0 {
+            w.raw(",");
+        }
+        w.hit_head(hit);
+        w.raw(",\"reason\":");
+        w.reason(&reason_ref(miss, hit.source, hit.compiled, &trace.prepared));
+        w.hit_sid(hit);
+        w.raw("}");
+    }
+    w.raw("]");
+    if !trace.overruled_allows.is_empty() {
+        w.raw(",\"overruled_allows\":");
+        w.hits(&trace.overruled_allows);
+    }
+    w.raw(",\"principal\":");
+    w.string(&request.principal.arn);
+    w.raw(",\"resource\":");
+    w.string(&request.resource);
+    w.raw(",\"summary\":\"");
+    let _ = write_summary(
+        &mut Escaped(w.out),
+        request,
+        trace.decision,
+        &trace.deciding,
+        &trace.missing,
+    );
+    w.raw("\"}");
+    if let Some(id) = id {
+        w.raw(",\"id\":");
+        // Serialising a Value into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *w.out, id);
+    }
+    w.raw("}");
+}
+
+struct JsonWriter<'o> {
+    out: &'o mut Vec<u8>,
+}
+
+impl JsonWriter<'_> {
+    fn raw(&mut self, text: &str) {
+        self.out.extend_from_slice(text.as_bytes());
+    }
+
+    fn string(&mut self, text: &str) {
+        write_string(self.out, text);
+    }
+
+    fn strings<S: AsRef<str>>(&mut self, items: impl Iterator<Item = S>) {
+        self.raw("[");
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                self.raw(",");
+            }
+            self.string(item.as_ref());
+        }
+        self.raw("]");
+    }
+
+    fn bool(&mut self, value: bool) {
+        self.raw(if value { "true" } else { "false" });
+    }
+
+    /// A statement reference's fields up to `policy_type`, leaving the object open: the
+    /// fields sort as effect, index, policy, policy_type, (reason,) sid.
+    fn hit_head(&mut self, hit: &Hit<'_>) {
+        self.raw("{\"effect\":");
+        self.string(hit.source.effect.as_str());
+        self.raw(",\"index\":");
+        let _ = write!(Escaped(self.out), "{}", hit.index);
+        self.raw(",\"policy\":");
+        self.string(hit.policy);
+        self.raw(",\"policy_type\":");
+        self.string(hit.policy_type.as_str());
+    }
+
+    fn hit_sid(&mut self, hit: &Hit<'_>) {
+        if let Some(sid) = &hit.source.sid {
+            self.raw(",\"sid\":");
+            self.string(sid);
+        }
+    }
+
+    fn hits(&mut self, hits: &[Hit<'_>]) {
+        self.raw("[");
+        for (i, hit) in hits.iter().enumerate() {
+            if i > 0 {
+                self.raw(",");
+            }
+            self.hit_head(hit);
+            self.hit_sid(hit);
+            self.raw("}");
+        }
+        self.raw("]");
+    }
+
+    /// Keys in sorted order, `kind` (the serde tag) among them.
+    fn reason(&mut self, reason: &ReasonRef<'_>) {
+        match reason {
+            ReasonRef::Action {
+                action,
+                negated,
+                patterns,
+            } => {
+                self.raw("{\"action\":");
+                self.string(action);
+                self.raw(",\"kind\":\"action\",\"negated\":");
+                self.bool(*negated);
+                self.raw(",\"patterns\":");
+                self.strings(patterns.iter());
+            }
+            ReasonRef::Resource {
+                resource,
+                negated,
+                patterns,
+            } => {
+                self.raw("{\"kind\":\"resource\",\"negated\":");
+                self.bool(*negated);
+                self.raw(",\"patterns\":");
+                self.strings(patterns.iter());
+                self.raw(",\"resource\":");
+                self.string(resource);
+            }
+            ReasonRef::UnresolvedVariable { element, variable } => {
+                self.raw("{\"element\":\"");
+                let _ = write!(Escaped(self.out), "{element}");
+                self.raw("\",\"kind\":\"unresolved_variable\",\"variable\":");
+                self.string(variable);
+            }
+            ReasonRef::Principal { principal, negated } => {
+                self.raw("{\"kind\":\"principal\",\"negated\":");
+                self.bool(*negated);
+                self.raw(",\"principal\":");
+                self.string(principal);
+            }
+            ReasonRef::NoPrincipal => self.raw("{\"kind\":\"no_principal\""),
+            ReasonRef::NoResource => self.raw("{\"kind\":\"no_resource\""),
+            ReasonRef::Condition {
+                operator,
+                key,
+                values,
+                request_values,
+            } => {
+                self.raw("{\"key\":");
+                self.string(key);
+                self.raw(",\"kind\":\"condition\",\"operator\":\"");
+                if let Some(operator) = operator {
+                    let _ = write!(Escaped(self.out), "{operator}");
+                }
+                self.raw("\",\"request_values\":");
+                match request_values {
+                    None => self.raw("null"),
+                    Some(Found::Context(value)) => {
+                        self.strings(value.values().iter().map(|v| v.text()));
+                    }
+                    Some(Found::Derived(text)) => self.strings(std::iter::once(text)),
+                }
+                self.raw(",\"values\":");
+                self.strings(values.iter());
+            }
+        }
+        self.raw("}");
+    }
+}
+
+/// Formatted text written as the inside of a JSON string.
+struct Escaped<'o>(&'o mut Vec<u8>);
+
+impl fmt::Write for Escaped<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        escape_into(self.0, text);
+        Ok(())
     }
 }

@@ -8,10 +8,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::actions::{known_actions, pattern_matches_known};
+use super::cidr::Cidr;
 use super::document::{Effect, PolicyDocument, Statement, Version};
 use super::keys::{describe, global_key, is_global, operator_fits};
 use super::matcher::{Glob, pattern_covers};
-use super::operator::{OperatorKind, SetQualifier};
+use super::operator::{OperatorKind, SetQualifier, ValueType};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Severity {
@@ -356,6 +357,20 @@ fn lint_statement(
                         condition.key
                     ),
                 );
+            }
+        }
+        if op.kind.value_type() == ValueType::Ip {
+            for value in &condition.values {
+                if let Some(v4) = Cidr::parse(value).and_then(|c| c.mapped_ipv4()) {
+                    findings.add(
+                        Severity::Warning,
+                        "ipv4-mapped-range",
+                        cpath.clone(),
+                        format!(
+                            "\"{value}\" is an IPv4-mapped IPv6 range, which holds no request: IPv4 clients (in either spelling) are compared with IPv4 ranges only; write {v4}"
+                        ),
+                    );
+                }
             }
         }
         if allow && op.qualifier == Some(SetQualifier::ForAllValues) && !op.if_exists {

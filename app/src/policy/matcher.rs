@@ -74,13 +74,61 @@ pub fn push_pattern(toks: &mut Vec<Tok>, text: &str) {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Shape {
+enum Shape<S = String> {
     Any,
-    Exact(String),
-    Prefix(String),
-    Suffix(String),
-    Contains(String),
+    Exact(S),
+    Prefix(S),
+    Suffix(S),
+    Contains(S),
     General(Vec<Tok>),
+}
+
+impl<S> Shape<S> {
+    fn map<T>(self, f: impl Fn(S) -> T) -> Shape<T> {
+        match self {
+            Shape::Any => Shape::Any,
+            Shape::Exact(s) => Shape::Exact(f(s)),
+            Shape::Prefix(s) => Shape::Prefix(f(s)),
+            Shape::Suffix(s) => Shape::Suffix(f(s)),
+            Shape::Contains(s) => Shape::Contains(f(s)),
+            Shape::General(toks) => Shape::General(toks),
+        }
+    }
+}
+
+/// The shape [`Glob::from_tokens`] would choose, read straight off the text when it is one of
+/// the simple ones (no `?`, stars only at the ends), so that compiling the usual action and
+/// resource patterns costs no tokenising. `None` for anything else.
+fn simple_shape(pattern: &str) -> Option<Shape<&str>> {
+    let shape = simple_shape_range(pattern)?;
+    Some(shape.map(|(start, end)| pattern.get(start..end).unwrap_or_default()))
+}
+
+/// As [`simple_shape`], with the literal given as a byte range of the pattern.
+fn simple_shape_range(pattern: &str) -> Option<Shape<(usize, usize)>> {
+    let bytes = pattern.as_bytes();
+    let lead = bytes.iter().take_while(|b| **b == b'*').count();
+    if lead == bytes.len() {
+        return Some(if lead == 0 {
+            Shape::Exact((0, 0))
+        } else {
+            Shape::Any
+        });
+    }
+    let trail = bytes.iter().rev().take_while(|b| **b == b'*').count();
+    let range = (lead, bytes.len() - trail);
+    if bytes[range.0..range.1]
+        .iter()
+        .any(|b| matches!(b, b'*' | b'?'))
+    {
+        return None;
+    }
+    Some(match (lead > 0, trail > 0) {
+        (false, false) => Shape::Exact(range),
+        (false, true) => Shape::Prefix(range),
+        (true, false) => Shape::Suffix(range),
+        (true, true) => Shape::Contains(range),
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,7 +138,44 @@ pub struct Glob {
 
 impl Glob {
     pub fn new(pattern: &str) -> Glob {
-        Glob::from_tokens(tokenize(pattern))
+        match simple_shape(pattern) {
+            Some(shape) => Glob {
+                shape: shape.map(str::to_string),
+            },
+            None => Glob::from_tokens(tokenize(pattern)),
+        }
+    }
+
+    /// As [`Glob::new`] on the pattern lower-cased (ASCII), as actions are matched.
+    pub fn new_lowercase(pattern: &str) -> Glob {
+        if pattern.bytes().any(|b| b.is_ascii_uppercase()) {
+            Glob::from_owned(pattern.to_ascii_lowercase())
+        } else {
+            Glob::new(pattern)
+        }
+    }
+
+    /// As [`Glob::new`], reusing the pattern's own buffer for the common shapes.
+    fn from_owned(mut pattern: String) -> Glob {
+        let shape = match simple_shape_range(&pattern) {
+            None | Some(Shape::General(_)) => return Glob::from_tokens(tokenize(&pattern)),
+            Some(Shape::Any) => Shape::Any,
+            Some(Shape::Exact(_)) => Shape::Exact(pattern),
+            Some(Shape::Prefix((_, end))) => {
+                pattern.truncate(end);
+                Shape::Prefix(pattern)
+            }
+            Some(Shape::Suffix((start, _))) => {
+                pattern.drain(..start);
+                Shape::Suffix(pattern)
+            }
+            Some(Shape::Contains((start, end))) => {
+                pattern.truncate(end);
+                pattern.drain(..start);
+                Shape::Contains(pattern)
+            }
+        };
+        Glob { shape }
     }
 
     pub fn from_tokens(toks: Vec<Tok>) -> Glob {
@@ -198,13 +283,127 @@ where
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArnPattern {
     Any,
+    /// The usual pattern: six parts, each a simple shape, read off one copy of the text (one
+    /// allocation instead of one per part: a batch simulation compiles policies by the
+    /// thousand).
+    Simple(SimpleArn),
     Parts(Box<[Glob; 6]>),
     Whole(Glob),
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimpleArn {
+    text: Box<str>,
+    parts: [Part; 6],
+}
+
+/// A simple shape whose literal is the byte range `start..end` of [`SimpleArn::text`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Any,
+    Exact(u32, u32),
+    Prefix(u32, u32),
+    Suffix(u32, u32),
+    Contains(u32, u32),
+}
+
+impl SimpleArn {
+    /// `None` unless all six parts have simple shapes (and the text is of sane length).
+    fn new(pattern: &str) -> Option<SimpleArn> {
+        u32::try_from(pattern.len()).ok()?;
+        let mut offset = 0;
+        let mut rest = Some(pattern);
+        let mut part = |last: bool| -> Option<Part> {
+            let text = rest?;
+            let (part, next) = match text.split_once(':') {
+                Some((part, next)) if !last => (part, Some(next)),
+                _ if last => (text, None),
+                _ => return None,
+            };
+            let shape = simple_shape_range(part)?;
+            let at = offset;
+            offset += part.len() + 1;
+            rest = next;
+            // Offsets fit: the whole text is shorter than u32::MAX (checked above).
+            let range = |(start, end): (usize, usize)| ((at + start) as u32, (at + end) as u32);
+            Some(match shape {
+                Shape::Any => Part::Any,
+                Shape::Exact(r) => {
+                    let (start, end) = range(r);
+                    Part::Exact(start, end)
+                }
+                Shape::Prefix(r) => {
+                    let (start, end) = range(r);
+                    Part::Prefix(start, end)
+                }
+                Shape::Suffix(r) => {
+                    let (start, end) = range(r);
+                    Part::Suffix(start, end)
+                }
+                Shape::Contains(r) => {
+                    let (start, end) = range(r);
+                    Part::Contains(start, end)
+                }
+                Shape::General(_) => return None,
+            })
+        };
+        let parts = [
+            part(false)?,
+            part(false)?,
+            part(false)?,
+            part(false)?,
+            part(false)?,
+            part(true)?,
+        ];
+        Some(SimpleArn {
+            text: pattern.into(),
+            parts,
+        })
+    }
+
+    fn matches(&self, parts: &[&str; 6]) -> bool {
+        let lit = |start: u32, end: u32| {
+            self.text
+                .get(start as usize..end as usize)
+                .unwrap_or_default()
+        };
+        self.parts
+            .iter()
+            .zip(parts.iter())
+            .all(|(shape, text)| match *shape {
+                Part::Any => true,
+                Part::Exact(start, end) => *text == lit(start, end),
+                Part::Prefix(start, end) => text.starts_with(lit(start, end)),
+                Part::Suffix(start, end) => text.ends_with(lit(start, end)),
+                Part::Contains(start, end) => text.contains(lit(start, end)),
+            })
+    }
+}
+
 impl ArnPattern {
     pub fn new(pattern: &str) -> ArnPattern {
-        ArnPattern::from_tokens(tokenize(pattern))
+        // Wildcards never contain a colon, so splitting the text gives the same parts as
+        // splitting its tokens, without building them.
+        if pattern.bytes().all(|b| b == b'*') && !pattern.is_empty() {
+            return ArnPattern::Any;
+        }
+        if let Some(simple) = SimpleArn::new(pattern) {
+            return ArnPattern::Simple(simple);
+        }
+        let mut parts = pattern.splitn(6, ':');
+        match (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) {
+            (Some(a), Some(b), Some(c), Some(d), Some(e), Some(f)) => {
+                ArnPattern::Parts(Box::new([a, b, c, d, e, f].map(Glob::new)))
+            }
+            _ => ArnPattern::Whole(Glob::new(pattern)),
+        }
     }
 
     pub fn from_tokens(toks: Vec<Tok>) -> ArnPattern {
@@ -273,6 +472,8 @@ impl ArnPattern {
     {
         match (self, parts) {
             (ArnPattern::Any, _) => true,
+            (ArnPattern::Simple(simple), Some(parts)) => simple.matches(parts),
+            (ArnPattern::Simple(_), None) => false,
             (ArnPattern::Whole(glob), _) => glob.matches_with(arn, resolve),
             (ArnPattern::Parts(globs), Some(parts)) => globs
                 .iter()

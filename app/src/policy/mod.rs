@@ -27,6 +27,7 @@ mod document;
 mod error;
 mod evaluate;
 mod explain;
+mod json;
 mod keys;
 pub mod lint;
 pub mod managed;

@@ -1,7 +1,7 @@
 //! JSON text to [`PolicyDocument`], rejecting anything AWS would reject, with the JSON path of
 //! the first problem.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::cidr::Cidr;
 use super::date::parse_date;
@@ -10,11 +10,13 @@ use super::document::{
     Statement, Version,
 };
 use super::error::PolicyError;
+use super::json::Json;
 use super::number::parse_number;
 use super::operator::{Operator, OperatorKind, ValueType};
 
 pub fn parse_document(text: &str) -> Result<PolicyDocument, PolicyError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    // Read into the borrowing tree, not a `Value`: the same errors, far fewer allocations.
+    let value = Json::parse(text).map_err(|e| {
         PolicyError::new(
             "",
             format!(
@@ -25,7 +27,7 @@ pub fn parse_document(text: &str) -> Result<PolicyDocument, PolicyError> {
             ),
         )
     })?;
-    document_from_value(&value)
+    document_from_json(&value)
 }
 
 fn strip_position(message: &str) -> &str {
@@ -35,38 +37,73 @@ fn strip_position(message: &str) -> &str {
     }
 }
 
-/// "a string", "an array", ...: what a JSON value is, for error messages.
-pub(super) fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+/// Where in the document a value sits, written out only when there is an error to report, so
+/// that parsing a valid document formats no paths.
+#[derive(Clone, Copy)]
+enum Path<'a> {
+    Element(&'a str),
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl<'a> Path<'a> {
+    fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
+    }
+
+    fn index(&'a self, index: usize) -> Path<'a> {
+        Path::Index(self, index)
+    }
+
+    /// The path of item `index` of a list that was written either as an array or as a single
+    /// value.
+    fn item(&'a self, value: &Json<'_>, index: usize) -> Path<'a> {
+        if value.is_array() {
+            Path::Index(self, index)
+        } else {
+            *self
+        }
+    }
+
+    fn error(&self, message: impl Into<String>) -> PolicyError {
+        PolicyError::new(self.to_string(), message)
+    }
+}
+
+impl std::fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Path::Element(name) => f.write_str(name),
+            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+            Path::Index(parent, index) => write!(f, "{parent}[{index}]"),
+        }
     }
 }
 
 pub fn document_from_value(value: &Value) -> Result<PolicyDocument, PolicyError> {
-    let Value::Object(root) = value else {
+    document_from_json(&Json::from_value(value))
+}
+
+pub(crate) fn document_from_json(root: &Json<'_>) -> Result<PolicyDocument, PolicyError> {
+    let Json::Object(entries) = root else {
         return Err(PolicyError::new(
             "",
-            format!("a policy must be a JSON object, not {}", describe(value)),
+            format!("a policy must be a JSON object, not {}", root.describe()),
         ));
     };
-    for key in root.keys() {
-        if !matches!(key.as_str(), "Version" | "Id" | "Statement") {
+    for (key, _) in entries {
+        if !matches!(key.as_ref(), "Version" | "Id" | "Statement") {
             return Err(PolicyError::new(
-                key.as_str(),
+                key.as_ref(),
                 "unknown element (expected Version, Id or Statement)",
             ));
         }
     }
     let version = match root.get("Version") {
         None => None,
-        Some(Value::String(s)) if s == "2012-10-17" => Some(Version::V2012_10_17),
-        Some(Value::String(s)) if s == "2008-10-17" => Some(Version::V2008_10_17),
-        Some(Value::String(s)) => {
+        Some(Json::String(s)) if s == "2012-10-17" => Some(Version::V2012_10_17),
+        Some(Json::String(s)) if s == "2008-10-17" => Some(Version::V2008_10_17),
+        Some(Json::String(s)) => {
             return Err(PolicyError::new(
                 "Version",
                 format!("\"{s}\" is not a policy language version (use \"2012-10-17\")"),
@@ -75,25 +112,26 @@ pub fn document_from_value(value: &Value) -> Result<PolicyDocument, PolicyError>
         Some(other) => {
             return Err(PolicyError::new(
                 "Version",
-                format!("must be a string, not {}", describe(other)),
+                format!("must be a string, not {}", other.describe()),
             ));
         }
     };
     let id = match root.get("Id") {
         None => None,
-        Some(Value::String(s)) => Some(s.clone()),
+        Some(Json::String(s)) => Some(s.to_string()),
         Some(other) => {
             return Err(PolicyError::new(
                 "Id",
-                format!("must be a string, not {}", describe(other)),
+                format!("must be a string, not {}", other.describe()),
             ));
         }
     };
     let variables = version.unwrap_or(Version::V2008_10_17).supports_variables();
+    let top = Path::Element("Statement");
     let statements = match root.get("Statement") {
         None => return Err(PolicyError::new("Statement", "is missing")),
-        Some(Value::Object(obj)) => vec![parse_statement("Statement", obj, variables)?],
-        Some(Value::Array(items)) => {
+        Some(obj @ Json::Object(_)) => vec![parse_statement(top, obj, variables)?],
+        Some(Json::Array(items)) => {
             if items.is_empty() {
                 return Err(PolicyError::new(
                     "Statement",
@@ -102,14 +140,14 @@ pub fn document_from_value(value: &Value) -> Result<PolicyDocument, PolicyError>
             }
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                let path = format!("Statement[{i}]");
-                let Value::Object(obj) = item else {
-                    return Err(PolicyError::new(
-                        path,
-                        format!("a statement must be an object, not {}", describe(item)),
-                    ));
+                let path = top.index(i);
+                let obj @ Json::Object(_) = item else {
+                    return Err(path.error(format!(
+                        "a statement must be an object, not {}",
+                        item.describe()
+                    )));
                 };
-                out.push(parse_statement(&path, obj, variables)?);
+                out.push(parse_statement(path, obj, variables)?);
             }
             out
         }
@@ -118,7 +156,7 @@ pub fn document_from_value(value: &Value) -> Result<PolicyDocument, PolicyError>
                 "Statement",
                 format!(
                     "must be an object or an array of objects, not {}",
-                    describe(other)
+                    other.describe()
                 ),
             ));
         }
@@ -143,14 +181,13 @@ const STATEMENT_KEYS: &[&str] = &[
 ];
 
 fn parse_statement(
-    path: &str,
-    obj: &Map<String, Value>,
+    path: Path<'_>,
+    obj: &Json<'_>,
     variables: bool,
 ) -> Result<Statement, PolicyError> {
-    for key in obj.keys() {
-        if !STATEMENT_KEYS.contains(&key.as_str()) {
-            return Err(PolicyError::new(
-                format!("{path}.{key}"),
+    for (key, _) in obj.entries() {
+        if !STATEMENT_KEYS.contains(&key.as_ref()) {
+            return Err(path.key(key).error(
                 "unknown element (expected Sid, Effect, Principal, NotPrincipal, Action, \
                  NotAction, Resource, NotResource or Condition)",
             ));
@@ -158,47 +195,41 @@ fn parse_statement(
     }
     let sid = match obj.get("Sid") {
         None => None,
-        Some(Value::String(s)) => Some(s.clone()),
+        Some(Json::String(s)) => Some(s.to_string()),
         Some(other) => {
-            return Err(PolicyError::new(
-                format!("{path}.Sid"),
-                format!("must be a string, not {}", describe(other)),
-            ));
+            return Err(path
+                .key("Sid")
+                .error(format!("must be a string, not {}", other.describe())));
         }
     };
     let effect = match obj.get("Effect") {
-        Some(Value::String(s)) if s == "Allow" => Effect::Allow,
-        Some(Value::String(s)) if s == "Deny" => Effect::Deny,
-        Some(Value::String(s)) => {
-            return Err(PolicyError::new(
-                format!("{path}.Effect"),
-                format!("\"{s}\" is not an effect (use \"Allow\" or \"Deny\")"),
-            ));
+        Some(Json::String(s)) if s == "Allow" => Effect::Allow,
+        Some(Json::String(s)) if s == "Deny" => Effect::Deny,
+        Some(Json::String(s)) => {
+            return Err(path.key("Effect").error(format!(
+                "\"{s}\" is not an effect (use \"Allow\" or \"Deny\")"
+            )));
         }
         Some(other) => {
-            return Err(PolicyError::new(
-                format!("{path}.Effect"),
-                format!("must be \"Allow\" or \"Deny\", not {}", describe(other)),
-            ));
+            return Err(path.key("Effect").error(format!(
+                "must be \"Allow\" or \"Deny\", not {}",
+                other.describe()
+            )));
         }
-        None => return Err(PolicyError::new(format!("{path}.Effect"), "is missing")),
+        None => return Err(path.key("Effect").error("is missing")),
     };
     let principal = match (obj.get("Principal"), obj.get("NotPrincipal")) {
         (Some(_), Some(_)) => {
-            return Err(PolicyError::new(
-                path,
-                "has both Principal and NotPrincipal; use one",
-            ));
+            return Err(path.error("has both Principal and NotPrincipal; use one"));
         }
         (Some(v), None) => Some(PrincipalClause {
             negated: false,
-            principal: parse_principal(&format!("{path}.Principal"), v)?,
+            principal: parse_principal(path.key("Principal"), v)?,
         }),
         (None, Some(v)) => {
-            let principal = parse_principal(&format!("{path}.NotPrincipal"), v)?;
+            let principal = parse_principal(path.key("NotPrincipal"), v)?;
             if effect == Effect::Allow {
-                return Err(PolicyError::new(
-                    format!("{path}.NotPrincipal"),
+                return Err(path.key("NotPrincipal").error(
                     "NotPrincipal is supported only with \"Effect\": \"Deny\" (with Allow it would grant everyone else, anonymous callers included); name the principals in Principal instead",
                 ));
             }
@@ -211,43 +242,37 @@ fn parse_statement(
     };
     let action = match (obj.get("Action"), obj.get("NotAction")) {
         (Some(_), Some(_)) => {
-            return Err(PolicyError::new(
-                path,
-                "has both Action and NotAction; use one",
-            ));
+            return Err(path.error("has both Action and NotAction; use one"));
         }
         (Some(v), None) => Clause {
             negated: false,
-            values: parse_actions(&format!("{path}.Action"), v)?,
+            values: parse_actions(path.key("Action"), v)?,
         },
         (None, Some(v)) => Clause {
             negated: true,
-            values: parse_actions(&format!("{path}.NotAction"), v)?,
+            values: parse_actions(path.key("NotAction"), v)?,
         },
         (None, None) => {
-            return Err(PolicyError::new(path, "has neither Action nor NotAction"));
+            return Err(path.error("has neither Action nor NotAction"));
         }
     };
     let resource = match (obj.get("Resource"), obj.get("NotResource")) {
         (Some(_), Some(_)) => {
-            return Err(PolicyError::new(
-                path,
-                "has both Resource and NotResource; use one",
-            ));
+            return Err(path.error("has both Resource and NotResource; use one"));
         }
         (Some(v), None) => Some(Clause {
             negated: false,
-            values: parse_resources(&format!("{path}.Resource"), v)?,
+            values: parse_resources(path.key("Resource"), v)?,
         }),
         (None, Some(v)) => Some(Clause {
             negated: true,
-            values: parse_resources(&format!("{path}.NotResource"), v)?,
+            values: parse_resources(path.key("NotResource"), v)?,
         }),
         (None, None) => None,
     };
     let conditions = match obj.get("Condition") {
         None => Vec::new(),
-        Some(v) => parse_conditions(&format!("{path}.Condition"), v, variables)?,
+        Some(v) => parse_conditions(path.key("Condition"), v, variables)?,
     };
     Ok(Statement {
         sid,
@@ -260,44 +285,32 @@ fn parse_statement(
 }
 
 /// A string or a non-empty array of strings, as AWS accepts wherever a list is allowed.
-fn string_list(path: &str, value: &Value) -> Result<Vec<String>, PolicyError> {
+fn string_list(path: Path<'_>, value: &Json<'_>) -> Result<Vec<String>, PolicyError> {
     match value {
-        Value::String(s) => Ok(vec![s.clone()]),
-        Value::Array(items) => {
+        Json::String(s) => Ok(vec![s.to_string()]),
+        Json::Array(items) => {
             if items.is_empty() {
-                return Err(PolicyError::new(path, "must not be an empty array"));
+                return Err(path.error("must not be an empty array"));
             }
             items
                 .iter()
                 .enumerate()
                 .map(|(i, item)| match item {
-                    Value::String(s) => Ok(s.clone()),
-                    other => Err(PolicyError::new(
-                        format!("{path}[{i}]"),
-                        format!("must be a string, not {}", describe(other)),
-                    )),
+                    Json::String(s) => Ok(s.to_string()),
+                    other => Err(path
+                        .index(i)
+                        .error(format!("must be a string, not {}", other.describe()))),
                 })
                 .collect()
         }
-        other => Err(PolicyError::new(
-            path,
-            format!(
-                "must be a string or an array of strings, not {}",
-                describe(other)
-            ),
-        )),
+        other => Err(path.error(format!(
+            "must be a string or an array of strings, not {}",
+            other.describe()
+        ))),
     }
 }
 
-fn item_path(path: &str, value: &Value, index: usize) -> String {
-    if value.is_array() {
-        format!("{path}[{index}]")
-    } else {
-        path.to_string()
-    }
-}
-
-fn parse_actions(path: &str, value: &Value) -> Result<Vec<String>, PolicyError> {
+fn parse_actions(path: Path<'_>, value: &Json<'_>) -> Result<Vec<String>, PolicyError> {
     let actions = string_list(path, value)?;
     for (i, action) in actions.iter().enumerate() {
         if action == "*" {
@@ -316,52 +329,48 @@ fn parse_actions(path: &str, value: &Value) -> Result<Vec<String>, PolicyError> 
             None => false,
         };
         if !valid {
-            return Err(PolicyError::new(
-                item_path(path, value, i),
-                format!("\"{action}\" is not an action (expected \"service:Action\" or \"*\")"),
-            ));
+            return Err(path.item(value, i).error(format!(
+                "\"{action}\" is not an action (expected \"service:Action\" or \"*\")"
+            )));
         }
     }
     Ok(actions)
 }
 
-fn parse_resources(path: &str, value: &Value) -> Result<Vec<String>, PolicyError> {
+fn parse_resources(path: Path<'_>, value: &Json<'_>) -> Result<Vec<String>, PolicyError> {
     let resources = string_list(path, value)?;
     for (i, resource) in resources.iter().enumerate() {
         if resource == "*" {
             continue;
         }
         if !resource.starts_with("arn:") || resource.len() < 5 {
-            return Err(PolicyError::new(
-                item_path(path, value, i),
-                format!("\"{resource}\" is not a resource (expected an ARN or \"*\")"),
-            ));
+            return Err(path.item(value, i).error(format!(
+                "\"{resource}\" is not a resource (expected an ARN or \"*\")"
+            )));
         }
     }
     Ok(resources)
 }
 
-fn parse_principal(path: &str, value: &Value) -> Result<Principal, PolicyError> {
+fn parse_principal(path: Path<'_>, value: &Json<'_>) -> Result<Principal, PolicyError> {
     match value {
-        Value::String(s) if s == "*" => Ok(Principal::Any),
-        Value::String(s) => Err(PolicyError::new(
-            path,
-            format!("\"{s}\" is not a principal (use \"*\" or an object such as {{\"AWS\": ...}})"),
-        )),
-        Value::Object(map) => {
+        Json::String(s) if s == "*" => Ok(Principal::Any),
+        Json::String(s) => Err(path.error(format!(
+            "\"{s}\" is not a principal (use \"*\" or an object such as {{\"AWS\": ...}})"
+        ))),
+        Json::Object(map) => {
             if map.is_empty() {
-                return Err(PolicyError::new(path, "must name at least one principal"));
+                return Err(path.error("must name at least one principal"));
             }
             let mut entries = Vec::new();
             for (name, values) in map {
-                let entry_path = format!("{path}.{name}");
+                let entry_path = path.key(name);
                 let Some(kind) = PrincipalType::from_name(name) else {
-                    return Err(PolicyError::new(
-                        entry_path,
+                    return Err(entry_path.error(
                         "unknown principal type (expected AWS, Service, Federated or CanonicalUser)",
                     ));
                 };
-                let list = string_list(&entry_path, values)?;
+                let list = string_list(entry_path, values)?;
                 for (i, item) in list.iter().enumerate() {
                     let ok = match kind {
                         PrincipalType::Aws => {
@@ -372,13 +381,10 @@ fn parse_principal(path: &str, value: &Value) -> Result<Principal, PolicyError> 
                         _ => !item.is_empty() && !item.contains(char::is_whitespace),
                     };
                     if !ok {
-                        return Err(PolicyError::new(
-                            item_path(&entry_path, values, i),
-                            format!(
-                                "\"{item}\" is not a valid {} principal (expected \"*\", a 12-digit account id or an ARN)",
-                                kind.as_str()
-                            ),
-                        ));
+                        return Err(entry_path.item(values, i).error(format!(
+                            "\"{item}\" is not a valid {} principal (expected \"*\", a 12-digit account id or an ARN)",
+                            kind.as_str()
+                        )));
                     }
                 }
                 entries.push((kind, list));
@@ -386,10 +392,10 @@ fn parse_principal(path: &str, value: &Value) -> Result<Principal, PolicyError> 
             entries.sort_by_key(|(kind, _)| *kind);
             Ok(Principal::Entries(entries))
         }
-        other => Err(PolicyError::new(
-            path,
-            format!("must be \"*\" or an object, not {}", describe(other)),
-        )),
+        other => Err(path.error(format!(
+            "must be \"*\" or an object, not {}",
+            other.describe()
+        ))),
     }
 }
 
@@ -397,25 +403,22 @@ pub fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn condition_values(path: &str, value: &Value) -> Result<Vec<String>, PolicyError> {
-    fn scalar(path: &str, value: &Value) -> Result<String, PolicyError> {
+fn condition_values(path: Path<'_>, value: &Json<'_>) -> Result<Vec<String>, PolicyError> {
+    fn scalar(path: Path<'_>, value: &Json<'_>) -> Result<String, PolicyError> {
         match value {
-            Value::String(s) => Ok(s.clone()),
-            Value::Bool(b) => Ok(b.to_string()),
-            Value::Number(n) => Ok(n.to_string()),
-            other => Err(PolicyError::new(
-                path,
-                format!(
-                    "a condition value must be a string, number or boolean, not {}",
-                    describe(other)
-                ),
-            )),
+            Json::String(s) => Ok(s.to_string()),
+            Json::Bool(b) => Ok(b.to_string()),
+            Json::Number(n) => Ok(n.to_string()),
+            other => Err(path.error(format!(
+                "a condition value must be a string, number or boolean, not {}",
+                other.describe()
+            ))),
         }
     }
     match value {
-        Value::Array(items) => {
+        Json::Array(items) => {
             if items.is_empty() {
-                return Err(PolicyError::new(path, "must have at least one value"));
+                return Err(path.error("must have at least one value"));
             }
             items.iter().map(|item| scalar(path, item)).collect()
         }
@@ -424,62 +427,47 @@ fn condition_values(path: &str, value: &Value) -> Result<Vec<String>, PolicyErro
 }
 
 fn parse_conditions(
-    path: &str,
-    value: &Value,
+    path: Path<'_>,
+    value: &Json<'_>,
     variables: bool,
 ) -> Result<Vec<Condition>, PolicyError> {
-    let Value::Object(block) = value else {
-        return Err(PolicyError::new(
-            path,
-            format!("must be an object, not {}", describe(value)),
-        ));
+    let Json::Object(block) = value else {
+        return Err(path.error(format!("must be an object, not {}", value.describe())));
     };
     let mut out = Vec::new();
     for (op_name, keys) in block {
-        let op_path = format!("{path}.{op_name}");
+        let op_path = path.key(op_name);
         let Some(operator) = Operator::parse(op_name) else {
-            return Err(PolicyError::new(
-                op_path,
-                format!("\"{op_name}\" is not a condition operator"),
-            ));
+            return Err(op_path.error(format!("\"{op_name}\" is not a condition operator")));
         };
         if operator.kind == OperatorKind::Null && operator.if_exists {
-            return Err(PolicyError::new(
-                op_path,
-                "Null cannot take the IfExists suffix",
-            ));
+            return Err(op_path.error("Null cannot take the IfExists suffix"));
         }
-        let Value::Object(keys) = keys else {
-            return Err(PolicyError::new(
-                op_path,
-                format!(
-                    "must be an object of condition keys, not {}",
-                    describe(keys)
-                ),
-            ));
+        let Json::Object(keys) = keys else {
+            return Err(op_path.error(format!(
+                "must be an object of condition keys, not {}",
+                keys.describe()
+            )));
         };
         if keys.is_empty() {
-            return Err(PolicyError::new(op_path, "names no condition key"));
+            return Err(op_path.error("names no condition key"));
         }
         for (key, values) in keys {
-            let key_path = format!("{op_path}.{key}");
+            let key_path = op_path.key(key);
             if key.is_empty() {
-                return Err(PolicyError::new(
-                    key_path,
-                    "condition key must not be empty",
-                ));
+                return Err(key_path.error("condition key must not be empty"));
             }
-            let values = condition_values(&key_path, values)?;
+            let values = condition_values(key_path, values)?;
             for value in &values {
                 if variables && value.contains("${") {
                     // Checked after substitution, when the value is known.
                     continue;
                 }
-                check_condition_value(&key_path, operator.kind.value_type(), value)?;
+                check_condition_value(key_path, operator.kind.value_type(), value)?;
             }
             out.push(Condition {
                 operator,
-                key: key.clone(),
+                key: key.to_string(),
                 values,
             });
         }
@@ -488,7 +476,7 @@ fn parse_conditions(
     Ok(out)
 }
 
-fn check_condition_value(path: &str, kind: ValueType, value: &str) -> Result<(), PolicyError> {
+fn check_condition_value(path: Path<'_>, kind: ValueType, value: &str) -> Result<(), PolicyError> {
     let problem = match kind {
         ValueType::String | ValueType::Arn => None,
         ValueType::Numeric => parse_number(value).is_none().then_some("is not a number"),
@@ -505,7 +493,7 @@ fn check_condition_value(path: &str, kind: ValueType, value: &str) -> Result<(),
         ValueType::Ip => Cidr::parse(value).is_none().then_some("is not a CIDR"),
     };
     match problem {
-        Some(problem) => Err(PolicyError::new(path, format!("\"{value}\" {problem}"))),
+        Some(problem) => Err(path.error(format!("\"{value}\" {problem}"))),
         None => Ok(()),
     }
 }

@@ -68,13 +68,30 @@ table("IpAddress", "aws:SourceIp", ["10.0.0.0/8", "192.168.0.0/16"], [("192.168.
 table("IpAddress", "aws:SourceIp", "203.0.113.5", [("203.0.113.5", A), ("203.0.113.6", D)])
 table("IpAddress", "aws:SourceIp", "203.0.113.0/24", [("203.0.113.200", A), ("203.0.114.1", D)])
 table("IpAddress", "aws:SourceIp", "2001:db8::/32", [("2001:db8:1::1", A), ("2001:db9::1", D), ("10.0.0.1", D)])
-table("IpAddress", "aws:SourceIp", "0.0.0.0/0", [("8.8.8.8", A), ("::1", D)])
-table("IpAddress", "aws:SourceIp", "::/0", [("::1", A), ("2001:db8::1", A)])
-table("NotIpAddress", "aws:SourceIp", "10.0.0.0/8", [("10.1.2.3", D), ("11.1.1.1", A), (MISSING, A)])
+table("IpAddress", "aws:SourceIp", "0.0.0.0/0", [("8.8.8.8", A), ("::1", D), ("::ffff:8.8.8.8", A)])
+# IPv4 and IPv6 ranges are separate, as in AWS (its dual-stack guidance has policies list
+# IPv6 ranges beside IPv4 ones): no IPv4 client is inside an IPv6 range, not even ::/0.
+table("IpAddress", "aws:SourceIp", "::/0", [("::1", A), ("2001:db8::1", A), ("10.1.2.3", D), ("0.0.0.0", D), ("::ffff:10.1.2.3", D)])
+table("NotIpAddress", "aws:SourceIp", "::/0", [("10.1.2.3", A), ("::ffff:10.1.2.3", A), ("2001:db8::1", D), (MISSING, A)])
+table("IpAddress", "aws:SourceIp", "::/1", [("10.1.2.3", D), ("::1", A)])
+table("IpAddress", "aws:SourceIp", ["192.0.2.0/24", "2001:db8::/32"], [("192.0.2.7", A), ("2001:db8::7", A), ("198.51.100.7", D), ("2001:db9::7", D)])
+table("NotIpAddress", "aws:SourceIp", ["192.0.2.0/24", "::/0"], [("192.0.2.7", D), ("2001:db8::7", D), ("198.51.100.7", A)])
+table("ForAnyValue:IpAddress", "ex:ips", "::/0", [(["192.0.2.1", "10.9.9.9"], D), (["192.0.2.1", "2001:db8::1"], A)])
+table("ForAllValues:NotIpAddress", "ex:ips", "::/0", [(["192.0.2.1", "10.9.9.9"], A), (["192.0.2.1", "2001:db8::1"], D)])
+table("NotIpAddress", "aws:SourceIp", "10.0.0.0/8", [("10.1.2.3", D), ("11.1.1.1", A), (MISSING, A), ("::ffff:10.1.2.3", D), ("::ffff:11.1.1.1", A), ("2001:db8::1", A)])
 table("NotIpAddress", "aws:SourceIp", ["10.0.0.0/8", "192.0.2.0/24"], [("192.0.2.1", D), ("198.51.100.1", A)])
-# An IPv4-mapped IPv6 network holds the IPv4 client it maps, in either spelling.
-table("IpAddress", "aws:SourceIp", "::ffff:10.0.0.0/104", [("10.1.2.3", A), ("::ffff:10.1.2.3", A), ("11.1.2.3", D), ("2001:db8::1", D)])
-table("NotIpAddress", "aws:SourceIp", "::ffff:10.0.0.0/104", [("10.1.2.3", D), ("11.1.2.3", A)])
+# A source address in IPv4-mapped form (::ffff:10.1.2.3, as a dual-stack socket reports an IPv4
+# peer) is that IPv4 client: it is compared with IPv4 ranges, so re-spelling it cannot escape a
+# Deny on its range (above), and it is in no IPv6 range. An IPv4-mapped range in a policy is an
+# IPv6 range, so it holds no IPv4 client and, as mapped sources count as IPv4, no request at
+# all (lint warns about it).
+table("IpAddress", "aws:SourceIp", "::ffff:10.0.0.0/104", [("10.1.2.3", D), ("::ffff:10.1.2.3", D), ("11.1.2.3", D), ("2001:db8::1", D)])
+table("NotIpAddress", "aws:SourceIp", "::ffff:10.0.0.0/104", [("10.1.2.3", A), ("::ffff:10.1.2.3", A), ("11.1.2.3", A)])
+table("IpAddress", "aws:SourceIp", "::ffff:0:0/96", [("10.1.2.3", D), ("::ffff:10.1.2.3", D)])
+table("NotIpAddress", "aws:SourceIp", "::ffff:0:0/96", [("10.1.2.3", A), ("::ffff:10.1.2.3", A)])
+table("IpAddress", "aws:SourceIp", "2001:db8::/32", [("::ffff:10.1.2.3", D)])
+# The deprecated IPv4-compatible form (::10.1.2.3) is an ordinary IPv6 address.
+table("IpAddress", "aws:SourceIp", "10.0.0.0/8", [("::10.1.2.3", D)])
 # ARNs
 TOPIC = "arn:aws:sns:us-east-1:111122223333:topic"
 table("ArnEquals", "aws:SourceArn", TOPIC, [(TOPIC, A), ("arn:aws:sns:us-east-1:111122223333:other", D), ("topic", D), (MISSING, D)])
