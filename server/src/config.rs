@@ -220,7 +220,7 @@ impl Settings {
             duration_setting(&get, "PORTCULLIS_SESSION_IDLE_TIMEOUT", Duration::hours(1))?;
         let session_max_lifetime =
             duration_setting(&get, "PORTCULLIS_SESSION_MAX_LIFETIME", Duration::hours(12))?;
-        let log_filter = get("PORTCULLIS_LOG").unwrap_or_else(|| "info".to_owned());
+        let log_filter = get("PORTCULLIS_LOG").unwrap_or_else(|| "info,sqlx=warn".to_owned());
         tracing_subscriber::EnvFilter::try_new(&log_filter).map_err(|e| {
             config_error(
                 "PORTCULLIS_LOG",
