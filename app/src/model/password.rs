@@ -1,9 +1,10 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A password in clear, on its way to be hashed or checked. Its `Debug` hides it so it
-/// cannot end up in a log by accident.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A password in clear, on its way to be hashed or checked. Its `Debug` hides it and it
+/// cannot be serialised, so it cannot end up in a log, a response or a stored record by
+/// accident.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
 impl Password {
