@@ -1,10 +1,11 @@
 //! Typed settings from `PORTCULLIS_*` environment variables. A malformed value is an
 //! error naming the variable, never a silent default.
 
+use app::policy::Cidr;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use std::fmt;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use time::Duration;
 
@@ -38,7 +39,7 @@ pub struct Settings {
     /// loopback one, the loopback names for the same port.
     pub allowed_origins: AllowedOrigins,
     /// Reverse proxies whose `X-Forwarded-For` is believed.
-    pub trusted_proxies: Vec<IpNetwork>,
+    pub trusted_proxies: Vec<Cidr>,
     pub site_root: PathBuf,
 }
 
@@ -109,45 +110,6 @@ impl AllowedOrigins {
             self.add("http", &short, &spelled_out);
         }
         self
-    }
-}
-
-/// An IPv4 or IPv6 network, for `PORTCULLIS_TRUSTED_PROXIES`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IpNetwork {
-    network: IpAddr,
-    prefix: u8,
-}
-
-impl IpNetwork {
-    pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim();
-        let (addr, prefix) = match text.split_once('/') {
-            Some((addr, prefix)) => (addr, Some(prefix.parse::<u8>().ok()?)),
-            None => (text, None),
-        };
-        let network: IpAddr = addr.parse().ok()?;
-        let max = if network.is_ipv4() { 32 } else { 128 };
-        let prefix = prefix.unwrap_or(max);
-        (prefix <= max).then_some(Self { network, prefix })
-    }
-
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        match (self.network, ip.to_canonical()) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
     }
 }
 
@@ -284,7 +246,7 @@ impl Settings {
                 .split(',')
                 .filter(|item| !item.trim().is_empty())
                 .map(|item| {
-                    IpNetwork::parse(item).ok_or_else(|| {
+                    Cidr::parse(item).ok_or_else(|| {
                         config_error(
                             "PORTCULLIS_TRUSTED_PROXIES",
                             format!(

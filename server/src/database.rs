@@ -28,6 +28,7 @@ const SUPERUSER: &str = "postgres";
 /// The longest unix socket path the kernel accepts (108 bytes with the final NUL).
 const MAX_SOCKET_PATH: usize = 107;
 const CREDENTIALS_FILE: &str = "database.credentials";
+const CLUSTER_ID_FILE: &str = "cluster-id";
 /// Where clusters live when portcullis runs as root (the postgres user must reach them,
 /// and a checkout under a 0700 home directory would not be reachable).
 const ROOT_CLUSTERS: &str = "/var/lib/portcullis/embedded";
@@ -171,29 +172,12 @@ impl EmbeddedPostgres {
         Ok(cluster)
     }
 
-    /// The cluster's data directory (where pg_hba.conf lives).
-    pub fn pgdata(&self) -> &Path {
-        &self.pgdata
-    }
-
-    pub fn socket_dir(&self) -> &Path {
-        &self.socket_dir
-    }
-
     fn superuser_options(&self, database: &str) -> PgConnectOptions {
         PgConnectOptions::new()
             .socket(&self.socket_dir)
             .username(SUPERUSER)
             .password(&self.credentials.superuser)
             .database(database)
-    }
-
-    fn app_options(&self) -> PgConnectOptions {
-        PgConnectOptions::new()
-            .socket(&self.socket_dir)
-            .username(APP_ROLE)
-            .password(&self.credentials.app)
-            .database(DATABASE_NAME)
     }
 
     /// Opens the application's pool on the `portcullis` database, as the application
@@ -266,7 +250,7 @@ impl EmbeddedPostgres {
         }
         admin.close().await;
         pool_options()
-            .connect_with(self.app_options())
+            .connect_with(app_options(&self.socket_dir, &self.credentials))
             .await
             .map_err(|e| fail(format!("cannot connect to the embedded PostgreSQL: {e}")))
     }
@@ -537,25 +521,23 @@ pub async fn attach_running(data_dir: &Path) -> Result<Option<PgPool>, DatabaseE
         }
     }
     let cluster_dir = if running_as_root() {
-        let id_file = data_dir.join("cluster-id");
-        let id = read_private_file(&id_file)?
-            .ok_or_else(|| fail(format!("{} is missing", id_file.display())))?;
-        cluster_root().join(id.trim())
+        let id = read_cluster_id(&data_dir)?.ok_or_else(|| {
+            fail(format!(
+                "{} is missing",
+                data_dir.join(CLUSTER_ID_FILE).display()
+            ))
+        })?;
+        cluster_root().join(id)
     } else {
         data_dir.clone()
     };
     let credentials_path = data_dir.join(CREDENTIALS_FILE);
     let credentials = Credentials::load(&credentials_path)?
         .ok_or_else(|| fail(format!("{} is missing", credentials_path.display())))?;
-    let options = PgConnectOptions::new()
-        .socket(cluster_dir.join("run"))
-        .username(APP_ROLE)
-        .password(&credentials.app)
-        .database(DATABASE_NAME);
     PgPoolOptions::new()
         .max_connections(2)
         .acquire_timeout(Duration::from_secs(10))
-        .connect_with(options)
+        .connect_with(app_options(&cluster_dir.join("run"), &credentials))
         .await
         .map(Some)
         .map_err(|e| {
@@ -563,6 +545,28 @@ pub async fn attach_running(data_dir: &Path) -> Result<Option<PgPool>, DatabaseE
                 "cannot connect to the running portcullis's database: {e}"
             ))
         })
+}
+
+/// How the application connects to an embedded cluster: its role, over the socket.
+fn app_options(socket_dir: &Path, credentials: &Credentials) -> PgConnectOptions {
+    PgConnectOptions::new()
+        .socket(socket_dir)
+        .username(APP_ROLE)
+        .password(&credentials.app)
+        .database(DATABASE_NAME)
+}
+
+/// The id naming a root-run cluster, as kept in the data directory, if there is one.
+fn read_cluster_id(data_dir: &Path) -> Result<Option<String>, DatabaseError> {
+    let id_file = data_dir.join(CLUSTER_ID_FILE);
+    let Some(text) = read_private_file(&id_file)? else {
+        return Ok(None);
+    };
+    let id = text.trim().to_owned();
+    if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(fail(format!("{}: not a cluster id", id_file.display())));
+    }
+    Ok(Some(id))
 }
 
 fn cluster_root() -> PathBuf {
@@ -578,18 +582,11 @@ fn cluster_root() -> PathBuf {
 /// directory keeps its cluster).
 fn root_cluster_dir(data_dir: &Path) -> Result<PathBuf, DatabaseError> {
     let root = cluster_root();
-    let id_file = data_dir.join("cluster-id");
-    let id = match read_private_file(&id_file)? {
-        Some(text) => {
-            let id = text.trim().to_owned();
-            if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(fail(format!("{}: not a cluster id", id_file.display())));
-            }
-            id
-        }
+    let id = match read_cluster_id(data_dir)? {
+        Some(id) => id,
         None => {
             let id = uuid::Uuid::new_v4().simple().to_string();
-            write_private_file(data_dir, "cluster-id", &id)?;
+            write_private_file(data_dir, CLUSTER_ID_FILE, &id)?;
             id
         }
     };

@@ -1,7 +1,8 @@
 //! Builds the router and runs the server.
 
-use crate::config::{AllowedOrigins, IpNetwork};
+use crate::config::AllowedOrigins;
 use crate::web::{client_addr, guard, headers, health, idle, origin};
+use app::policy::Cidr;
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -50,7 +51,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
 pub struct Edge {
     pub https: bool,
     pub allowed: AllowedOrigins,
-    pub trusted_proxies: Vec<IpNetwork>,
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 impl Edge {

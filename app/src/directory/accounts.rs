@@ -84,7 +84,7 @@ pub async fn create_first_account_from_web(
     }
     state.setup.check(setup_token)?;
     let new = NewAccount::parse(input)?;
-    let account = create(state, new, Creation::First).await?;
+    let account = hash_and_insert(state, new, Creation::First).await?;
     state.setup.close();
     Ok(account)
 }
@@ -114,6 +114,15 @@ async fn create(
     // Refuse cheaply before hashing: a closed setup must not cost a hash per request.
     let exists = setup_required(state).await.map(|required| !required)?;
     refuse_if_wrong_time(creation, exists)?;
+    hash_and_insert(state, new, creation).await
+}
+
+/// The expensive part of `create`, for callers that have made the cheap refusals.
+async fn hash_and_insert(
+    state: &AppState,
+    new: NewAccount,
+    creation: Creation,
+) -> Result<AccountRecord, AppError> {
     // Hash before taking the lock, holding no connection: the lock then lasts
     // milliseconds, not the hash time.
     let permit = state.passwords.admit().await?;

@@ -39,6 +39,7 @@ mod principal;
 mod size;
 mod variables;
 
+pub use cidr::Cidr;
 pub use compile::CompiledPolicy;
 pub use context::{Context, ContextValue, PrincipalInfo, PrincipalKind, Request, Scalar};
 pub use document::{

@@ -4,8 +4,8 @@
 //! untrusted peer the header is ignored, and behind a proxy only the part the proxies
 //! appended is read (from the right).
 
-use crate::config::IpNetwork;
 use app::directory::ClientAddr;
+use app::policy::Cidr;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -13,7 +13,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 pub async fn resolve(
-    State(trusted): State<Arc<Vec<IpNetwork>>>,
+    State(trusted): State<Arc<Vec<Cidr>>>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -38,7 +38,7 @@ pub async fn resolve(
 }
 
 /// Walks `X-Forwarded-For` from the right while the hop is a trusted proxy.
-pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpNetwork]) -> IpAddr {
+pub fn client_address(peer: IpAddr, forwarded_for: &[&str], trusted: &[Cidr]) -> IpAddr {
     let is_trusted = |ip: IpAddr| trusted.iter().any(|net| net.contains(ip));
     let mut client = peer.to_canonical();
     if !is_trusted(client) {
@@ -91,7 +91,7 @@ mod tests {
 
     #[test]
     fn forwarded_for_counts_only_behind_a_trusted_proxy() {
-        let trusted = vec![IpNetwork::parse("10.0.0.0/8").unwrap()];
+        let trusted = vec![Cidr::parse("10.0.0.0/8").unwrap()];
         // Direct client: the header is the client's own claim and is ignored.
         assert_eq!(
             client_address(ip("203.0.113.9"), &["198.51.100.1"], &trusted),
