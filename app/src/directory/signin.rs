@@ -90,6 +90,8 @@ pub async fn sign_in_root(
     let permit = match state.passwords.admit().await {
         Ok(permit) => permit,
         Err(busy) => {
+            // Now, not the attempt's start: the rows' clocks must never move backwards.
+            let now = state.clock.now();
             let mut tx = state.pool.begin().await?;
             let limits = lock_limits(&mut tx, &keys, now).await?;
             save_limits(&mut tx, &keys, &uncharged(&limits, now)).await?;
