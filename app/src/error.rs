@@ -11,9 +11,35 @@ pub enum AppError {
     /// Bad input: names the field and the rule it breaks. Nothing was changed.
     #[error("{field}: {message}")]
     Validation { field: String, message: String },
+    /// Input that is well-formed but not acceptable here (AWS's InvalidInput).
+    #[error("{field}: {message}")]
+    InvalidInput { field: String, message: String },
+    /// A policy document that does not parse or breaks a rule; the message names the
+    /// JSON path.
+    #[error("{message}")]
+    MalformedPolicy { message: String },
     /// A name, id or email that must be unique is taken.
     #[error("{field}: {message}")]
     AlreadyExists { field: String, message: String },
+    /// The named entity does not exist (or is not visible to the caller's account).
+    #[error("{message}")]
+    NotFound { message: String },
+    /// A quota would be exceeded (AWS's wording names the quota).
+    #[error("{message}")]
+    LimitExceeded { message: String },
+    /// The entity still has things attached that must go first.
+    #[error("{message}")]
+    DeleteConflict { message: String },
+    /// Another request changed the same thing at the same moment; retrying is safe.
+    #[error("Another request changed this at the same time. Try again.")]
+    ConcurrentModification,
+    /// The policy engine refused: the message is worded as AWS words it; the
+    /// explanation names the statements that decided, for the console to show.
+    #[error("{message}")]
+    AccessDenied {
+        message: String,
+        explanation: Option<String>,
+    },
     /// Deliberately the same for an unknown email and a wrong password.
     #[error("The email address or password is incorrect.")]
     InvalidCredentials,
@@ -25,6 +51,9 @@ pub enum AppError {
     Busy { retry_after_secs: u64 },
     #[error("Your session has ended. Sign in again.")]
     Unauthenticated,
+    /// The signed-in IAM user must choose a new password before anything else.
+    #[error("You must change your password before you continue.")]
+    PasswordResetRequired,
     #[error("Portcullis is already set up: an account exists. Sign in instead.")]
     AlreadySetUp,
     #[error("Portcullis is not set up yet: create the first account first.")]
@@ -44,10 +73,44 @@ impl AppError {
         }
     }
 
+    pub fn invalid_input(field: &str, message: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub fn already_exists(field: &str, message: impl Into<String>) -> Self {
+        Self::AlreadyExists {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::NotFound {
+            message: message.into(),
+        }
+    }
+
+    pub fn limit_exceeded(message: impl Into<String>) -> Self {
+        Self::LimitExceeded {
+            message: message.into(),
+        }
+    }
+
+    pub fn delete_conflict(message: impl Into<String>) -> Self {
+        Self::DeleteConflict {
+            message: message.into(),
+        }
+    }
+
     /// The form field this error belongs to, if any, so a page can show it in place.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Self::Validation { field, .. } | Self::AlreadyExists { field, .. } => Some(field),
+            Self::Validation { field, .. }
+            | Self::InvalidInput { field, .. }
+            | Self::AlreadyExists { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -55,22 +118,56 @@ impl AppError {
     /// The message without the field prefix, for showing beside the field.
     pub fn message(&self) -> String {
         match self {
-            Self::Validation { message, .. } | Self::AlreadyExists { message, .. } => {
-                message.clone()
-            }
+            Self::Validation { message, .. }
+            | Self::InvalidInput { message, .. }
+            | Self::AlreadyExists { message, .. } => message.clone(),
             other => other.to_string(),
         }
     }
 
-    /// The HTTP status a response carrying this error gets.
+    /// The HTTP status a response carrying this error gets. No catch-all arm: a new
+    /// variant does not compile until it says what it means here.
     pub fn status_code(&self) -> u16 {
         match self {
-            Self::Validation { .. } | Self::Request(_) => 400,
+            Self::Validation { .. }
+            | Self::InvalidInput { .. }
+            | Self::MalformedPolicy { .. }
+            | Self::Request(_) => 400,
             Self::InvalidCredentials | Self::Unauthenticated => 401,
-            Self::AlreadyExists { .. } | Self::AlreadySetUp | Self::NotSetUp => 409,
+            Self::AccessDenied { .. } | Self::PasswordResetRequired => 403,
+            Self::NotFound { .. } => 404,
+            Self::AlreadyExists { .. }
+            | Self::LimitExceeded { .. }
+            | Self::DeleteConflict { .. }
+            | Self::ConcurrentModification
+            | Self::AlreadySetUp
+            | Self::NotSetUp => 409,
             Self::Throttled { .. } => 429,
             Self::Internal { .. } => 500,
             Self::Busy { .. } => 503,
+        }
+    }
+
+    /// The AWS error code the Query API answers with. No catch-all arm either.
+    pub fn aws_code(&self) -> &'static str {
+        match self {
+            Self::Validation { .. } => "ValidationError",
+            Self::InvalidInput { .. } => "InvalidInput",
+            Self::MalformedPolicy { .. } => "MalformedPolicyDocument",
+            Self::AlreadyExists { .. } => "EntityAlreadyExists",
+            Self::NotFound { .. } => "NoSuchEntity",
+            Self::LimitExceeded { .. } => "LimitExceeded",
+            Self::DeleteConflict { .. } => "DeleteConflict",
+            Self::ConcurrentModification => "ConcurrentModification",
+            Self::AccessDenied { .. } => "AccessDenied",
+            Self::InvalidCredentials => "InvalidClientTokenId",
+            Self::Throttled { .. } => "Throttling",
+            Self::Busy { .. } => "ServiceUnavailable",
+            Self::Unauthenticated => "MissingAuthenticationToken",
+            Self::PasswordResetRequired => "PasswordResetRequired",
+            Self::AlreadySetUp | Self::NotSetUp => "InvalidInput",
+            Self::Request(_) => "MalformedQueryString",
+            Self::Internal { .. } => "ServiceFailure",
         }
     }
 
@@ -105,6 +202,14 @@ impl AppError {
             Self::Request(text) if text != messages::GENERIC_FORM => {
                 Self::Request(messages::GENERIC_FORM.to_owned())
             }
+            // These carry names from the request; a crafted link could put any words in
+            // them, so only the kind of error survives.
+            Self::InvalidInput { .. }
+            | Self::MalformedPolicy { .. }
+            | Self::NotFound { .. }
+            | Self::LimitExceeded { .. }
+            | Self::DeleteConflict { .. }
+            | Self::AccessDenied { .. } => Self::Request(messages::GENERIC_FORM.to_owned()),
             Self::Internal { reference }
                 if reference.len() != 12 || !reference.bytes().all(|b| b.is_ascii_hexdigit()) =>
             {
@@ -155,9 +260,15 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// A store failure that the service did not map to something the user can act on
+/// (a constraint the service knows is mapped before this): logged, shown as a reference.
+/// A lost race is the one exception the user can act on: try again.
 #[cfg(feature = "ssr")]
-impl From<sqlx::Error> for AppError {
-    fn from(error: sqlx::Error) -> Self {
-        Self::internal("database", error)
+impl From<crate::store::StoreError> for AppError {
+    fn from(error: crate::store::StoreError) -> Self {
+        match error {
+            crate::store::StoreError::Conflict => Self::ConcurrentModification,
+            other => Self::internal("database", other),
+        }
     }
 }

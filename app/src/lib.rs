@@ -8,12 +8,18 @@ pub mod policy;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod authz;
+#[cfg(feature = "ssr")]
 pub mod clock;
+#[cfg(feature = "ssr")]
+pub mod crypto;
 #[cfg(feature = "ssr")]
 pub mod directory;
 #[cfg(feature = "ssr")]
 pub mod state;
 #[cfg(feature = "ssr")]
-mod store;
+pub mod store;
 
 pub use ui::app::{App, shell};

@@ -1,6 +1,8 @@
 //! What every server function and service needs, provided through Leptos context.
 
+use crate::authz::PolicyCache;
 use crate::clock::Clock;
+use crate::crypto::{Entropy, Sealer};
 use crate::directory::passwords::PasswordHasher;
 use crate::directory::setup_token::SetupGate;
 use crate::error::AppError;
@@ -16,6 +18,12 @@ pub struct AppState {
     pub passwords: Arc<PasswordHasher>,
     /// The token web setup requires while no account exists.
     pub setup: Arc<SetupGate>,
+    /// Randomness for ids, keys and nonces.
+    pub entropy: Arc<dyn Entropy>,
+    /// The master key, for sealing recoverable secrets.
+    pub sealer: Arc<Sealer>,
+    /// Compiled policy versions.
+    pub policy_cache: Arc<PolicyCache>,
 }
 
 #[derive(Debug, Clone)]

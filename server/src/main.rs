@@ -1,6 +1,8 @@
 //! `portcullis`: the server and its administrative commands.
 
+use app::authz::PolicyCache;
 use app::clock::SystemClock;
+use app::crypto::{OsEntropy, Sealer};
 use app::directory::accounts::{self, NewAccount, NewAccountInput};
 use app::directory::passwords::{HashCost, HashLimits, PasswordHasher};
 use app::directory::setup_token::SetupGate;
@@ -107,7 +109,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(settings).await,
-            Command::Migrate => with_database(&settings, |_| async { Ok(()) }).await,
+            Command::Migrate => with_database(&settings, |_, _| async { Ok(()) }).await,
             Command::Bootstrap(args) => create_account(&settings, args, true).await,
             Command::Account(AccountCommand::Create(args)) => {
                 create_account(&settings, args, false).await
@@ -179,11 +181,11 @@ async fn open_database(
 /// Runs `work` against the database, then stops an embedded cluster whatever happened.
 async fn with_database<F, Fut>(settings: &Settings, work: F) -> Result<(), String>
 where
-    F: FnOnce(sqlx::PgPool) -> Fut,
+    F: FnOnce(sqlx::PgPool, MasterKey) -> Fut,
     Fut: std::future::Future<Output = Result<(), String>>,
 {
-    let (pool, embedded, _key) = open_database(settings).await?;
-    let result = work(pool.clone()).await;
+    let (pool, embedded, key) = open_database(settings).await?;
+    let result = work(pool.clone(), key).await;
     pool.close().await;
     if let Some(mut embedded) = embedded {
         embedded.stop();
@@ -207,7 +209,7 @@ fn load_or_create_master_key(data_dir: &std::path::Path) -> Result<MasterKey, St
     }
 }
 
-fn app_state(pool: sqlx::PgPool, settings: &Settings) -> Result<AppState, String> {
+fn app_state(pool: sqlx::PgPool, settings: &Settings, key: &MasterKey) -> Result<AppState, String> {
     Ok(AppState {
         pool,
         clock: Arc::new(SystemClock),
@@ -218,6 +220,9 @@ fn app_state(pool: sqlx::PgPool, settings: &Settings) -> Result<AppState, String
         }),
         passwords: PasswordHasher::new(HashCost::default(), HashLimits::for_this_machine())?,
         setup: Arc::new(SetupGate::closed()),
+        entropy: Arc::new(OsEntropy),
+        sealer: Arc::new(Sealer::new(key.bytes())),
+        policy_cache: Arc::new(PolicyCache::default()),
     })
 }
 
@@ -226,9 +231,9 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
-    let (pool, embedded, _master_key) = open_database(&settings).await?;
+    let (pool, embedded, master_key) = open_database(&settings).await?;
     let result = async {
-        let state = app_state(pool.clone(), &settings)?;
+        let state = app_state(pool.clone(), &settings, &master_key)?;
         open_setup(&state, &settings).await?;
         let leptos = startup::leptos_options(&settings.site_root, settings.addr);
         let router = startup::router(state.clone(), leptos, startup::Edge::from_settings(&settings));
@@ -258,8 +263,8 @@ async fn create_account(settings: &Settings, args: AccountArgs, first: bool) -> 
     })
     .map_err(|e| e.to_string())?;
     let public_url = settings.public_url.clone();
-    with_database(settings, |pool| async move {
-        let state = app_state(pool, settings)?;
+    with_database(settings, |pool, key| async move {
+        let state = app_state(pool, settings, &key)?;
         let account = if first {
             accounts::create_first_account(&state, new).await
         } else {
@@ -268,10 +273,10 @@ async fn create_account(settings: &Settings, args: AccountArgs, first: bool) -> 
         .map_err(|e| e.to_string())?;
         println!(
             "Created account {}{} with root user {}. Sign in at {public_url}/signin",
-            account.account_id,
+            account.id,
             account
                 .alias
-                .as_deref()
+                .as_ref()
                 .map(|a| format!(" (alias {a})"))
                 .unwrap_or_default(),
             account.root_email,
@@ -288,15 +293,27 @@ async fn unlock_account(settings: &Settings, email: String) -> Result<(), String
             .await
             .map_err(|e| e.to_string())?
     {
-        let result = unlock_with(pool.clone(), settings, &email).await;
+        let key = match &settings.master_key {
+            Some(key) => key.clone(),
+            None => load_or_create_master_key(&settings.data_dir)?,
+        };
+        let result = unlock_with(pool.clone(), settings, &email, key).await;
         pool.close().await;
         return result;
     }
-    with_database(settings, |pool| unlock_with(pool, settings, &email)).await
+    with_database(settings, |pool, key| {
+        unlock_with(pool, settings, &email, key)
+    })
+    .await
 }
 
-async fn unlock_with(pool: sqlx::PgPool, settings: &Settings, email: &str) -> Result<(), String> {
-    let state = app_state(pool, settings)?;
+async fn unlock_with(
+    pool: sqlx::PgPool,
+    settings: &Settings,
+    email: &str,
+    key: MasterKey,
+) -> Result<(), String> {
+    let state = app_state(pool, settings, &key)?;
     let cleared = app::directory::signin::unlock_root(&state, email)
         .await
         .map_err(|e| e.to_string())?;

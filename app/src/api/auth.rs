@@ -8,6 +8,7 @@ pub struct Identity {
     pub account_id: String,
     pub alias: Option<String>,
     pub principal: String,
+    pub is_root: bool,
 }
 
 #[server(endpoint = "signin")]
@@ -15,47 +16,73 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use super::request;
     use crate::directory::{sessions, signin};
     use crate::model::Password;
-    request::finish(
-        async {
-            let state = request::state()?;
-            let source = request::source();
-            let account =
-                signin::sign_in_root(&state, &email, Password::new(password), &source).await?;
-            sessions::start(&state, &request::session()?, &account, &source).await?;
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        .await,
-    )
+    request::serve_public(async {
+        let state = request::state()?;
+        let source = request::source();
+        let done = signin::sign_in_root(&state, &email, Password::new(password), &source).await?;
+        sessions::start(&state, &request::session()?, done.account(), None, &source).await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}
+
+/// An IAM user's sign-in: account (id or alias), user name, password.
+#[server(endpoint = "signin/user")]
+pub async fn sign_in_user(
+    account: String,
+    user_name: String,
+    password: String,
+) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::{sessions, signin};
+    use crate::model::Password;
+    request::serve_public(async {
+        let state = request::state()?;
+        let source = request::source();
+        let done = signin::sign_in_user(
+            &state,
+            &account,
+            &user_name,
+            Password::new(password),
+            &source,
+        )
+        .await?;
+        sessions::start(
+            &state,
+            &request::session()?,
+            done.account(),
+            done.user(),
+            &source,
+        )
+        .await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "signout")]
 pub async fn sign_out() -> Result<(), AppError> {
     use super::request;
-    request::finish(
-        async {
-            crate::directory::sessions::end(&request::state()?, &request::session()?).await?;
-            leptos_axum::redirect("/signin");
-            Ok(())
-        }
-        .await,
-    )
+    request::serve_public(async {
+        crate::directory::sessions::end(&request::state()?, &request::session()?).await?;
+        leptos_axum::redirect("/signin");
+        Ok(())
+    })
+    .await
 }
 
 #[server(endpoint = "identity")]
 pub async fn current_identity() -> Result<Option<Identity>, AppError> {
     use super::request;
-    request::finish(
-        async {
-            let state = request::state()?;
-            let signed_in =
-                crate::directory::sessions::current(&state, &request::session()?).await?;
-            Ok(signed_in.map(|s| Identity {
-                account_id: s.account.account_id,
-                alias: s.account.alias,
-                principal: format!("root ({})", s.principal_name),
-            }))
-        }
-        .await,
-    )
+    request::serve_public(async {
+        Ok(request::caller().await?.map(|caller| Identity {
+            account_id: caller.account.id.to_string(),
+            alias: caller.account.alias.as_ref().map(|a| a.to_string()),
+            principal: caller.display_name(),
+            is_root: caller.is_root(),
+        }))
+    })
+    .await
 }

@@ -24,16 +24,5 @@ pub struct SecurityItem {
 #[server(endpoint = "dashboard")]
 pub async fn dashboard() -> Result<DashboardView, AppError> {
     use super::request;
-    use crate::directory::{dashboard, sessions};
-    request::finish(
-        async {
-            let state = request::state()?;
-            let signed_in = sessions::require(&state, &request::session()?).await?;
-            Ok(dashboard::for_session(
-                &signed_in,
-                &state.settings.public_url,
-            ))
-        }
-        .await,
-    )
+    request::serve(|cx| async move { Ok(crate::directory::dashboard::overview(&cx)) }).await
 }

@@ -1,5 +1,6 @@
 //! What a server function reads from its request: state, session, source.
 
+use crate::authz::{Caller, Ctx, CurrentCaller};
 use crate::directory::{ClientAddr, RequestSource};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -10,7 +11,9 @@ use axum::http::header::{ACCEPT, RETRY_AFTER, USER_AGENT};
 use axum::http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
+use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tower_sessions::Session;
 
 /// The one place a server function's outcome becomes an HTTP status. A plain form post
@@ -69,4 +72,40 @@ pub fn source() -> RequestSource {
         .and_then(|v| v.to_str().ok())
         .map(|ua| ua.chars().take(512).collect());
     RequestSource::new(ip, user_agent)
+}
+
+/// The caller of this request: resolved once by the edge (`CurrentCaller` in the
+/// request's extensions), or here when the edge did not (a request outside the guard).
+pub async fn caller() -> Result<Option<Arc<Caller>>, AppError> {
+    if let Some(CurrentCaller(caller)) =
+        use_context::<Parts>().and_then(|parts| parts.extensions.get::<CurrentCaller>().cloned())
+    {
+        return Ok(caller);
+    }
+    let state = state()?;
+    Ok(crate::directory::sessions::current(&state, &session()?)
+        .await?
+        .map(Arc::new))
+}
+
+/// The one way a console server function runs a service: the caller resolved once,
+/// the context built, and the HTTP status always following the error.
+pub async fn serve<T, F, Fut>(work: F) -> Result<T, AppError>
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let result = async {
+        let caller = caller().await?.ok_or(AppError::Unauthenticated)?;
+        work(Ctx::new(state()?, caller, source())).await
+    }
+    .await;
+    finish(result)
+}
+
+/// For the few server functions that need no caller (setup, sign-in).
+pub async fn serve_public<T>(
+    work: impl Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    finish(work.await)
 }

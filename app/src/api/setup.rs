@@ -33,7 +33,14 @@ pub async fn create_first_account(
             };
             let account =
                 accounts::create_first_account_from_web(&state, &setup_token, input).await?;
-            sessions::start(&state, &request::session()?, &account, &request::source()).await?;
+            sessions::start(
+                &state,
+                &request::session()?,
+                &account,
+                None,
+                &request::source(),
+            )
+            .await?;
             leptos_axum::redirect("/");
             Ok(())
         }

@@ -1,11 +1,9 @@
 //! Accounts and their root users: first-run setup, further accounts.
 
-use super::AccountRecord;
 use crate::error::AppError;
-use crate::model::{AccountAlias, AccountId, EmailAddress, Password, RootPasswordCheck};
+use crate::model::{Account, AccountAlias, AccountId, EmailAddress, Password, RootPasswordCheck};
 use crate::state::AppState;
-use crate::store::{self, accounts::NewAccountRow};
-use rand::Rng;
+use crate::store::{self, StoreError, accounts::NewAccountRow};
 
 /// A validated request to create an account with its root user.
 #[derive(Debug, Clone)]
@@ -62,7 +60,7 @@ impl NewAccount {
 
 /// True while no account exists: the console then only offers first-run setup.
 pub async fn setup_required(state: &AppState) -> Result<bool, AppError> {
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = store::acquire(&state.pool).await?;
     Ok(!store::accounts::any_exists(&mut conn).await?)
 }
 
@@ -78,7 +76,7 @@ pub async fn create_first_account_from_web(
     state: &AppState,
     setup_token: &str,
     input: NewAccountInput,
-) -> Result<AccountRecord, AppError> {
+) -> Result<Account, AppError> {
     if !setup_required(state).await? {
         return Err(AppError::AlreadySetUp);
     }
@@ -91,10 +89,7 @@ pub async fn create_first_account_from_web(
 
 /// First-run setup: creates the first account, refused once any account exists. Safe
 /// under concurrency: exactly one of many simultaneous calls succeeds.
-pub async fn create_first_account(
-    state: &AppState,
-    new: NewAccount,
-) -> Result<AccountRecord, AppError> {
+pub async fn create_first_account(state: &AppState, new: NewAccount) -> Result<Account, AppError> {
     create(state, new, Creation::First).await
 }
 
@@ -102,7 +97,7 @@ pub async fn create_first_account(
 pub async fn create_additional_account(
     state: &AppState,
     new: NewAccount,
-) -> Result<AccountRecord, AppError> {
+) -> Result<Account, AppError> {
     create(state, new, Creation::Additional).await
 }
 
@@ -110,7 +105,7 @@ async fn create(
     state: &AppState,
     new: NewAccount,
     creation: Creation,
-) -> Result<AccountRecord, AppError> {
+) -> Result<Account, AppError> {
     // Refuse cheaply before hashing: a closed setup must not cost a hash per request.
     let exists = setup_required(state).await.map(|required| !required)?;
     refuse_if_wrong_time(creation, exists)?;
@@ -122,13 +117,13 @@ async fn hash_and_insert(
     state: &AppState,
     new: NewAccount,
     creation: Creation,
-) -> Result<AccountRecord, AppError> {
+) -> Result<Account, AppError> {
     // Hash before taking the lock, holding no connection: the lock then lasts
     // milliseconds, not the hash time.
     let permit = state.passwords.admit().await?;
     let hash = state.passwords.hash(permit, &new.password).await?;
     let now = state.clock.now();
-    let mut tx = state.pool.begin().await?;
+    let mut tx = store::begin(&state.pool).await?;
     store::accounts::lock_account_creation(&mut tx).await?;
     let exists = store::accounts::any_exists(&mut tx).await?;
     refuse_if_wrong_time(creation, exists)?;
@@ -136,7 +131,7 @@ async fn hash_and_insert(
     for _ in 0..16 {
         let account_id = match &new.account_id {
             Some(id) => id.clone(),
-            None => random_account_id()?,
+            None => random_account_id(state)?,
         };
         let inserted = store::accounts::insert(
             &mut tx,
@@ -152,8 +147,8 @@ async fn hash_and_insert(
         .map_err(name_conflict)?;
         match inserted {
             Some(account) => {
-                tx.commit().await?;
-                tracing::info!(account_id = %account.account_id, "account created");
+                store::commit(tx).await?;
+                tracing::info!(account_id = %account.id, "account created");
                 return Ok(account);
             }
             None if new.account_id.is_some() => {
@@ -179,20 +174,20 @@ fn refuse_if_wrong_time(creation: Creation, any_account_exists: bool) -> Result<
     }
 }
 
-fn random_account_id() -> Result<AccountId, AppError> {
+fn random_account_id(state: &AppState) -> Result<AccountId, AppError> {
     // AWS account ids do not start with 0 in practice; keeping to that avoids ids that
     // spreadsheets and shells silently shorten.
-    let n = rand::thread_rng().gen_range(100_000_000_000u64..1_000_000_000_000u64);
+    let n = state.entropy.u64_below(100_000_000_000, 1_000_000_000_000);
     AccountId::from_number(n).ok_or_else(|| AppError::internal("account id", n))
 }
 
-fn name_conflict(error: sqlx::Error) -> AppError {
-    match store::unique_violation(&error).as_deref() {
-        Some("accounts_alias_key") => AppError::AlreadyExists {
+fn name_conflict(error: StoreError) -> AppError {
+    match &error {
+        StoreError::Unique(c) if c == "accounts_alias_key" => AppError::AlreadyExists {
             field: "alias".to_owned(),
             message: "is already used by another account".to_owned(),
         },
-        Some("accounts_root_email_key") => AppError::AlreadyExists {
+        StoreError::Unique(c) if c == "accounts_root_email_key" => AppError::AlreadyExists {
             field: "email".to_owned(),
             message: "is already the root email of another account".to_owned(),
         },
@@ -200,7 +195,7 @@ fn name_conflict(error: sqlx::Error) -> AppError {
     }
 }
 
-pub async fn find(state: &AppState, account_id: &str) -> Result<Option<AccountRecord>, AppError> {
-    let mut conn = state.pool.acquire().await?;
+pub async fn find(state: &AppState, account_id: &AccountId) -> Result<Option<Account>, AppError> {
+    let mut conn = store::acquire(&state.pool).await?;
     Ok(store::accounts::find(&mut conn, account_id).await?)
 }

@@ -1,18 +1,22 @@
 //! The account overview and the security-status checklist, from real data only: an
 //! item appears here once the feature it checks exists.
 
-use super::sessions::SignedIn;
 use crate::api::dashboard::{DashboardView, SecurityItem};
+use crate::authz::Ctx;
 
-pub fn for_session(signed_in: &SignedIn, public_url: &str) -> DashboardView {
-    let account = &signed_in.account;
-    let signin_name = account.alias.as_deref().unwrap_or(&account.account_id);
+pub fn overview(cx: &Ctx) -> DashboardView {
+    let account = &cx.caller().account;
+    let public_url = &cx.state().settings.public_url;
     DashboardView {
-        account_id: account.account_id.clone(),
-        alias: account.alias.clone(),
-        root_email: account.root_email.clone(),
+        account_id: account.id.to_string(),
+        alias: account.alias.as_ref().map(|a| a.to_string()),
+        root_email: account.root_email.to_string(),
         created_at: account.created_at,
-        iam_signin_url: format!("{}/signin/{signin_name}", public_url.trim_end_matches('/')),
+        iam_signin_url: format!(
+            "{}/signin/{}",
+            public_url.trim_end_matches('/'),
+            account.signin_name()
+        ),
         security: vec![root_mfa_item()],
     }
 }

@@ -8,8 +8,7 @@ pub mod sessions;
 pub mod setup_token;
 pub mod signin;
 pub mod throttle;
-
-pub use crate::store::accounts::AccountRecord;
+pub mod users;
 
 /// Where a request came from, for the sign-in limits, the sign-in log and the session
 /// record.

@@ -1,9 +1,12 @@
 //! Console sessions. The cookie (tower-sessions) carries only the id of a row in
 //! `console_sessions`; that row decides, with the injected clock, whether the session
 //! is still alive, so idle and absolute expiry are testable and sign-out is final.
+//! `current` is the one place a console `Caller` is made.
 
-use super::{AccountRecord, RequestSource};
+use super::RequestSource;
+use crate::authz::{Caller, Principal};
 use crate::error::AppError;
+use crate::model::{Account, AccountId, User};
 use crate::state::AppState;
 use crate::store::{self, sessions::EndReason, sessions::NewSession};
 use tower_sessions::Session;
@@ -11,62 +14,41 @@ use uuid::Uuid;
 
 const SESSION_KEY: &str = "console_session";
 
-/// Proof that the request comes from a live console session. Only `current` makes
-/// one, so a service that takes `&SignedIn` cannot be reached unauthenticated.
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    session_id: Uuid,
-    pub account: AccountRecord,
-    pub principal_name: String,
-}
-
-impl SignedIn {
-    pub fn session_id(&self) -> Uuid {
-        self.session_id
-    }
-}
-
 fn session_error(error: tower_sessions::session::Error) -> AppError {
     AppError::internal("session store", error)
 }
 
-/// Starts a console session for the root user of `account`, under a fresh session id
-/// (so an id planted before sign-in is worthless after it).
+/// Starts a console session for the root user of `account`, or for `user` in it, under
+/// a fresh session id (so an id planted before sign-in is worthless after it).
 pub async fn start(
     state: &AppState,
     session: &Session,
-    account: &AccountRecord,
+    account: &Account,
+    user: Option<&User>,
     source: &RequestSource,
-) -> Result<SignedIn, AppError> {
+) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
     let id = Uuid::new_v4();
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = store::acquire(&state.pool).await?;
     store::sessions::insert(
         &mut conn,
         NewSession {
             id,
-            account_id: &account.account_id,
-            principal_name: &account.root_email,
+            account_id: account.id.as_str(),
+            user_id: user.map(|u| u.id.as_str()),
+            principal_name: user.map_or(account.root_email.as_str(), |u| u.name.as_str()),
             now: state.clock.now(),
             source_ip: source.ip_text(),
             user_agent: source.user_agent.as_deref(),
         },
     )
     .await?;
-    session
-        .insert(SESSION_KEY, id)
-        .await
-        .map_err(session_error)?;
-    Ok(SignedIn {
-        session_id: id,
-        account: account.clone(),
-        principal_name: account.root_email.clone(),
-    })
+    session.insert(SESSION_KEY, id).await.map_err(session_error)
 }
 
-/// The live session behind this request, if any; ends it when it has been idle or alive
-/// too long, and records the activity otherwise.
-pub async fn current(state: &AppState, session: &Session) -> Result<Option<SignedIn>, AppError> {
+/// The caller behind this request's live session, if any; ends the session when it
+/// has been idle or alive too long, and records the activity otherwise.
+pub async fn current(state: &AppState, session: &Session) -> Result<Option<Caller>, AppError> {
     let Some(id) = session
         .get::<Uuid>(SESSION_KEY)
         .await
@@ -75,7 +57,7 @@ pub async fn current(state: &AppState, session: &Session) -> Result<Option<Signe
         return Ok(None);
     };
     let now = state.clock.now();
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = store::acquire(&state.pool).await?;
     let Some(record) = store::sessions::find(&mut conn, id).await? else {
         session.flush().await.map_err(session_error)?;
         return Ok(None);
@@ -88,12 +70,26 @@ pub async fn current(state: &AppState, session: &Session) -> Result<Option<Signe
         Some(EndReason::IdleTimeout)
     } else {
         store::sessions::touch(&mut conn, id, now).await?;
-        let account = store::accounts::find(&mut conn, &record.account_id).await?;
-        return Ok(account.map(|account| SignedIn {
-            session_id: id,
+        let account_id = AccountId::parse(&record.account_id)
+            .map_err(|m| AppError::internal("session account", m))?;
+        let Some(account) = store::accounts::find(&mut conn, &account_id).await? else {
+            return Ok(None);
+        };
+        let principal = match &record.user_id {
+            None => Principal::Root,
+            Some(user_id) => match store::users::find_by_id(&mut conn, user_id).await? {
+                Some(user) => Principal::User(user),
+                // The user was deleted: the session died with it.
+                None => return Ok(None),
+            },
+        };
+        return Ok(Some(Caller::new(
             account,
-            principal_name: record.principal_name,
-        }));
+            principal,
+            id,
+            record.signed_in_at,
+            record.reset_required,
+        )));
     };
     if let Some(reason) = expired {
         store::sessions::end(&mut conn, id, now, reason).await?;
@@ -101,13 +97,6 @@ pub async fn current(state: &AppState, session: &Session) -> Result<Option<Signe
     }
     session.flush().await.map_err(session_error)?;
     Ok(None)
-}
-
-/// Like `current`, but an absent session is the `Unauthenticated` error.
-pub async fn require(state: &AppState, session: &Session) -> Result<SignedIn, AppError> {
-    current(state, session)
-        .await?
-        .ok_or(AppError::Unauthenticated)
 }
 
 /// Signs out: ends the session on the server (the old cookie is then worthless) and
@@ -118,7 +107,7 @@ pub async fn end(state: &AppState, session: &Session) -> Result<(), AppError> {
         .await
         .map_err(session_error)?
     {
-        let mut conn = state.pool.acquire().await?;
+        let mut conn = store::acquire(&state.pool).await?;
         store::sessions::end(&mut conn, id, state.clock.now(), EndReason::SignedOut).await?;
         tracing::info!(session = %id, "signed out");
     }

@@ -2,13 +2,14 @@
 //! limits of `throttle`, the same for known and unknown subjects. No database
 //! connection is held while the password is verified.
 
+use super::RequestSource;
 use super::throttle::{self, ADDRESS_BUDGET, Bucket, BucketRule, SUBJECT_BACKSTOP, Streak};
-use super::{AccountRecord, RequestSource};
+use crate::audit;
 use crate::error::AppError;
-use crate::model::{EmailAddress, Password};
+use crate::model::{Account, EmailAddress, Password, User, UserName};
 use crate::state::AppState;
 use crate::store::signin::{Attempt, LimitRow, Outcome, Scope};
-use crate::store::{self};
+use crate::store::{self, StoreError};
 use sqlx::PgConnection;
 use time::{Duration, OffsetDateTime};
 
@@ -42,29 +43,150 @@ pub fn root_subject(email: &EmailAddress) -> String {
     format!("root:{}", email.normalized())
 }
 
+/// Who a sign-in names: a root user by email, or an IAM user by account and name.
+#[derive(Debug, Clone)]
+pub enum Target {
+    Root(EmailAddress),
+    /// The account as typed (id or alias) and the user name.
+    User {
+        account: String,
+        user: UserName,
+    },
+}
+
+impl Target {
+    fn subject(&self) -> String {
+        match self {
+            Self::Root(email) => root_subject(email),
+            Self::User { account, user } => {
+                format!("user:{}:{}", account.to_ascii_lowercase(), user.key())
+            }
+        }
+    }
+}
+
+/// A successful sign-in: the account, and the user when it was not root. Only a
+/// sign-in that checked a password makes one.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    account: Account,
+    user: Option<User>,
+}
+
+impl SignedIn {
+    pub fn account(&self) -> &Account {
+        &self.account
+    }
+
+    pub fn user(&self) -> Option<&User> {
+        self.user.as_ref()
+    }
+
+    /// The caller this sign-in makes, for a session started at `now` (the API and the
+    /// tests use it; the console rebuilds it from the session row on every request).
+    pub fn caller(
+        &self,
+        session_id: uuid::Uuid,
+        now: time::OffsetDateTime,
+    ) -> crate::authz::Caller {
+        let principal = match &self.user {
+            None => crate::authz::Principal::Root,
+            Some(user) => crate::authz::Principal::User(user.clone()),
+        };
+        crate::authz::Caller::new(self.account.clone(), principal, session_id, now, false)
+    }
+}
+
+struct Found {
+    account: Account,
+    user_id: Option<String>,
+    hash: String,
+}
+
+async fn find(conn: &mut PgConnection, target: &Target) -> Result<Option<Found>, StoreError> {
+    match target {
+        Target::Root(email) => Ok(
+            store::accounts::find_root_by_email(conn, &email.normalized())
+                .await?
+                .map(|(account, hash)| Found {
+                    account,
+                    user_id: None,
+                    hash,
+                }),
+        ),
+        Target::User { account, user } => {
+            let Some(account) = store::accounts::find_by_signin_name(conn, account).await? else {
+                return Ok(None);
+            };
+            Ok(
+                store::users::find_for_signin(conn, &account.id, &user.key())
+                    .await?
+                    .map(|(user_id, profile)| Found {
+                        account,
+                        user_id: Some(user_id),
+                        hash: profile.password_hash,
+                    }),
+            )
+        }
+    }
+}
+
 pub async fn sign_in_root(
     state: &AppState,
     email: &str,
     password: Password,
     source: &RequestSource,
-) -> Result<AccountRecord, AppError> {
+) -> Result<SignedIn, AppError> {
     let email = EmailAddress::parse(email).map_err(|m| AppError::validation("email", m))?;
+    sign_in(state, Target::Root(email), password, source).await
+}
+
+/// An IAM user's sign-in at `/signin/<account>`: the same limits, the same generic
+/// answer and the same timing as root's.
+pub async fn sign_in_user(
+    state: &AppState,
+    account: &str,
+    user_name: &str,
+    password: Password,
+    source: &RequestSource,
+) -> Result<SignedIn, AppError> {
+    let account = account.trim();
+    if account.is_empty() {
+        return Err(AppError::validation("account", "is required"));
+    }
+    if account.len() > 63 {
+        return Err(AppError::InvalidCredentials);
+    }
+    let user = UserName::parse(user_name).map_err(|m| AppError::validation("user_name", m))?;
+    let target = Target::User {
+        account: account.to_owned(),
+        user,
+    };
+    sign_in(state, target, password, source).await
+}
+
+async fn sign_in(
+    state: &AppState,
+    target: Target,
+    password: Password,
+    source: &RequestSource,
+) -> Result<SignedIn, AppError> {
     if password.expose().is_empty() {
         return Err(AppError::validation("password", "is required"));
     }
     if password.expose().chars().count() > 128 {
-        // No root password can be longer; refuse before spending a hash on it.
+        // No password can be longer; refuse before spending a hash on it.
         return Err(AppError::InvalidCredentials);
     }
-    let keys = Keys::new(root_subject(&email), source);
+    let keys = Keys::new(target.subject(), source);
     let now = state.clock.now();
 
     // The limits first, and cheaply: a refused attempt never waits for the hasher, so
     // an address over its budget cannot occupy the hasher's queue.
-    let mut tx = state.pool.begin().await?;
+    let mut tx = store::begin(&state.pool).await?;
     let limits = lock_limits(&mut tx, &keys, now).await?;
-    let found = store::accounts::find_root_by_email(&mut tx, &email.normalized()).await?;
-    let account_id = found.as_ref().map(|(a, _)| a.account_id.clone());
+    let found = find(&mut tx, &target).await?;
+    let account_id = found.as_ref().map(|f| f.account.id.to_string());
     let attempt = |outcome, at| Attempt {
         account_id: account_id.as_deref(),
         subject: &keys.subject,
@@ -75,7 +197,7 @@ pub async fn sign_in_root(
     };
     if let Some(wait) = refused(&limits, now) {
         store::signin::record_attempt(&mut tx, attempt(Outcome::Throttled, now)).await?;
-        tx.commit().await?;
+        store::commit(tx).await?;
         log_attempt(&keys.subject, Outcome::Throttled, source);
         return Err(AppError::Throttled {
             retry_after_secs: throttle::retry_secs(wait),
@@ -83,7 +205,7 @@ pub async fn sign_in_root(
     }
     // Charged before the check, so parallel guesses all count; refunded on success.
     save_limits(&mut tx, &keys, &charged(&limits, now)).await?;
-    tx.commit().await?;
+    store::commit(tx).await?;
 
     // A turn at the hasher, holding no connection while waiting for it. When the
     // server is too busy the attempt did not happen: its charge is given back.
@@ -92,17 +214,14 @@ pub async fn sign_in_root(
         Err(busy) => {
             // Now, not the attempt's start: the rows' clocks must never move backwards.
             let now = state.clock.now();
-            let mut tx = state.pool.begin().await?;
+            let mut tx = store::begin(&state.pool).await?;
             let limits = lock_limits(&mut tx, &keys, now).await?;
             save_limits(&mut tx, &keys, &uncharged(&limits, now)).await?;
-            tx.commit().await?;
+            store::commit(tx).await?;
             return Err(busy);
         }
     };
-    let (account, hash) = match found {
-        Some((account, hash)) => (Some(account), Some(hash)),
-        None => (None, None),
-    };
+    let hash = found.as_ref().map(|f| f.hash.clone());
     let matched = state.passwords.verify(permit, &password, hash).await?;
     let outcome = if matched {
         Outcome::Success
@@ -111,17 +230,57 @@ pub async fn sign_in_root(
     };
 
     let done = state.clock.now();
-    let mut tx = state.pool.begin().await?;
+    let mut tx = store::begin(&state.pool).await?;
+    let mut user = None;
     if matched {
         let limits = lock_limits(&mut tx, &keys, done).await?;
         save_limits(&mut tx, &keys, &succeeded(&limits, done)).await?;
+        if let Some(user_id) = found.as_ref().and_then(|f| f.user_id.as_deref()) {
+            store::users::record_console_use(&mut tx, user_id, done).await?;
+            user = store::users::find_by_id(&mut tx, user_id).await?;
+        }
     }
     store::signin::record_attempt(&mut tx, attempt(outcome, done)).await?;
-    tx.commit().await?;
+    if let Some(found) = &found {
+        let actor = match (&target, &found.user_id) {
+            (Target::User { .. }, Some(_)) => user
+                .as_ref()
+                .map_or_else(|| found.account.root_arn(), |u| u.arn.clone()),
+            _ => found.account.root_arn(),
+        };
+        let actor = match (&target, matched) {
+            // A failed user sign-in names the user as typed (there is no session yet).
+            (Target::User { user: name, .. }, false) => {
+                format!("arn:aws:iam::{}:user/{name}", found.account.id)
+            }
+            _ => actor,
+        };
+        let event = audit::Event {
+            account_id: found.account.id.to_string(),
+            at: done,
+            actor_arn: actor.clone(),
+            source_ip: source.ip_text().map(str::to_owned),
+            user_agent: source.user_agent.clone(),
+            action: "signin:ConsoleLogin".to_owned(),
+            resource: actor,
+            params: serde_json::json!({}),
+            outcome: if matched {
+                audit::Outcome::Success
+            } else {
+                audit::Outcome::Failure
+            },
+            error_code: (!matched).then(|| "InvalidCredentials".to_owned()),
+        };
+        audit::append(&mut tx, vec![event]).await?;
+    }
+    store::commit(tx).await?;
     log_attempt(&keys.subject, outcome, source);
 
-    match account {
-        Some(account) if matched => Ok(account),
+    match found {
+        Some(found) if matched => Ok(SignedIn {
+            account: found.account,
+            user,
+        }),
         _ => Err(AppError::InvalidCredentials),
     }
 }
@@ -130,7 +289,7 @@ pub async fn sign_in_root(
 /// many limits were cleared. Address budgets stay: they belong to the addresses.
 pub async fn unlock_root(state: &AppState, email: &str) -> Result<u64, AppError> {
     let email = EmailAddress::parse(email).map_err(|m| AppError::validation("email", m))?;
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = store::acquire(&state.pool).await?;
     let cleared = store::signin::clear_subject(&mut conn, &root_subject(&email)).await?;
     tracing::info!(
         target: "portcullis::signin",
@@ -144,7 +303,7 @@ pub async fn unlock_root(state: &AppState, email: &str) -> Result<u64, AppError>
 /// Deletes limits nobody has touched for a day and attempts older than the retention.
 pub async fn prune(state: &AppState, keep_attempts: Duration) -> Result<(u64, u64), AppError> {
     let now = state.clock.now();
-    let mut conn = state.pool.acquire().await?;
+    let mut conn = store::acquire(&state.pool).await?;
     Ok(store::signin::prune(
         &mut conn,
         now,
@@ -159,7 +318,7 @@ async fn lock_limits(
     conn: &mut PgConnection,
     keys: &Keys,
     now: OffsetDateTime,
-) -> Result<Limits, sqlx::Error> {
+) -> Result<Limits, StoreError> {
     // Always address, subject, pair: one order for everyone, so no two attempts wait
     // on each other's rows.
     let address = store::signin::lock_limit(conn, Scope::Address, &keys.address, now).await?;
@@ -176,7 +335,7 @@ async fn save_limits(
     conn: &mut PgConnection,
     keys: &Keys,
     limits: &Limits,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     store::signin::save_limit(conn, Scope::Address, &keys.address, limits.address).await?;
     store::signin::save_limit(conn, Scope::Subject, &keys.subject, limits.subject).await?;
     store::signin::save_limit(conn, Scope::Pair, &keys.pair, limits.pair).await

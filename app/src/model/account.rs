@@ -1,5 +1,31 @@
+use super::EmailAddress;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use time::OffsetDateTime;
+
+/// An account and its root user, as every part of the code past the store sees it
+/// (never the password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: AccountId,
+    pub alias: Option<AccountAlias>,
+    pub root_email: EmailAddress,
+    pub created_at: OffsetDateTime,
+}
+
+impl Account {
+    /// What IAM users type to reach this account's sign-in page: the alias when set.
+    pub fn signin_name(&self) -> &str {
+        self.alias
+            .as_ref()
+            .map_or(self.id.as_str(), AccountAlias::as_str)
+    }
+
+    /// `arn:aws:iam::<id>:root`, the root user's ARN.
+    pub fn root_arn(&self) -> String {
+        format!("arn:aws:iam::{}:root", self.id)
+    }
+}
 
 /// A 12-digit AWS-style account id. Leading zeros are significant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

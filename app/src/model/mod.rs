@@ -2,10 +2,18 @@
 //! in the browser too, so forms check as you type with the same rules the server uses.
 
 mod account;
+mod directory;
 mod email;
+mod ids;
 pub mod messages;
+mod names;
 mod password;
+mod tags;
 
-pub use account::{AccountAlias, AccountId};
+pub use account::{Account, AccountAlias, AccountId};
+pub use directory::{Group, Page, Policy, PolicyVersion, User};
 pub use email::EmailAddress;
+pub use ids::{ID_RANDOM_LEN, IdKind, UniqueId, arn};
+pub use names::{GroupName, IamPath, PolicyName, UserName, parse_description};
 pub use password::{Password, PasswordRule, RootPasswordCheck};
+pub use tags::{MAX_TAGS, Tag, parse_tags};

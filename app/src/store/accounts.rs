@@ -1,15 +1,7 @@
-use crate::model::{AccountAlias, AccountId, EmailAddress};
+use super::{StoreError, decode};
+use crate::model::{Account, AccountAlias, AccountId, EmailAddress};
 use sqlx::{FromRow, PgConnection};
 use time::OffsetDateTime;
-
-/// An account as the console sees it (never the password hash).
-#[derive(Debug, Clone)]
-pub struct AccountRecord {
-    pub account_id: String,
-    pub alias: Option<String>,
-    pub root_email: String,
-    pub created_at: OffsetDateTime,
-}
 
 #[derive(FromRow)]
 struct AccountRow {
@@ -19,30 +11,36 @@ struct AccountRow {
     created_at: OffsetDateTime,
 }
 
-impl From<AccountRow> for AccountRecord {
-    fn from(row: AccountRow) -> Self {
-        Self {
-            account_id: row.account_id,
-            alias: row.alias,
-            root_email: row.root_email,
+impl TryFrom<AccountRow> for Account {
+    type Error = StoreError;
+
+    fn try_from(row: AccountRow) -> Result<Self, StoreError> {
+        Ok(Account {
+            id: decode("account_id", &row.account_id, AccountId::parse)?,
+            alias: row
+                .alias
+                .as_deref()
+                .map(|a| decode("alias", a, AccountAlias::parse))
+                .transpose()?,
+            root_email: decode("root_email", &row.root_email, EmailAddress::parse)?,
             created_at: row.created_at,
-        }
+        })
     }
 }
 
 /// Serialises account creation so "is this the first account?" cannot race.
-pub async fn lock_account_creation(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
-    // An arbitrary constant that names this lock across the installation.
+pub async fn lock_account_creation(conn: &mut PgConnection) -> Result<(), StoreError> {
+    // An arbitrary constant, fixed for this installation.
     sqlx::query("SELECT pg_advisory_xact_lock(7001000001)")
         .execute(conn)
-        .await
-        .map(|_| ())
+        .await?;
+    Ok(())
 }
 
-pub async fn any_exists(conn: &mut PgConnection) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM accounts)")
+pub async fn any_exists(conn: &mut PgConnection) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM accounts)")
         .fetch_one(conn)
-        .await
+        .await?)
 }
 
 pub struct NewAccountRow<'a> {
@@ -58,7 +56,7 @@ pub struct NewAccountRow<'a> {
 pub async fn insert(
     conn: &mut PgConnection,
     new: NewAccountRow<'_>,
-) -> Result<Option<AccountRecord>, sqlx::Error> {
+) -> Result<Option<Account>, StoreError> {
     let row: Option<AccountRow> = sqlx::query_as(
         "INSERT INTO accounts
            (account_id, alias, root_email, root_email_key, root_password_hash, created_at)
@@ -74,27 +72,39 @@ pub async fn insert(
     .bind(new.created_at)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(Into::into))
+    row.map(Account::try_from).transpose()
 }
 
-pub async fn find(
-    conn: &mut PgConnection,
-    account_id: &str,
-) -> Result<Option<AccountRecord>, sqlx::Error> {
+pub async fn find(conn: &mut PgConnection, id: &AccountId) -> Result<Option<Account>, StoreError> {
     let row: Option<AccountRow> = sqlx::query_as(
         "SELECT account_id, alias, root_email, created_at FROM accounts WHERE account_id = $1",
     )
-    .bind(account_id)
+    .bind(id.as_str())
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(Into::into))
+    row.map(Account::try_from).transpose()
+}
+
+/// The account an IAM user's sign-in names: by alias, or by id when it is 12 digits.
+pub async fn find_by_signin_name(
+    conn: &mut PgConnection,
+    name: &str,
+) -> Result<Option<Account>, StoreError> {
+    let row: Option<AccountRow> = sqlx::query_as(
+        "SELECT account_id, alias, root_email, created_at FROM accounts
+         WHERE account_id = $1 OR alias = $1",
+    )
+    .bind(name)
+    .fetch_optional(conn)
+    .await?;
+    row.map(Account::try_from).transpose()
 }
 
 /// The account whose root user has this email, with the root password hash.
 pub async fn find_root_by_email(
     conn: &mut PgConnection,
     normalized_email: &str,
-) -> Result<Option<(AccountRecord, String)>, sqlx::Error> {
+) -> Result<Option<(Account, String)>, StoreError> {
     #[derive(FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -108,5 +118,23 @@ pub async fn find_root_by_email(
     .bind(normalized_email)
     .fetch_optional(conn)
     .await?;
-    Ok(row.map(|r| (r.account.into(), r.root_password_hash)))
+    row.map(|r| Ok((Account::try_from(r.account)?, r.root_password_hash)))
+        .transpose()
+}
+
+/// Sets or removes the account's alias; `Ok(false)` when the alias is already the one
+/// given (nothing to change).
+pub async fn set_alias(
+    conn: &mut PgConnection,
+    id: &AccountId,
+    alias: Option<&AccountAlias>,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE accounts SET alias = $2 WHERE account_id = $1 AND alias IS DISTINCT FROM $2",
+    )
+    .bind(id.as_str())
+    .bind(alias.map(AccountAlias::as_str))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
 }

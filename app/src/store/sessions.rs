@@ -1,3 +1,4 @@
+use super::StoreError;
 use sqlx::{FromRow, PgConnection};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -5,54 +6,63 @@ use uuid::Uuid;
 #[derive(Debug, Clone, FromRow)]
 pub struct SessionRecord {
     pub account_id: String,
-    pub principal_name: String,
+    /// `None` for root.
+    pub user_id: Option<String>,
     pub signed_in_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
     pub ended_at: Option<OffsetDateTime>,
+    /// For a user: the login profile demands a new password.
+    pub reset_required: bool,
 }
 
 pub struct NewSession<'a> {
     pub id: Uuid,
     pub account_id: &'a str,
+    /// `None` for root.
+    pub user_id: Option<&'a str>,
     pub principal_name: &'a str,
     pub now: OffsetDateTime,
     pub source_ip: Option<&'a str>,
     pub user_agent: Option<&'a str>,
 }
 
-pub async fn insert(conn: &mut PgConnection, new: NewSession<'_>) -> Result<(), sqlx::Error> {
+pub async fn insert(conn: &mut PgConnection, new: NewSession<'_>) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO console_sessions
-           (id, account_id, principal_kind, principal_name, signed_in_at, last_seen_at,
+           (id, account_id, principal_kind, user_id, principal_name, signed_in_at, last_seen_at,
             source_ip, user_agent)
-         VALUES ($1, $2, 'root', $3, $4, $4, $5, $6)",
+         VALUES ($1, $2, CASE WHEN $3::text IS NULL THEN 'root' ELSE 'user' END, $3, $4, $5, $5,
+                 $6, $7)",
     )
     .bind(new.id)
     .bind(new.account_id)
+    .bind(new.user_id)
     .bind(new.principal_name)
     .bind(new.now)
     .bind(new.source_ip)
     .bind(new.user_agent)
     .execute(conn)
-    .await
-    .map(|_| ())
+    .await?;
+    Ok(())
 }
 
-pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<SessionRecord>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT account_id, principal_name, signed_in_at, last_seen_at, ended_at
-         FROM console_sessions WHERE id = $1",
+pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<SessionRecord>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT s.account_id, s.user_id, s.signed_in_at, s.last_seen_at, s.ended_at,
+                coalesce(l.reset_required, false) AS reset_required
+         FROM console_sessions s LEFT JOIN login_profiles l ON l.user_id = s.user_id
+         WHERE s.id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
-    .await
+    .await?)
 }
 
 pub async fn touch(
     conn: &mut PgConnection,
     id: Uuid,
     now: OffsetDateTime,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE console_sessions SET last_seen_at = greatest(last_seen_at, $2)
          WHERE id = $1 AND ended_at IS NULL",
@@ -60,8 +70,8 @@ pub async fn touch(
     .bind(id)
     .bind(now)
     .execute(conn)
-    .await
-    .map(|_| ())
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -86,7 +96,7 @@ pub async fn end(
     id: Uuid,
     now: OffsetDateTime,
     reason: EndReason,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE console_sessions SET ended_at = $2, end_reason = $3
          WHERE id = $1 AND ended_at IS NULL",
@@ -95,6 +105,6 @@ pub async fn end(
     .bind(now)
     .bind(reason.as_str())
     .execute(conn)
-    .await
-    .map(|_| ())
+    .await?;
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! Sign-in attempts (the log) and the sign-in limits (see directory::throttle).
 
+use super::StoreError;
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 
@@ -29,7 +30,7 @@ pub struct Attempt<'a> {
     pub at: OffsetDateTime,
 }
 
-pub async fn record_attempt(conn: &mut PgConnection, a: Attempt<'_>) -> Result<(), sqlx::Error> {
+pub async fn record_attempt(conn: &mut PgConnection, a: Attempt<'_>) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO signin_attempts (account_id, subject, outcome, source_ip, user_agent, at)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -41,8 +42,8 @@ pub async fn record_attempt(conn: &mut PgConnection, a: Attempt<'_>) -> Result<(
     .bind(a.user_agent)
     .bind(a.at)
     .execute(conn)
-    .await
-    .map(|_| ())
+    .await?;
+    Ok(())
 }
 
 /// Which limit a row of `signin_limits` holds.
@@ -84,7 +85,7 @@ pub async fn lock_limit(
     scope: Scope,
     key: &str,
     now: OffsetDateTime,
-) -> Result<LimitRow, sqlx::Error> {
+) -> Result<LimitRow, StoreError> {
     // An upsert that always writes locks the row in the same statement, so a prune
     // between "create" and "lock" cannot make the row vanish.
     let (failures, level, locked_until, updated_at, last_success_at): (
@@ -117,7 +118,7 @@ pub async fn save_limit(
     scope: Scope,
     key: &str,
     row: LimitRow,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), StoreError> {
     sqlx::query(
         "UPDATE signin_limits SET failures = $3, level = $4, locked_until = $5, updated_at = $6,
                 last_success_at = $7
@@ -131,14 +132,14 @@ pub async fn save_limit(
     .bind(row.updated_at)
     .bind(row.last_success_at)
     .execute(conn)
-    .await
-    .map(|_| ())
+    .await?;
+    Ok(())
 }
 
 /// Forgets the limits on one subject: its backstop and its pairs with every address.
-pub async fn clear_subject(conn: &mut PgConnection, subject: &str) -> Result<u64, sqlx::Error> {
+pub async fn clear_subject(conn: &mut PgConnection, subject: &str) -> Result<u64, StoreError> {
     // Rows locked subject first, then pairs: the order sign-ins lock them in.
-    sqlx::query(
+    Ok(sqlx::query(
         "DELETE FROM signin_limits WHERE (scope, key) IN (
            SELECT scope, key FROM signin_limits
            WHERE (scope = 'subject' AND key = $1)
@@ -148,8 +149,8 @@ pub async fn clear_subject(conn: &mut PgConnection, subject: &str) -> Result<u64
     )
     .bind(subject)
     .execute(conn)
-    .await
-    .map(|done| done.rows_affected())
+    .await?
+    .rows_affected())
 }
 
 /// Deletes limit rows untouched since `limits_before` that hold no running lockout and
@@ -161,7 +162,7 @@ pub async fn prune(
     limits_before: OffsetDateTime,
     known_before: OffsetDateTime,
     attempts_before: OffsetDateTime,
-) -> Result<(u64, u64), sqlx::Error> {
+) -> Result<(u64, u64), StoreError> {
     // Rows a sign-in holds are skipped, not waited for: pruning never deadlocks one.
     let limits = sqlx::query(
         "DELETE FROM signin_limits WHERE (scope, key) IN (

@@ -1,45 +1,58 @@
-//! Sends page requests where they belong before any page renders: to first-run setup
-//! while no account exists, to sign-in without a live session. Works without wasm.
+//! Resolves the caller once per request (the session lookup the layout, the page and
+//! its server functions then share), and sends page requests where they belong before
+//! any page renders: to first-run setup while no account exists, to sign-in without a
+//! live session. Works without wasm.
 
+use app::authz::CurrentCaller;
 use app::directory::{accounts, sessions};
 use app::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::Method;
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use std::sync::Arc;
 use tower_sessions::Session;
 
 pub async fn guard_pages(
     State(state): State<AppState>,
     session: Session,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
-    if request.method() != Method::GET || !is_page(request.uri().path()) {
+    let path = request.uri().path().to_owned();
+    if !needs_caller(&path) {
         return next.run(request).await;
     }
-    match decide(&state, &session, request.uri().path()).await {
+    let caller = match sessions::current(&state, &session).await {
+        Ok(caller) => caller.map(Arc::new),
+        Err(error) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response();
+        }
+    };
+    let signed_in = caller.is_some();
+    request.extensions_mut().insert(CurrentCaller(caller));
+    if request.method() != Method::GET || path.starts_with("/api/") {
+        return next.run(request).await;
+    }
+    match decide(&state, &path, signed_in).await {
         Ok(None) => next.run(request).await,
         Ok(Some(location)) => Redirect::to(location).into_response(),
-        Err(error) => (
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            error.to_string(),
-        )
-            .into_response(),
+        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
     }
 }
 
-/// Assets, server functions and health checks pass untouched.
-fn is_page(path: &str) -> bool {
-    const NOT_PAGES: [&str; 4] = ["/pkg/", "/api/", "/healthz", "/readyz"];
+/// Assets and health checks pass untouched; pages and server functions get a caller.
+fn needs_caller(path: &str) -> bool {
+    const NOT_PAGES: [&str; 3] = ["/pkg/", "/healthz", "/readyz"];
     let last_segment = path.rsplit('/').next().unwrap_or_default();
-    !NOT_PAGES.iter().any(|p| path.starts_with(p)) && !last_segment.contains('.')
+    !NOT_PAGES.iter().any(|p| path.starts_with(p))
+        && (path.starts_with("/api/") || !last_segment.contains('.'))
 }
 
 async fn decide(
     state: &AppState,
-    session: &Session,
     path: &str,
+    signed_in: bool,
 ) -> Result<Option<&'static str>, app::error::AppError> {
     if accounts::setup_required(state).await? {
         return Ok((path != "/setup").then_some("/setup"));
@@ -48,10 +61,10 @@ async fn decide(
         // The page itself explains that setup is closed.
         return Ok(None);
     }
-    let signed_in = sessions::current(state, session).await?.is_some();
-    Ok(match (path, signed_in) {
-        ("/signin", true) => Some("/"),
-        ("/signin", false) | (_, true) => None,
-        (_, false) => Some("/signin"),
+    let signin_page = path == "/signin" || path.starts_with("/signin/");
+    Ok(match (signin_page, signed_in) {
+        (true, true) => Some("/"),
+        (true, false) | (false, true) => None,
+        (false, false) => Some("/signin"),
     })
 }

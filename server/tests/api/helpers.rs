@@ -1,9 +1,11 @@
+use app::authz::PolicyCache;
 use app::clock::ManualClock;
-use app::directory::AccountRecord;
+use app::crypto::{Sealer, SeededEntropy};
 use app::directory::accounts::{self, NewAccount, NewAccountInput};
 use app::directory::passwords::{HashCost, HashLimits, PasswordHasher};
 use app::directory::setup_token::SetupGate;
 use app::error::AppError;
+use app::model::Account;
 use app::state::{AppState, ConsoleSettings};
 use reqwest::header::{HeaderMap, HeaderValue};
 use server::startup;
@@ -103,6 +105,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         }),
         passwords: PasswordHasher::new(options.cost, options.limits).unwrap(),
         setup: Arc::new(SetupGate::closed()),
+        entropy: Arc::new(SeededEntropy::new(7)),
+        sealer: Arc::new(Sealer::new(&[9; 32])),
+        policy_cache: Arc::new(PolicyCache::default()),
     };
     state.setup.open(SETUP_TOKEN.to_owned(), None);
     // Over http the default public URL (the address, and its loopback names); over
@@ -179,7 +184,7 @@ impl TestApp {
     }
 
     /// Creates the first account through the service the CLI uses.
-    pub async fn bootstrap(&self) -> AccountRecord {
+    pub async fn bootstrap(&self) -> Account {
         accounts::create_first_account(
             &self.state,
             NewAccount::parse(NewAccountInput {
@@ -218,13 +223,16 @@ pub async fn call_with(
         .send()
         .await
         .unwrap();
-    let ok = response.status().is_success();
+    let status = response.status();
     let body = response.text().await.unwrap();
-    if ok {
+    if status.is_success() {
         Ok(serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body)))
     } else {
-        Err(serde_json::from_str::<AppError>(&body)
-            .unwrap_or_else(|_| panic!("not an AppError: {body}")))
+        let error = serde_json::from_str::<AppError>(&body)
+            .unwrap_or_else(|_| panic!("not an AppError: {body}"));
+        // The status always follows the error.
+        assert_eq!(status.as_u16(), error.status_code(), "status for {error:?}");
+        Err(error)
     }
 }
 

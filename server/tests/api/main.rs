@@ -2,8 +2,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod cli;
+mod directory;
 mod edge;
 mod embedded;
+mod fixture;
 mod hashing;
 mod health;
 mod helpers;

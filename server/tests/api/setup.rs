@@ -219,7 +219,7 @@ async fn aliases_and_root_emails_are_unique_across_accounts() {
         create_additional_account(&app.state, new("b@example.com", None, Some("000000000042")))
             .await
             .unwrap();
-    assert_eq!(second.account_id, "000000000042");
+    assert_eq!(second.id.as_str(), "000000000042");
     let dup_id =
         create_additional_account(&app.state, new("c@example.com", None, Some("000000000042")))
             .await;

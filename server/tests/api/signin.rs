@@ -10,7 +10,7 @@ async fn right_password_signs_in_and_opens_the_console() {
     assert!(app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.is_ok());
     let (status, _, body) = app.page("/").await;
     assert_eq!(status, 200);
-    assert!(body.contains(&account.account_id) || body.contains("acme"));
+    assert!(body.contains(account.id.as_str()) || body.contains("acme"));
     // Signed in, the sign-in page sends you to the console.
     assert_eq!(app.page("/signin").await.1.as_deref(), Some("/"));
     // Email case does not matter.

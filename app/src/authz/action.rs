@@ -1,0 +1,102 @@
+//! The IAM actions the services perform, each with the name the policy engine sees.
+
+macro_rules! iam_actions {
+    ($($variant:ident),* $(,)?) => {
+        /// Every action a service can ask the authoriser about.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum IamAction {
+            $($variant),*
+        }
+
+        impl IamAction {
+            pub const ALL: &'static [IamAction] = &[$(IamAction::$variant),*];
+
+            /// The action name without the service prefix, as AWS names it.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(IamAction::$variant => stringify!($variant)),*
+                }
+            }
+        }
+    };
+}
+
+iam_actions!(
+    CreateUser,
+    GetUser,
+    ListUsers,
+    UpdateUser,
+    DeleteUser,
+    TagUser,
+    UntagUser,
+    ListUserTags,
+    CreateLoginProfile,
+    GetLoginProfile,
+    UpdateLoginProfile,
+    DeleteLoginProfile,
+    CreateGroup,
+    GetGroup,
+    ListGroups,
+    UpdateGroup,
+    DeleteGroup,
+    AddUserToGroup,
+    RemoveUserFromGroup,
+    ListGroupsForUser,
+    // Our extension (AWS has no nested groups): authorised on the parent group.
+    AddGroupToGroup,
+    RemoveGroupFromGroup,
+    CreatePolicy,
+    GetPolicy,
+    ListPolicies,
+    DeletePolicy,
+    CreatePolicyVersion,
+    GetPolicyVersion,
+    ListPolicyVersions,
+    DeletePolicyVersion,
+    SetDefaultPolicyVersion,
+    TagPolicy,
+    UntagPolicy,
+    ListPolicyTags,
+    AttachUserPolicy,
+    DetachUserPolicy,
+    ListAttachedUserPolicies,
+    AttachGroupPolicy,
+    DetachGroupPolicy,
+    ListAttachedGroupPolicies,
+    PutUserPolicy,
+    GetUserPolicy,
+    DeleteUserPolicy,
+    ListUserPolicies,
+    PutGroupPolicy,
+    GetGroupPolicy,
+    DeleteGroupPolicy,
+    ListGroupPolicies,
+    PutUserPermissionsBoundary,
+    DeleteUserPermissionsBoundary,
+    ListEntitiesForPolicy,
+    CreateAccountAlias,
+    DeleteAccountAlias,
+    ListAccountAliases,
+    GetAccountSummary,
+    // Reading the activity log: Portcullis's own, in the iam namespace like the rest.
+    ListAuditEvents,
+);
+
+impl IamAction {
+    /// `iam:CreateUser`.
+    pub fn qualified(self) -> String {
+        format!("iam:{}", self.name())
+    }
+
+    /// True for the actions that change something (each leaves an audit event).
+    pub fn is_write(self) -> bool {
+        let name = self.name();
+        !(name.starts_with("Get") || name.starts_with("List"))
+    }
+}
+
+impl std::fmt::Display for IamAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "iam:{}", self.name())
+    }
+}

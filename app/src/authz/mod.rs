@@ -1,0 +1,12 @@
+//! Authorisation: who calls (`Caller`), the request context (`Ctx`), and operations
+//! (`Op`) whose writes need a `Permit` that only the policy engine hands out.
+
+mod action;
+mod caller;
+mod op;
+mod policies;
+
+pub use action::IamAction;
+pub use caller::{Caller, CurrentCaller, Principal};
+pub use op::{Ctx, Op, Permit, Writer};
+pub use policies::{Effective, PolicyCache};

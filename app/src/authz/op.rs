@@ -1,0 +1,303 @@
+//! One operation, end to end: a transaction, the engine's decision as a `Permit`, the
+//! writes that need it, and the audit events appended to the chain on commit.
+
+use super::policies::Effective;
+use super::{Caller, IamAction};
+use crate::audit::{self, Outcome};
+use crate::crypto::Entropy;
+use crate::directory::RequestSource;
+use crate::error::AppError;
+use crate::model::AccountId;
+use crate::policy::{Context, Decision, Missing, PolicyType, Request, decide, evaluate};
+use crate::state::AppState;
+use crate::store::{self, Tx};
+use sqlx::PgConnection;
+use std::sync::Arc;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// A request, resolved once: who, from where, when.
+#[derive(Clone)]
+pub struct Ctx {
+    state: AppState,
+    caller: Arc<Caller>,
+    source: RequestSource,
+    now: OffsetDateTime,
+}
+
+impl Ctx {
+    pub fn new(state: AppState, caller: Arc<Caller>, source: RequestSource) -> Self {
+        let now = state.clock.now();
+        Self {
+            state,
+            caller,
+            source,
+            now,
+        }
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn caller(&self) -> &Caller {
+        &self.caller
+    }
+
+    pub fn account(&self) -> &AccountId {
+        &self.caller.account.id
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.now
+    }
+
+    pub fn source(&self) -> &RequestSource {
+        &self.source
+    }
+
+    pub fn entropy(&self) -> &dyn Entropy {
+        self.state.entropy.as_ref()
+    }
+
+    /// BEGIN: an operation in its own transaction.
+    pub async fn begin(&self) -> Result<Op<'_>, AppError> {
+        Ok(Op {
+            cx: self,
+            tx: store::begin(&self.state.pool).await?,
+            policies: None,
+            events: Vec::new(),
+            wrote: false,
+        })
+    }
+
+    /// The request the engine decides: the caller as principal and AWS's global keys.
+    pub fn request(&self, action: IamAction, resource: &str, extra: Context) -> Request {
+        let mut context = extra;
+        if let Some(ip) = self.source.ip_text() {
+            context.insert("aws:SourceIp", ip);
+        }
+        if let Some(ua) = &self.source.user_agent {
+            context.insert("aws:UserAgent", ua.as_str());
+        }
+        if let Ok(now) = self.now.format(&Rfc3339) {
+            context.insert("aws:CurrentTime", now);
+        }
+        // Epoch seconds fit an f64 exactly.
+        #[allow(clippy::cast_precision_loss)]
+        context.insert("aws:EpochTime", self.now.unix_timestamp() as f64);
+        context.insert(
+            "aws:SecureTransport",
+            self.state.settings.public_url.starts_with("https://"),
+        );
+        context.insert("aws:MultiFactorAuthPresent", self.caller.mfa);
+        Request {
+            principal: self.caller.principal_info(),
+            action: action.qualified(),
+            resource: resource.to_owned(),
+            context,
+        }
+    }
+
+    /// An audit event by this caller.
+    pub fn event(
+        &self,
+        action: String,
+        resource: String,
+        params: serde_json::Value,
+        outcome: Outcome,
+        error_code: Option<String>,
+    ) -> audit::Event {
+        audit::Event {
+            account_id: self.account().to_string(),
+            at: self.now,
+            actor_arn: self.caller.arn(),
+            source_ip: self.source.ip_text().map(str::to_owned),
+            user_agent: self.source.user_agent.clone(),
+            action,
+            resource,
+            params,
+            outcome,
+            error_code,
+        }
+    }
+}
+
+/// The engine's "yes" for one action on one resource. Only `Op::authorize` makes one.
+#[derive(Debug)]
+pub struct Permit {
+    action: IamAction,
+    resource: String,
+}
+
+impl Permit {
+    pub fn action(&self) -> IamAction {
+        self.action
+    }
+
+    pub fn resource(&self) -> &str {
+        &self.resource
+    }
+}
+
+/// The connection the store's writing functions take: only `Op::writer`, given a
+/// permit, makes one, so a write without an authorisation does not compile.
+pub struct Writer<'t> {
+    conn: &'t mut PgConnection,
+}
+
+impl Writer<'_> {
+    pub(crate) fn conn(&mut self) -> &mut PgConnection {
+        self.conn
+    }
+}
+
+pub struct Op<'c> {
+    cx: &'c Ctx,
+    tx: Tx,
+    policies: Option<Effective>,
+    events: Vec<audit::Event>,
+    wrote: bool,
+}
+
+impl Op<'_> {
+    pub fn cx(&self) -> &Ctx {
+        self.cx
+    }
+
+    /// For the reads an operation needs before it can name its resource; what it
+    /// returns to the caller must still be authorised.
+    pub fn reader(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+
+    pub async fn authorize(
+        &mut self,
+        action: IamAction,
+        resource: &str,
+    ) -> Result<Permit, AppError> {
+        self.authorize_with(action, resource, Context::new()).await
+    }
+
+    /// Asks the engine, with extra context keys (aws:ResourceTag/*, aws:RequestTag/*,
+    /// iam:PolicyARN, ...). Root is allowed in its own account; everyone else needs an
+    /// Allow and no Deny. A denial is recorded on its own connection.
+    pub async fn authorize_with(
+        &mut self,
+        action: IamAction,
+        resource: &str,
+        extra: Context,
+    ) -> Result<Permit, AppError> {
+        let caller = self.cx.caller();
+        if caller.password_reset_required {
+            return Err(AppError::PasswordResetRequired);
+        }
+        let permit = Permit {
+            action,
+            resource: resource.to_owned(),
+        };
+        let Some(user) = caller.user() else {
+            return Ok(permit);
+        };
+        if self.policies.is_none() {
+            let loaded = Effective::load_for_user(
+                &mut self.tx,
+                &self.cx.state.policy_cache,
+                user.id.as_str(),
+            )
+            .await?;
+            self.policies = Some(loaded);
+        }
+        let effective = self
+            .policies
+            .as_ref()
+            .map_or_else(Effective::default, Clone::clone);
+        let request = self.cx.request(action, resource, extra);
+        if decide(&effective.input(&request)).is_allowed() {
+            return Ok(permit);
+        }
+        let evaluation = evaluate(&effective.input(&request));
+        let message = denial_message(&request, &evaluation.explanation);
+        let event = self.cx.event(
+            action.qualified(),
+            resource.to_owned(),
+            serde_json::json!({}),
+            Outcome::Denied,
+            Some("AccessDenied".to_owned()),
+        );
+        audit::record(&self.cx.state.pool, event).await?;
+        Err(AppError::AccessDenied {
+            message,
+            explanation: Some(evaluation.explanation.summary),
+        })
+    }
+
+    /// The connection for writes, given the permit for them.
+    pub fn writer(&mut self, _permit: &Permit) -> Writer<'_> {
+        self.wrote = true;
+        Writer { conn: &mut self.tx }
+    }
+
+    /// Records the permitted action's event, appended to the chain on commit.
+    pub fn audit(&mut self, permit: &Permit, params: serde_json::Value) {
+        self.audit_as(permit, permit.resource.clone(), params);
+    }
+
+    /// As `audit`, naming the resource the action ended on (a rename's new ARN).
+    pub fn audit_as(&mut self, permit: &Permit, resource: String, params: serde_json::Value) {
+        let event = self.cx.event(
+            permit.action.qualified(),
+            resource,
+            params,
+            Outcome::Success,
+            None,
+        );
+        self.events.push(event);
+    }
+
+    /// Appends the audit events and commits. A write with no audit event is a bug and
+    /// is refused (rolled back), never committed silently.
+    pub async fn commit(mut self) -> Result<(), AppError> {
+        if self.wrote && self.events.is_empty() {
+            return Err(AppError::internal(
+                "audit",
+                "an operation wrote without recording an audit event",
+            ));
+        }
+        audit::append(&mut self.tx, std::mem::take(&mut self.events)).await?;
+        store::commit(self.tx).await?;
+        Ok(())
+    }
+}
+
+/// The denial as AWS words it.
+fn denial_message(request: &Request, explanation: &crate::policy::Explanation) -> String {
+    let base = format!(
+        "User: {} is not authorized to perform: {} on resource: {}",
+        request.principal.arn, request.action, request.resource
+    );
+    match explanation.decision {
+        Decision::ExplicitDeny => {
+            let kind = match explanation.deciding.first().map(|s| s.policy_type) {
+                Some(PolicyType::PermissionsBoundary) => "a permissions boundary",
+                Some(PolicyType::Session) => "a session policy",
+                Some(PolicyType::Resource | PolicyType::Trust) => "a resource-based policy",
+                Some(PolicyType::Identity) | None => "an identity-based policy",
+            };
+            format!("{base} with an explicit deny in {kind}")
+        }
+        Decision::ImplicitDeny | Decision::Allow => {
+            let kind = if explanation.missing.contains(&Missing::BoundaryAllow) {
+                "permissions boundary"
+            } else if explanation.missing.contains(&Missing::SessionAllow) {
+                "session policy"
+            } else {
+                "identity-based policy"
+            };
+            format!(
+                "{base} because no {kind} allows the {} action",
+                request.action
+            )
+        }
+    }
+}

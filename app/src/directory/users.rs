@@ -1,0 +1,539 @@
+//! IAM users: the services named after AWS's actions. Each authorises through the
+//! engine, writes through the permit, and leaves its audit event in the same
+//! transaction.
+
+use crate::authz::{Ctx, IamAction, Op};
+use crate::error::AppError;
+use crate::model::{
+    IamPath, IdKind, Page, Password, RootPasswordCheck, Tag, User, UserName, arn, parse_tags,
+};
+use crate::policy::Context;
+use crate::store::{self, StoreError, users::NewUser as NewUserRow};
+use serde_json::json;
+use time::OffsetDateTime;
+
+/// AWS's default page size and its maximum.
+pub const DEFAULT_MAX_ITEMS: i64 = 100;
+pub const MAX_MAX_ITEMS: i64 = 1000;
+
+pub fn no_such_user(name: &str) -> AppError {
+    AppError::not_found(format!("The user with name {name} cannot be found."))
+}
+
+fn user_exists(name: &UserName) -> AppError {
+    AppError::already_exists(
+        "user_name",
+        format!("User with name {name} already exists."),
+    )
+}
+
+fn tag_limit() -> AppError {
+    AppError::limit_exceeded("Cannot exceed quota for TagsPerUser: 50")
+}
+
+/// The context keys a tagging request adds: aws:RequestTag/<key> and aws:TagKeys.
+pub fn request_tag_context(tags: &[Tag]) -> Context {
+    let mut context = Context::new();
+    if !tags.is_empty() {
+        for tag in tags {
+            context.insert(&format!("aws:RequestTag/{}", tag.key), tag.value.as_str());
+        }
+        context.insert(
+            "aws:TagKeys",
+            tags.iter().map(|t| t.key.as_str()).collect::<Vec<_>>(),
+        );
+    }
+    context
+}
+
+/// aws:ResourceTag/<key> for every tag the target carries.
+pub fn resource_tag_context(mut context: Context, tags: &[Tag]) -> Context {
+    for tag in tags {
+        context.insert(&format!("aws:ResourceTag/{}", tag.key), tag.value.as_str());
+    }
+    context
+}
+
+fn tags_json(tags: &[Tag]) -> serde_json::Value {
+    json!(
+        tags.iter()
+            .map(|t| json!({"Key": t.key, "Value": t.value}))
+            .collect::<Vec<_>>()
+    )
+}
+
+/// A validated CreateUser request.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: UserName,
+    pub path: IamPath,
+    pub tags: Vec<Tag>,
+}
+
+impl NewUser {
+    pub fn parse(name: &str, path: &str, tags: &[(String, String)]) -> Result<Self, AppError> {
+        Ok(Self {
+            name: UserName::parse(name).map_err(|m| AppError::validation("user_name", m))?,
+            path: IamPath::parse(path).map_err(|m| AppError::validation("path", m))?,
+            tags: parse_tags(tags).map_err(|(f, m)| AppError::validation(f, m))?,
+        })
+    }
+}
+
+/// Reads a user by name for an operation: found or not, the ARN to authorise on.
+async fn target(op: &mut Op<'_>, name: &UserName) -> Result<(Option<User>, String), AppError> {
+    let account = op.cx().account().clone();
+    let user = store::users::find_by_name(op.reader(), &account, name).await?;
+    let arn = user.as_ref().map_or_else(
+        || arn::user(&account, &IamPath::root(), name),
+        |u| u.arn.clone(),
+    );
+    Ok((user, arn))
+}
+
+fn tagged_context(user: Option<&User>) -> Context {
+    resource_tag_context(Context::new(), user.map_or(&[][..], |u| u.tags.as_slice()))
+}
+
+pub async fn create_user(cx: &Ctx, new: NewUser) -> Result<User, AppError> {
+    let mut op = cx.begin().await?;
+    let arn = arn::user(cx.account(), &new.path, &new.name);
+    let permit = op
+        .authorize_with(IamAction::CreateUser, &arn, request_tag_context(&new.tags))
+        .await?;
+    let id = cx.entropy().unique_id(IdKind::User);
+    store::users::insert(
+        &mut op.writer(&permit),
+        NewUserRow {
+            id: &id,
+            account: cx.account(),
+            name: &new.name,
+            path: &new.path,
+            tags: &new.tags,
+            now: cx.now(),
+        },
+    )
+    .await
+    .map_err(|e| match e.constraint() {
+        Some("iam_users_name_key") => user_exists(&new.name),
+        Some("iam_users_tag_limit") => tag_limit(),
+        _ => e.into(),
+    })?;
+    op.audit(
+        &permit,
+        json!({"UserName": new.name, "Path": new.path, "Tags": tags_json(&new.tags)}),
+    );
+    let user = store::users::find_by_id(op.reader(), id.as_str())
+        .await?
+        .ok_or_else(|| AppError::internal("create user", "the new user vanished"))?;
+    op.commit().await?;
+    Ok(user)
+}
+
+/// GetUser: the named user, or the caller when no name is given.
+pub async fn get_user(cx: &Ctx, name: Option<&UserName>) -> Result<User, AppError> {
+    let name = match (name, cx.caller().user()) {
+        (Some(name), _) => name.clone(),
+        (None, Some(me)) => me.name.clone(),
+        (None, None) => {
+            return Err(AppError::validation(
+                "user_name",
+                "is required when the caller is the root user",
+            ));
+        }
+    };
+    let mut op = cx.begin().await?;
+    let (user, arn) = target(&mut op, &name).await?;
+    op.authorize_with(IamAction::GetUser, &arn, tagged_context(user.as_ref()))
+        .await?;
+    user.ok_or_else(|| no_such_user(name.as_str()))
+}
+
+/// Options of ListUsers (and the console's Users page).
+#[derive(Debug, Clone, Default)]
+pub struct ListUsers {
+    pub path_prefix: Option<String>,
+    /// Our extension for the console: names containing this, without case.
+    pub search: Option<String>,
+    pub marker: Option<String>,
+    pub max_items: Option<i64>,
+}
+
+pub fn max_items(requested: Option<i64>) -> Result<i64, AppError> {
+    match requested {
+        None => Ok(DEFAULT_MAX_ITEMS),
+        Some(n) if (1..=MAX_MAX_ITEMS).contains(&n) => Ok(n),
+        Some(_) => Err(AppError::validation(
+            "max_items",
+            format!("must be between 1 and {MAX_MAX_ITEMS}"),
+        )),
+    }
+}
+
+pub async fn list_users(cx: &Ctx, options: ListUsers) -> Result<Page<User>, AppError> {
+    let prefix = IamPath::parse_prefix(options.path_prefix.as_deref().unwrap_or("/"))
+        .map_err(|m| AppError::validation("path_prefix", m))?;
+    let limit = max_items(options.max_items)?;
+    let mut op = cx.begin().await?;
+    op.authorize(IamAction::ListUsers, &arn::all(cx.account(), "user"))
+        .await?;
+    let search = options
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let mut items = store::users::list(
+        op.reader(),
+        cx.account(),
+        &prefix,
+        search,
+        options.marker.as_deref(),
+        limit + 1,
+    )
+    .await?;
+    let marker = if items.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
+        items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        items.last().map(|u| u.name.key())
+    } else {
+        None
+    };
+    Ok(Page { items, marker })
+}
+
+/// UpdateUser: rename and/or move. Authorised on the user's current and new ARN.
+pub async fn update_user(
+    cx: &Ctx,
+    name: &UserName,
+    new_name: Option<UserName>,
+    new_path: Option<IamPath>,
+) -> Result<User, AppError> {
+    let mut op = cx.begin().await?;
+    let (user, arn) = target(&mut op, name).await?;
+    let permit = op
+        .authorize_with(IamAction::UpdateUser, &arn, tagged_context(user.as_ref()))
+        .await?;
+    let user = user.ok_or_else(|| no_such_user(name.as_str()))?;
+    let final_name = new_name.clone().unwrap_or_else(|| user.name.clone());
+    let final_path = new_path.clone().unwrap_or_else(|| user.path.clone());
+    let new_arn = arn::user(cx.account(), &final_path, &final_name);
+    if new_arn != arn {
+        op.authorize(IamAction::UpdateUser, &new_arn).await?;
+    }
+    store::users::rename(&mut op.writer(&permit), &user.id, &final_name, &final_path)
+        .await
+        .map_err(|e| match e.constraint() {
+            Some("iam_users_name_key") => user_exists(&final_name),
+            _ => e.into(),
+        })?;
+    op.audit(
+        &permit,
+        json!({"UserName": name, "NewUserName": new_name, "NewPath": new_path}),
+    );
+    let updated = store::users::find_by_id(op.reader(), user.id.as_str())
+        .await?
+        .ok_or_else(|| no_such_user(name.as_str()))?;
+    op.commit().await?;
+    Ok(updated)
+}
+
+pub async fn delete_user(cx: &Ctx, name: &UserName) -> Result<(), AppError> {
+    let mut op = cx.begin().await?;
+    let (user, arn) = target(&mut op, name).await?;
+    let permit = op
+        .authorize_with(IamAction::DeleteUser, &arn, tagged_context(user.as_ref()))
+        .await?;
+    let user = user.ok_or_else(|| no_such_user(name.as_str()))?;
+    let deps = store::users::dependents(op.reader(), &user.id).await?;
+    if deps.login_profile {
+        return Err(AppError::delete_conflict(
+            "Cannot delete entity, must delete login profile first.",
+        ));
+    }
+    if deps.groups > 0 {
+        return Err(AppError::delete_conflict(
+            "Cannot delete entity, must remove users from group first.",
+        ));
+    }
+    if deps.attached > 0 {
+        return Err(AppError::delete_conflict(
+            "Cannot delete entity, must detach all policies first.",
+        ));
+    }
+    if deps.inline > 0 {
+        return Err(AppError::delete_conflict(
+            "Cannot delete entity, must delete policies first.",
+        ));
+    }
+    store::users::delete(&mut op.writer(&permit), &user.id).await?;
+    op.audit(&permit, json!({"UserName": name}));
+    op.commit().await
+}
+
+pub async fn tag_user(cx: &Ctx, name: &UserName, tags: Vec<Tag>) -> Result<(), AppError> {
+    if tags.is_empty() {
+        return Err(AppError::validation("tags", "at least one tag is required"));
+    }
+    let mut op = cx.begin().await?;
+    let (user, arn) = target(&mut op, name).await?;
+    let context = resource_tag_context(
+        request_tag_context(&tags),
+        user.as_ref().map_or(&[][..], |u| u.tags.as_slice()),
+    );
+    let permit = op.authorize_with(IamAction::TagUser, &arn, context).await?;
+    let user = user.ok_or_else(|| no_such_user(name.as_str()))?;
+    let mut w = op.writer(&permit);
+    store::users::lock(&mut w, &user.id).await?;
+    store::users::tag(&mut w, cx.account(), &user.id, &tags)
+        .await
+        .map_err(|e| match e.constraint() {
+            Some("iam_users_tag_limit") => tag_limit(),
+            _ => e.into(),
+        })?;
+    op.audit(&permit, json!({"UserName": name, "Tags": tags_json(&tags)}));
+    op.commit().await
+}
+
+pub async fn untag_user(cx: &Ctx, name: &UserName, keys: Vec<String>) -> Result<(), AppError> {
+    for key in &keys {
+        Tag::parse_key(key).map_err(|m| AppError::validation("tag_key", m))?;
+    }
+    let mut op = cx.begin().await?;
+    let (user, arn) = target(&mut op, name).await?;
+    let mut context = tagged_context(user.as_ref());
+    context.insert(
+        "aws:TagKeys",
+        keys.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    let permit = op
+        .authorize_with(IamAction::UntagUser, &arn, context)
+        .await?;
+    let user = user.ok_or_else(|| no_such_user(name.as_str()))?;
+    let mut w = op.writer(&permit);
+    store::users::lock(&mut w, &user.id).await?;
+    store::users::untag(&mut w, &user.id, &keys).await?;
+    op.audit(&permit, json!({"UserName": name, "TagKeys": keys}));
+    op.commit().await
+}
+
+pub async fn list_user_tags(cx: &Ctx, name: &UserName) -> Result<Vec<Tag>, AppError> {
+    let mut op = cx.begin().await?;
+    let (user, arn) = target(&mut op, name).await?;
+    op.authorize_with(IamAction::ListUserTags, &arn, tagged_context(user.as_ref()))
+        .await?;
+    Ok(user.ok_or_else(|| no_such_user(name.as_str()))?.tags)
+}
+
+/// A user's console access, as GetLoginProfile answers (never the password).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LoginProfile {
+    pub user_name: UserName,
+    pub created_at: OffsetDateTime,
+    pub password_reset_required: bool,
+}
+
+/// The password for CreateLoginProfile / UpdateLoginProfile: chosen, or generated
+/// (shown once).
+#[derive(Debug)]
+pub enum NewPassword {
+    Chosen(Password),
+    Generated,
+}
+
+/// Checks a password against the account's rules (AWS's default rules until a password
+/// policy exists: 8-128 characters of at least three kinds).
+fn check_password(password: &Password) -> Result<(), AppError> {
+    match RootPasswordCheck::run(password.expose(), "").error_message() {
+        Some(message) => Err(AppError::validation("password", message)),
+        None => Ok(()),
+    }
+}
+
+/// 20 characters with every kind present, from the injected entropy.
+pub fn generate_password(cx: &Ctx) -> Password {
+    const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+    const LOWER: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
+    const DIGITS: &[u8] = b"23456789";
+    const SYMBOLS: &[u8] = b"!@#$%^&*()_+-=[]{}|";
+    let all: Vec<u8> = [UPPER, LOWER, DIGITS, SYMBOLS].concat();
+    let mut random = [0u8; 40];
+    cx.entropy().fill(&mut random);
+    let pick = |set: &[u8], r: u8| char::from(set[usize::from(r) % set.len()]);
+    let mut chars: Vec<char> = vec![
+        pick(UPPER, random[0]),
+        pick(LOWER, random[1]),
+        pick(DIGITS, random[2]),
+        pick(SYMBOLS, random[3]),
+    ];
+    chars.extend(random[4..20].iter().map(|r| pick(&all, *r)));
+    // Shuffle so the kinds are not always in the same places.
+    for i in (1..chars.len()).rev() {
+        let j = usize::from(random[20 + i % 20]) % (i + 1);
+        chars.swap(i, j);
+    }
+    Password::new(chars.into_iter().collect())
+}
+
+/// CreateLoginProfile: returns the profile and, when generated, the password (once).
+pub async fn create_login_profile(
+    cx: &Ctx,
+    name: &UserName,
+    password: NewPassword,
+    reset_required: bool,
+) -> Result<(LoginProfile, Option<Password>), AppError> {
+    let (password, generated) = match password {
+        NewPassword::Chosen(p) => {
+            check_password(&p)?;
+            (p, false)
+        }
+        NewPassword::Generated => (generate_password(cx), true),
+    };
+    // Authorise and look up first, cheaply; hash holding no connection; then write.
+    let user = {
+        let mut op = cx.begin().await?;
+        let (user, arn) = target(&mut op, name).await?;
+        op.authorize_with(
+            IamAction::CreateLoginProfile,
+            &arn,
+            tagged_context(user.as_ref()),
+        )
+        .await?;
+        user.ok_or_else(|| no_such_user(name.as_str()))?
+    };
+    let hasher = &cx.state().passwords;
+    let hash = hasher.hash(hasher.admit().await?, &password).await?;
+    let mut op = cx.begin().await?;
+    let permit = op
+        .authorize_with(
+            IamAction::CreateLoginProfile,
+            &user.arn,
+            tagged_context(Some(&user)),
+        )
+        .await?;
+    store::users::insert_login_profile(
+        &mut op.writer(&permit),
+        cx.account(),
+        &user.id,
+        &hash,
+        reset_required,
+        cx.now(),
+    )
+    .await
+    .map_err(|e| match &e {
+        StoreError::Unique(c) if c == "login_profiles_pkey" => AppError::already_exists(
+            "user_name",
+            format!("Login Profile for user {name} already exists."),
+        ),
+        StoreError::ForeignKey(_) => no_such_user(name.as_str()),
+        _ => e.into(),
+    })?;
+    op.audit(
+        &permit,
+        json!({"UserName": name, "PasswordResetRequired": reset_required, "Password": "(hidden)"}),
+    );
+    op.commit().await?;
+    let profile = LoginProfile {
+        user_name: user.name,
+        created_at: cx.now(),
+        password_reset_required: reset_required,
+    };
+    Ok((profile, generated.then_some(password)))
+}
+
+pub async fn get_login_profile(cx: &Ctx, name: &UserName) -> Result<LoginProfile, AppError> {
+    let mut op = cx.begin().await?;
+    let (user, arn) = target(&mut op, name).await?;
+    op.authorize_with(
+        IamAction::GetLoginProfile,
+        &arn,
+        tagged_context(user.as_ref()),
+    )
+    .await?;
+    let user = user.ok_or_else(|| no_such_user(name.as_str()))?;
+    let profile = store::users::login_profile(op.reader(), user.id.as_str())
+        .await?
+        .ok_or_else(|| {
+            AppError::not_found(format!("Login Profile for User {name} cannot be found."))
+        })?;
+    Ok(LoginProfile {
+        user_name: user.name,
+        created_at: profile.created_at,
+        password_reset_required: profile.reset_required,
+    })
+}
+
+/// UpdateLoginProfile: a new password and/or the reset flag.
+pub async fn update_login_profile(
+    cx: &Ctx,
+    name: &UserName,
+    password: Option<Password>,
+    reset_required: Option<bool>,
+) -> Result<(), AppError> {
+    if let Some(p) = &password {
+        check_password(p)?;
+    }
+    let user = {
+        let mut op = cx.begin().await?;
+        let (user, arn) = target(&mut op, name).await?;
+        op.authorize_with(
+            IamAction::UpdateLoginProfile,
+            &arn,
+            tagged_context(user.as_ref()),
+        )
+        .await?;
+        user.ok_or_else(|| no_such_user(name.as_str()))?
+    };
+    let hash = match &password {
+        Some(p) => {
+            let hasher = &cx.state().passwords;
+            Some(hasher.hash(hasher.admit().await?, p).await?)
+        }
+        None => None,
+    };
+    let mut op = cx.begin().await?;
+    let permit = op
+        .authorize_with(
+            IamAction::UpdateLoginProfile,
+            &user.arn,
+            tagged_context(Some(&user)),
+        )
+        .await?;
+    let updated = store::users::update_login_profile(
+        &mut op.writer(&permit),
+        &user.id,
+        hash.as_deref(),
+        reset_required,
+        cx.now(),
+    )
+    .await?;
+    if !updated {
+        return Err(AppError::not_found(format!(
+            "Login Profile for User {name} cannot be found."
+        )));
+    }
+    op.audit(
+        &permit,
+        json!({"UserName": name, "PasswordResetRequired": reset_required,
+               "Password": password.as_ref().map(|_| "(hidden)")}),
+    );
+    op.commit().await
+}
+
+pub async fn delete_login_profile(cx: &Ctx, name: &UserName) -> Result<(), AppError> {
+    let mut op = cx.begin().await?;
+    let (user, arn) = target(&mut op, name).await?;
+    let permit = op
+        .authorize_with(
+            IamAction::DeleteLoginProfile,
+            &arn,
+            tagged_context(user.as_ref()),
+        )
+        .await?;
+    let user = user.ok_or_else(|| no_such_user(name.as_str()))?;
+    if !store::users::delete_login_profile(&mut op.writer(&permit), &user.id).await? {
+        return Err(AppError::not_found(format!(
+            "Login Profile for User {name} cannot be found."
+        )));
+    }
+    op.audit(&permit, json!({"UserName": name}));
+    op.commit().await
+}

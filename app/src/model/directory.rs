@@ -1,0 +1,73 @@
+//! The directory's entities as services return them and pages show them.
+
+use super::{AccountId, GroupName, IamPath, PolicyName, Tag, UniqueId, UserName};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: UniqueId,
+    pub account: AccountId,
+    pub name: UserName,
+    pub path: IamPath,
+    pub arn: String,
+    pub created_at: OffsetDateTime,
+    pub password_last_used: Option<OffsetDateTime>,
+    /// The ARN of the managed policy that bounds this user's permissions.
+    pub permissions_boundary: Option<String>,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: UniqueId,
+    pub account: AccountId,
+    pub name: GroupName,
+    pub path: IamPath,
+    pub arn: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub id: UniqueId,
+    /// `None` for an AWS managed policy.
+    pub account: Option<AccountId>,
+    pub name: PolicyName,
+    pub path: IamPath,
+    pub arn: String,
+    pub description: String,
+    pub default_version: i32,
+    pub attachment_count: i32,
+    pub boundary_count: i32,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+impl Policy {
+    /// `v1`, `v2`, ... as AWS names versions.
+    pub fn default_version_id(&self) -> String {
+        format!("v{}", self.default_version)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyVersion {
+    pub version: i32,
+    pub document: String,
+    pub is_default: bool,
+    pub created_at: OffsetDateTime,
+}
+
+/// One page of a keyset-paginated list: `marker` continues after the last item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub marker: Option<String>,
+}
+
+impl<T> Page<T> {
+    pub fn is_truncated(&self) -> bool {
+        self.marker.is_some()
+    }
+}

@@ -1,0 +1,561 @@
+//! Users through the services: rules, limits under races, authorisation by the engine,
+//! audit, cross-account isolation.
+
+use crate::fixture::*;
+use app::audit::{self, Break};
+use app::directory::users::{self, ListUsers, NewPassword, NewUser};
+use app::error::AppError;
+use app::model::{IamPath, Password, Tag};
+
+const ALLOW_ALL_IAM: &str =
+    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}"#;
+const READ_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:Get*","iam:List*"],"Resource":"*"}]}"#;
+
+fn new_user(n: &str) -> NewUser {
+    NewUser::parse(n, "/", &[]).unwrap()
+}
+
+#[tokio::test]
+async fn create_get_list_update_delete_a_user() {
+    let fx = fixture().await;
+    let root = fx.root().await;
+    let tags = [("team".to_owned(), "blue".to_owned())];
+    let alice = users::create_user(&root, NewUser::parse("Alice", "/eng/", &tags).unwrap())
+        .await
+        .unwrap();
+    assert!(alice.id.as_str().starts_with("AIDA"));
+    assert_eq!(
+        alice.arn,
+        format!("arn:aws:iam::{}:user/eng/Alice", fx.account.id)
+    );
+    assert_eq!(alice.tags, vec![Tag::parse("team", "blue").unwrap()]);
+
+    // Names are unique without case.
+    let dup = users::create_user(&root, new_user("alice")).await;
+    assert_eq!(
+        dup,
+        Err(AppError::already_exists(
+            "user_name",
+            "User with name alice already exists."
+        ))
+    );
+    // Looked up without case, too.
+    assert_eq!(
+        users::get_user(&root, Some(&name("ALICE")))
+            .await
+            .unwrap()
+            .id,
+        alice.id
+    );
+    assert_eq!(
+        users::get_user(&root, Some(&name("bob"))).await,
+        Err(AppError::not_found(
+            "The user with name bob cannot be found."
+        ))
+    );
+
+    for n in ["bob", "carol", "dave"] {
+        users::create_user(&root, new_user(n)).await.unwrap();
+    }
+    let page = users::list_users(
+        &root,
+        ListUsers {
+            max_items: Some(2),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let names: Vec<_> = page.items.iter().map(|u| u.name.to_string()).collect();
+    assert_eq!(names, ["Alice", "bob"]);
+    let next = users::list_users(
+        &root,
+        ListUsers {
+            max_items: Some(2),
+            marker: page.marker.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let names: Vec<_> = next.items.iter().map(|u| u.name.to_string()).collect();
+    assert_eq!(names, ["carol", "dave"]);
+    assert!(next.marker.is_none());
+    let eng = users::list_users(
+        &root,
+        ListUsers {
+            path_prefix: Some("/eng".to_owned()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(eng.items.len(), 1);
+    let search = users::list_users(
+        &root,
+        ListUsers {
+            search: Some("AR".to_owned()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(search.items.len(), 1, "carol only");
+
+    let renamed = users::update_user(
+        &root,
+        &name("bob"),
+        Some(name("robert")),
+        Some(IamPath::parse("/ops/").unwrap()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        renamed.arn,
+        format!("arn:aws:iam::{}:user/ops/robert", fx.account.id)
+    );
+    assert!(matches!(
+        users::update_user(&root, &name("robert"), Some(name("CAROL")), None).await,
+        Err(AppError::AlreadyExists { .. })
+    ));
+
+    users::delete_user(&root, &name("robert")).await.unwrap();
+    assert!(matches!(
+        users::get_user(&root, Some(&name("robert"))).await,
+        Err(AppError::NotFound { .. })
+    ));
+    // Each mutation left one event: 4 creates, 1 update, 1 delete (the failed ones none).
+    assert_eq!(
+        fx.count(
+            "SELECT count(*) FROM audit_events WHERE action LIKE 'iam:%' AND outcome = 'success'"
+        )
+        .await,
+        6
+    );
+}
+
+#[tokio::test]
+async fn bad_names_are_refused_naming_the_field() {
+    for (n, path) in [
+        ("a b", "/"),
+        ("", "/"),
+        (&"x".repeat(65) as &str, "/"),
+        ("ok", "nope"),
+    ] {
+        let error = NewUser::parse(n, path, &[]).unwrap_err();
+        assert!(
+            matches!(error, AppError::Validation { .. }),
+            "{n:?} {path:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn fifty_racing_creates_of_one_name_make_one_user() {
+    let fx = fixture().await;
+    let root = fx.root().await;
+    let attempts = (0..50).map(|i| {
+        let root = root.clone();
+        let n = if i % 2 == 0 { "Racer" } else { "racer" };
+        tokio::spawn(async move { users::create_user(&root, new_user(n)).await })
+    });
+    let results = futures::future::join_all(attempts).await;
+    let won = results.iter().filter(|r| matches!(r, Ok(Ok(_)))).count();
+    let lost = results
+        .iter()
+        .filter(|r| matches!(r, Ok(Err(AppError::AlreadyExists { .. }))))
+        .count();
+    assert_eq!((won, lost), (1, 49));
+    assert_eq!(fx.count("SELECT count(*) FROM iam_users").await, 1);
+}
+
+#[tokio::test]
+async fn a_user_without_policies_is_denied_everything_and_nothing_changes() {
+    let fx = fixture().await;
+    let mallory = fx.user("mallory", &[]).await;
+    let before = fx.count("SELECT count(*) FROM iam_users").await;
+    let denied = users::create_user(&mallory, new_user("eve"))
+        .await
+        .unwrap_err();
+    let AppError::AccessDenied {
+        message,
+        explanation,
+    } = denied
+    else {
+        panic!("{denied:?}")
+    };
+    assert_eq!(
+        message,
+        format!(
+            "User: arn:aws:iam::{0}:user/mallory is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::{0}:user/eve because no identity-based policy allows the iam:CreateUser action",
+            fx.account.id
+        )
+    );
+    assert!(explanation.unwrap().contains("implicitly denied"));
+    assert_eq!(fx.count("SELECT count(*) FROM iam_users").await, before);
+    assert!(matches!(
+        users::list_users(&mallory, ListUsers::default()).await,
+        Err(AppError::AccessDenied { .. })
+    ));
+    // Not even "not found" leaks before the check.
+    assert!(matches!(
+        users::get_user(&mallory, Some(&name("nobody"))).await,
+        Err(AppError::AccessDenied { .. })
+    ));
+    assert_eq!(
+        fx.count("SELECT count(*) FROM audit_events WHERE outcome = 'denied'")
+            .await,
+        3
+    );
+}
+
+#[tokio::test]
+async fn read_only_may_read_and_may_not_write() {
+    let fx = fixture().await;
+    let reader = fx.user("reader", &[READ_ONLY]).await;
+    assert_eq!(
+        users::list_users(&reader, ListUsers::default())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    assert!(
+        users::get_user(&reader, None).await.is_ok(),
+        "GetUser without a name is the caller"
+    );
+    assert!(matches!(
+        users::create_user(&reader, new_user("x")).await,
+        Err(AppError::AccessDenied { .. })
+    ));
+    assert!(matches!(
+        users::delete_user(&reader, &name("reader")).await,
+        Err(AppError::AccessDenied { .. })
+    ));
+    assert!(matches!(
+        users::tag_user(
+            &reader,
+            &name("reader"),
+            vec![Tag::parse("a", "b").unwrap()]
+        )
+        .await,
+        Err(AppError::AccessDenied { .. })
+    ));
+}
+
+#[tokio::test]
+async fn an_explicit_deny_on_the_source_address_wins() {
+    let fx = fixture().await;
+    let deny_net = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}"#;
+    let inside = fx
+        .user_from("admin", &[ALLOW_ALL_IAM, deny_net], "203.0.113.7")
+        .await;
+    let denied = users::create_user(&inside, new_user("x"))
+        .await
+        .unwrap_err();
+    let AppError::AccessDenied { message, .. } = denied else {
+        panic!("{denied:?}")
+    };
+    assert!(
+        message.ends_with("with an explicit deny in an identity-based policy"),
+        "{message}"
+    );
+    let outside = fx.sign_in_user("admin", "198.51.100.7").await;
+    users::create_user(&outside, new_user("x")).await.unwrap();
+}
+
+#[tokio::test]
+async fn username_variables_scope_a_user_to_themselves() {
+    let fx = fixture().await;
+    let own = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:GetUser","iam:*LoginProfile","iam:*UserTags","iam:TagUser"],"Resource":"arn:aws:iam::*:user/${aws:username}"}]}"#;
+    let root = fx.root().await;
+    users::create_user(&root, new_user("other")).await.unwrap();
+    let me = fx.user("selfish", &[own]).await;
+    assert!(users::get_user(&me, Some(&name("selfish"))).await.is_ok());
+    users::tag_user(&me, &name("selfish"), vec![Tag::parse("k", "v").unwrap()])
+        .await
+        .unwrap();
+    assert!(matches!(
+        users::get_user(&me, Some(&name("other"))).await,
+        Err(AppError::AccessDenied { .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_permissions_boundary_limits_what_policies_allow() {
+    let fx = fixture().await;
+    let admin = fx.user("bounded", &[ALLOW_ALL_IAM]).await;
+    users::create_user(&admin, new_user("ok-before"))
+        .await
+        .unwrap();
+    // A boundary that allows only reads (written straight to the tables; the
+    // PutUserPermissionsBoundary service arrives with managed policies).
+    sqlx::query(
+        "INSERT INTO managed_policies (policy_id, account_id, name, name_key, path, created_at,
+            updated_at, default_version) VALUES ('ANPAAAAAAAAAAAAAAAAAA', $1, 'ReadOnly', 'readonly', '/', now(), now(), 1)",
+    )
+    .bind(fx.account.id.as_str())
+    .execute(&fx.pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO policy_versions VALUES ('ANPAAAAAAAAAAAAAAAAAA', 1, $1, now())")
+        .bind(READ_ONLY)
+        .execute(&fx.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "UPDATE iam_users SET boundary_policy_id = 'ANPAAAAAAAAAAAAAAAAAA' WHERE name = 'bounded'",
+    )
+    .execute(&fx.pool)
+    .await
+    .unwrap();
+    // Takes effect on the next operation: which versions apply is read every time.
+    let denied = users::create_user(&admin, new_user("after"))
+        .await
+        .unwrap_err();
+    let AppError::AccessDenied { message, .. } = denied else {
+        panic!("{denied:?}")
+    };
+    assert!(
+        message.ends_with("because no permissions boundary allows the iam:CreateUser action"),
+        "{message}"
+    );
+    assert!(
+        users::list_users(&admin, ListUsers::default())
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn accounts_see_nothing_of_each_other() {
+    let fx = fixture().await;
+    let root_a = fx.root().await;
+    users::create_user(&root_a, new_user("shared-name"))
+        .await
+        .unwrap();
+    app::directory::accounts::create_additional_account(
+        &fx.state,
+        new_account("b@example.com", "beta"),
+    )
+    .await
+    .unwrap();
+    let root_b = fx.root_of("b@example.com").await;
+    assert!(
+        users::list_users(&root_b, ListUsers::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(matches!(
+        users::get_user(&root_b, Some(&name("shared-name"))).await,
+        Err(AppError::NotFound { .. })
+    ));
+    // The same name is free in another account.
+    users::create_user(&root_b, new_user("shared-name"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        users::delete_user(&root_b, &name("nobody")).await,
+        Err(AppError::NotFound { .. })
+    ));
+    assert_eq!(
+        users::list_users(&root_a, ListUsers::default())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn deleting_a_user_with_a_password_is_a_conflict() {
+    let fx = fixture().await;
+    let root = fx.root().await;
+    users::create_user(&root, new_user("temp")).await.unwrap();
+    let (_, generated) =
+        users::create_login_profile(&root, &name("temp"), NewPassword::Generated, true)
+            .await
+            .unwrap();
+    let generated = generated.unwrap();
+    assert_eq!(generated.expose().chars().count(), 20);
+    assert!(matches!(
+        users::create_login_profile(&root, &name("temp"), NewPassword::Generated, true).await,
+        Err(AppError::AlreadyExists { .. })
+    ));
+    assert_eq!(
+        users::delete_user(&root, &name("temp")).await,
+        Err(AppError::delete_conflict(
+            "Cannot delete entity, must delete login profile first."
+        ))
+    );
+    assert!(
+        users::get_login_profile(&root, &name("temp"))
+            .await
+            .unwrap()
+            .password_reset_required
+    );
+    // The audit event never holds the password.
+    let params: Vec<String> = sqlx::query_scalar("SELECT params FROM audit_events")
+        .fetch_all(&fx.pool)
+        .await
+        .unwrap();
+    assert!(params.iter().all(|p| !p.contains(generated.expose())));
+    users::delete_login_profile(&root, &name("temp"))
+        .await
+        .unwrap();
+    users::delete_user(&root, &name("temp")).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_weak_chosen_password_is_refused() {
+    let fx = fixture().await;
+    let root = fx.root().await;
+    users::create_user(&root, new_user("weak")).await.unwrap();
+    let error = users::create_login_profile(
+        &root,
+        &name("weak"),
+        NewPassword::Chosen(Password::new("short".to_owned())),
+        false,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.field(), Some("password"));
+}
+
+#[tokio::test]
+async fn a_user_who_must_reset_may_do_nothing_else() {
+    let fx = fixture().await;
+    let root = fx.root().await;
+    users::create_user(&root, new_user("fresh")).await.unwrap();
+    users::create_login_profile(
+        &root,
+        &name("fresh"),
+        NewPassword::Chosen(Password::new(USER_PASSWORD.to_owned())),
+        true,
+    )
+    .await
+    .unwrap();
+    // The console resolves the caller from the session row, which carries the flag.
+    let signed = app::directory::signin::sign_in_user(
+        &fx.state,
+        "acme",
+        "FRESH",
+        Password::new(USER_PASSWORD.to_owned()),
+        &source("192.0.2.3"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(signed.user().unwrap().name.as_str(), "fresh");
+    assert!(matches!(
+        app::directory::signin::sign_in_user(
+            &fx.state,
+            "acme",
+            "fresh",
+            Password::new("Wrong-Passw0rd".to_owned()),
+            &source("192.0.2.3")
+        )
+        .await,
+        Err(AppError::InvalidCredentials)
+    ));
+}
+
+#[tokio::test]
+async fn fifty_tags_at_most_even_when_racing() {
+    let fx = fixture().await;
+    let root = fx.root().await;
+    users::create_user(&root, new_user("tagged")).await.unwrap();
+    let attempts = (0..60).map(|i| {
+        let root = root.clone();
+        tokio::spawn(async move {
+            users::tag_user(
+                &root,
+                &name("tagged"),
+                vec![Tag::parse(&format!("k{i}"), "v").unwrap()],
+            )
+            .await
+        })
+    });
+    let results = futures::future::join_all(attempts).await;
+    let limited = results
+        .iter()
+        .filter(|r| matches!(r, Ok(Err(AppError::LimitExceeded { .. }))))
+        .count();
+    assert_eq!(limited, 10);
+    assert_eq!(
+        users::list_user_tags(&root, &name("tagged"))
+            .await
+            .unwrap()
+            .len(),
+        50
+    );
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_first_tampered_event() {
+    let fx = fixture().await;
+    let root = fx.root().await;
+    for n in ["a1", "a2", "a3", "a4", "a5"] {
+        users::create_user(&root, new_user(n)).await.unwrap();
+    }
+    let account = fx.account.id.as_str();
+    let mut conn = fx.pool.acquire().await.unwrap();
+    let total = audit::verify(&mut conn, account).await.unwrap().unwrap();
+    assert!(total >= 5, "sign-in and creates: {total}");
+
+    // Modified.
+    sqlx::query("UPDATE audit_events SET resource = 'arn:forged' WHERE seq = 3")
+        .execute(&fx.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        audit::verify(&mut conn, account).await.unwrap(),
+        Err(Break::Modified { seq: 3 })
+    );
+    sqlx::query("UPDATE audit_events SET resource = (SELECT resource FROM audit_events WHERE seq = 4) WHERE seq = 3")
+        .execute(&fx.pool).await.unwrap();
+    // Deleted (in the middle).
+    let fx2 = fixture().await;
+    let root2 = fx2.root().await;
+    for n in ["b1", "b2", "b3"] {
+        users::create_user(&root2, new_user(n)).await.unwrap();
+    }
+    let account2 = fx2.account.id.as_str();
+    let mut conn2 = fx2.pool.acquire().await.unwrap();
+    sqlx::query("DELETE FROM audit_events WHERE seq = 2")
+        .execute(&fx2.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        audit::verify(&mut conn2, account2).await.unwrap(),
+        Err(Break::Deleted { seq: 3 })
+    );
+
+    // Inserted: a made-up event at the end, hashed correctly but past the head.
+    let fx3 = fixture().await;
+    let root3 = fx3.root().await;
+    users::create_user(&root3, new_user("c1")).await.unwrap();
+    let account3 = fx3.account.id.as_str();
+    let mut conn3 = fx3.pool.acquire().await.unwrap();
+    let (seq, hash): (i64, Vec<u8>) = sqlx::query_as("SELECT seq, hash FROM audit_heads")
+        .fetch_one(&fx3.pool)
+        .await
+        .unwrap();
+    let mut row = app::store::audit::chain_page(&mut conn3, account3, seq - 1, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    row.seq = seq + 1;
+    row.event_id = uuid::Uuid::new_v4();
+    row.resource = "arn:aws:iam::000000000000:user/ghost".to_owned();
+    row.prev_hash = hash;
+    row.hash = audit::chain_hash(&row.prev_hash, &audit::canonical(&row));
+    app::store::audit::insert(&mut conn3, &row).await.unwrap();
+    assert_eq!(
+        audit::verify(&mut conn3, account3).await.unwrap(),
+        Err(Break::Inserted { seq: seq + 1 })
+    );
+}

@@ -1,0 +1,176 @@
+//! The service-level fixture: a fresh database, a manual clock, seeded entropy and
+//! cheap argon2, with services called directly (no HTTP), so many rules are cheap.
+
+use crate::helpers::{ROOT_EMAIL, ROOT_PASSWORD, fresh_database};
+use app::authz::{Ctx, PolicyCache};
+use app::clock::ManualClock;
+use app::crypto::{Sealer, SeededEntropy};
+use app::directory::accounts::{self, NewAccount, NewAccountInput};
+use app::directory::passwords::{HashCost, HashLimits, PasswordHasher};
+use app::directory::setup_token::SetupGate;
+use app::directory::users::{self, NewPassword, NewUser};
+use app::directory::{RequestSource, signin};
+use app::model::{Account, Password, UserName};
+use app::state::{AppState, ConsoleSettings};
+use sqlx::PgPool;
+use std::net::IpAddr;
+use std::sync::Arc;
+use time::macros::datetime;
+
+pub const USER_PASSWORD: &str = "User-Passw0rd!";
+
+pub const CHEAP: HashCost = HashCost {
+    memory_kib: 64,
+    iterations: 1,
+    parallelism: 1,
+};
+
+pub struct Fx {
+    pub state: AppState,
+    pub clock: ManualClock,
+    pub pool: PgPool,
+    pub account: Account,
+}
+
+pub async fn fixture() -> Fx {
+    let (pool, _) = fresh_database().await;
+    let clock = ManualClock::new(datetime!(2026-11-23 09:00 UTC));
+    let state = AppState {
+        pool: pool.clone(),
+        clock: Arc::new(clock.clone()),
+        settings: Arc::new(ConsoleSettings {
+            idle_timeout: time::Duration::hours(1),
+            absolute_lifetime: time::Duration::hours(12),
+            public_url: "https://iam.example.com".to_owned(),
+        }),
+        passwords: PasswordHasher::new(CHEAP, HashLimits::for_this_machine()).unwrap(),
+        setup: Arc::new(SetupGate::closed()),
+        entropy: Arc::new(SeededEntropy::new(42)),
+        sealer: Arc::new(Sealer::new(&[3; 32])),
+        policy_cache: Arc::new(PolicyCache::default()),
+    };
+    let account = accounts::create_first_account(&state, new_account(ROOT_EMAIL, "acme"))
+        .await
+        .unwrap();
+    Fx {
+        state,
+        clock,
+        pool,
+        account,
+    }
+}
+
+pub fn new_account(email: &str, alias: &str) -> NewAccount {
+    NewAccount::parse(NewAccountInput {
+        email: email.to_owned(),
+        password: ROOT_PASSWORD.to_owned(),
+        alias: Some(alias.to_owned()),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+pub fn source(ip: &str) -> RequestSource {
+    RequestSource::new(
+        Some(ip.parse::<IpAddr>().unwrap()),
+        Some("fixture/1.0".to_owned()),
+    )
+}
+
+pub fn name(s: &str) -> UserName {
+    UserName::parse(s).unwrap()
+}
+
+impl Fx {
+    /// The root user of the fixture's account, signed in.
+    pub async fn root(&self) -> Ctx {
+        self.root_of(ROOT_EMAIL).await
+    }
+
+    pub async fn root_of(&self, email: &str) -> Ctx {
+        let signed = signin::sign_in_root(
+            &self.state,
+            email,
+            Password::new(ROOT_PASSWORD.to_owned()),
+            &source("192.0.2.1"),
+        )
+        .await
+        .unwrap();
+        self.ctx(&signed, "192.0.2.1")
+    }
+
+    fn ctx(&self, signed: &signin::SignedIn, ip: &str) -> Ctx {
+        let caller = signed.caller(uuid::Uuid::new_v4(), self.clock_now());
+        Ctx::new(self.state.clone(), Arc::new(caller), source(ip))
+    }
+
+    fn clock_now(&self) -> time::OffsetDateTime {
+        app::clock::Clock::now(&self.clock)
+    }
+
+    /// Creates user `user` (by root) with a console password and the given inline
+    /// policies, and returns it signed in from `ip`.
+    pub async fn user_from(&self, user: &str, policies: &[&str], ip: &str) -> Ctx {
+        let root = self.root().await;
+        let created = users::create_user(&root, NewUser::parse(user, "/", &[]).unwrap())
+            .await
+            .unwrap();
+        users::create_login_profile(
+            &root,
+            &created.name,
+            NewPassword::Chosen(Password::new(USER_PASSWORD.to_owned())),
+            false,
+        )
+        .await
+        .unwrap();
+        for (i, document) in policies.iter().enumerate() {
+            self.put_inline(created.id.as_str(), &format!("p{i}"), document)
+                .await;
+        }
+        self.sign_in_user(user, ip).await
+    }
+
+    pub async fn user(&self, user: &str, policies: &[&str]) -> Ctx {
+        self.user_from(user, policies, "192.0.2.10").await
+    }
+
+    pub async fn sign_in_user(&self, user: &str, ip: &str) -> Ctx {
+        let signed = signin::sign_in_user(
+            &self.state,
+            self.account.id.as_str(),
+            user,
+            Password::new(USER_PASSWORD.to_owned()),
+            &source(ip),
+        )
+        .await
+        .unwrap();
+        self.ctx(&signed, ip)
+    }
+
+    /// An inline policy written straight to the table (the PutUserPolicy service has
+    /// its own tests); the document is checked as the service would.
+    pub async fn put_inline(&self, user_id: &str, name: &str, document: &str) {
+        app::policy::PolicyDocument::parse(document).unwrap();
+        sqlx::query(
+            "INSERT INTO user_inline_policies (account_id, user_id, name, document, chars)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(self.account.id.as_str())
+        .bind(user_id)
+        .bind(name)
+        .bind(document)
+        .bind(i32::try_from(document.len()).unwrap())
+        .execute(&self.pool)
+        .await
+        .unwrap();
+        sqlx::query("UPDATE iam_users SET inline_count = inline_count + 1 WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .unwrap();
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+    }
+}
