@@ -38,6 +38,9 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Check the activity log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Check and simulate IAM policy documents (no database needed).
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -60,6 +63,17 @@ enum PolicyCommand {
         /// Read JSON cases one per line from standard input and write one result line each.
         #[arg(long, conflicts_with = "file")]
         batch: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute every account's hash chain (or one account's) and name the first
+    /// event that was modified, deleted or inserted. Exit 1 when a chain is broken.
+    Verify {
+        /// Only this account.
+        #[arg(long)]
+        account_id: Option<String>,
     },
 }
 
@@ -116,6 +130,9 @@ fn main() -> ExitCode {
             }
             Command::Account(AccountCommand::Unlock { email }) => {
                 unlock_account(&settings, email).await
+            }
+            Command::Audit(AuditCommand::Verify { account_id }) => {
+                verify_audit(&settings, account_id).await
             }
             // Answered above, before settings are read: it needs no database.
             Command::Policy(_) => Ok(()),
@@ -284,6 +301,51 @@ async fn create_account(settings: &Settings, args: AccountArgs, first: bool) -> 
         Ok(())
     })
     .await
+}
+
+async fn verify_audit(settings: &Settings, account_id: Option<String>) -> Result<(), String> {
+    // Works while the server runs, on its database.
+    if settings.database_url.is_none()
+        && let Some(pool) = database::attach_running(&settings.data_dir)
+            .await
+            .map_err(|e| e.to_string())?
+    {
+        let result = verify_audit_with(pool.clone(), account_id).await;
+        pool.close().await;
+        return result;
+    }
+    with_database(settings, |pool, _| verify_audit_with(pool, account_id)).await
+}
+
+async fn verify_audit_with(pool: sqlx::PgPool, account_id: Option<String>) -> Result<(), String> {
+    let mut conn = pool.acquire().await.map_err(|e| e.to_string())?;
+    let accounts = match account_id {
+        Some(id) => vec![
+            app::model::AccountId::parse(&id)
+                .map_err(|m| format!("--account-id: {m}"))?
+                .to_string(),
+        ],
+        None => app::audit::accounts(&mut conn)
+            .await
+            .map_err(|e| e.to_string())?,
+    };
+    let mut broken = 0;
+    for account in &accounts {
+        match app::audit::verify(&mut conn, account)
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            Ok(count) => println!("account {account}: {count} events, chain intact"),
+            Err(problem) => {
+                broken += 1;
+                println!("account {account}: BROKEN: {problem}");
+            }
+        }
+    }
+    if broken > 0 {
+        return Err(format!("{broken} of {} audit chains are broken", accounts.len()));
+    }
+    Ok(())
 }
 
 async fn unlock_account(settings: &Settings, email: String) -> Result<(), String> {

@@ -242,3 +242,35 @@ async fn account_unlock_lifts_the_limits_on_a_root_user() {
     );
     assert!(app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.is_ok());
 }
+
+#[tokio::test]
+async fn audit_verify_passes_an_intact_chain_and_names_a_modified_event() {
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    // Sign-ins (one failed, one good) are events of the account's chain.
+    let _ = app.sign_in(ROOT_EMAIL, "Wrong-Password-1").await;
+    assert!(app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.is_ok());
+    let env = [
+        ("DATABASE_URL", app.database_url.as_str()),
+        ("PORTCULLIS_MASTER_KEY", MASTER_KEY),
+    ];
+    let id = account.id.to_string();
+    let out = portcullis(&["audit", "verify", "--account-id", &id], &env, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&format!("account {id}: 2 events, chain intact")),
+        "{}",
+        text(&out.stdout)
+    );
+    sqlx::query("UPDATE audit_events SET outcome = 'success' WHERE seq = 1")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let out = portcullis(&["audit", "verify"], &env, "");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stdout).contains("event 1 was modified"),
+        "{}",
+        text(&out.stdout)
+    );
+}
