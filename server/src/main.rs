@@ -343,7 +343,10 @@ async fn verify_audit_with(pool: sqlx::PgPool, account_id: Option<String>) -> Re
         }
     }
     if broken > 0 {
-        return Err(format!("{broken} of {} audit chains are broken", accounts.len()));
+        return Err(format!(
+            "{broken} of {} audit chains are broken",
+            accounts.len()
+        ));
     }
     Ok(())
 }

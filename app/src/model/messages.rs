@@ -7,7 +7,9 @@ use super::PasswordRule;
 /// Shown in place of any message that is not on the list.
 pub const GENERIC_FORM: &str = "the form could not be submitted; check the fields and try again";
 
-const FIELDS: [&str; 6] = [
+const FIELDS: [&str; 8] = [
+    "account",
+    "user_name",
     "email",
     "password",
     "password_confirmation",
@@ -16,7 +18,9 @@ const FIELDS: [&str; 6] = [
     "setup_token",
 ];
 
-const MESSAGES: [&str; 16] = [
+const MESSAGES: [&str; 18] = [
+    "may contain only letters, digits and the characters + = , . @ _ -",
+    "must be at most 64 characters",
     "is required",
     "must be at most 254 characters",
     "must not contain spaces",

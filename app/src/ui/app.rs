@@ -1,5 +1,5 @@
 use super::layout::ConsoleLayout;
-use super::pages::{DashboardPage, NotFoundPage, SetupPage, SignInPage};
+use super::pages::{DashboardPage, NotFoundPage, SetupPage, SignInPage, UserSignInPage};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/setup") view=SetupPage />
                 <Route path=path!("/signin") view=SignInPage />
+                <Route path=path!("/signin/:account") view=UserSignInPage />
                 <ParentRoute path=path!("") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage />
                 </ParentRoute>

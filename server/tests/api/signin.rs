@@ -270,3 +270,75 @@ async fn a_planted_valid_session_id_is_replaced_at_sign_in() {
         "two separate sessions"
     );
 }
+
+#[tokio::test]
+async fn an_iam_user_signs_in_at_the_account_url_and_the_console_acts_as_them() {
+    use app::directory::users::{self, NewPassword, NewUser};
+    use app::model::{Password, UserName};
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    let signed = app::directory::signin::sign_in_root(
+        &app.state,
+        ROOT_EMAIL,
+        Password::new(ROOT_PASSWORD.to_owned()),
+        &app::directory::RequestSource::default(),
+    )
+    .await
+    .unwrap();
+    let root = app::authz::Ctx::new(
+        app.state.clone(),
+        std::sync::Arc::new(signed.caller(uuid::Uuid::new_v4(), app.state.clock.now())),
+        app::directory::RequestSource::default(),
+    );
+    users::create_user(&root, NewUser::parse("tom", "/", &[]).unwrap())
+        .await
+        .unwrap();
+    users::create_login_profile(
+        &root,
+        &UserName::parse("tom").unwrap(),
+        NewPassword::Chosen(Password::new("Tom-Passw0rd!".to_owned())),
+        false,
+    )
+    .await
+    .unwrap();
+
+    // The URL the dashboard advertises is a page, not a 404.
+    let (status, _, body) = app.page("/signin/acme").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Sign in as an IAM user") && body.contains("value=\"acme\""));
+
+    let wrong = app
+        .call(
+            "signin/user",
+            &[
+                ("account", "acme"),
+                ("user_name", "tom"),
+                ("password", "Nope-Passw0rd!"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong, Err(AppError::InvalidCredentials));
+    // Account by id works as well as by alias.
+    let id = account.id.to_string();
+    let ok = app
+        .call(
+            "signin/user",
+            &[
+                ("account", &id),
+                ("user_name", "TOM"),
+                ("password", "Tom-Passw0rd!"),
+            ],
+        )
+        .await;
+    assert!(ok.is_ok(), "{ok:?}");
+    let identity = app.call("identity", &[]).await.unwrap();
+    assert_eq!(identity["principal"], "tom");
+    assert_eq!(identity["is_root"], false);
+    // Both attempts are in the account's activity log.
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_events WHERE action = 'signin:ConsoleLogin'")
+            .await,
+        3,
+        "root's sign-in above, the failed and the good one"
+    );
+}

@@ -13,6 +13,9 @@ pub fn TextField(
     #[prop(optional)] required: bool,
     #[prop(optional)] hint: &'static str,
     #[prop(optional, into)] on_input: Option<Callback<String>>,
+    /// The value the field starts with.
+    #[prop(optional, into)]
+    value: String,
 ) -> impl IntoView {
     view! {
         <label class="block">
@@ -24,6 +27,7 @@ pub fn TextField(
                 id=name
                 autocomplete=autocomplete
                 required=required
+                value=value
                 on:input=move |ev| {
                     if let Some(callback) = on_input {
                         callback.run(event_target_value(&ev));

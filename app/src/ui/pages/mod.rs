@@ -6,7 +6,7 @@ mod signin;
 pub use dashboard::DashboardPage;
 pub use not_found::NotFoundPage;
 pub use setup::SetupPage;
-pub use signin::SignInPage;
+pub use signin::{SignInPage, UserSignInPage};
 
 use leptos::prelude::*;
 
