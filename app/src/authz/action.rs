@@ -87,12 +87,6 @@ impl IamAction {
     pub fn qualified(self) -> String {
         format!("iam:{}", self.name())
     }
-
-    /// True for the actions that change something (each leaves an audit event).
-    pub fn is_write(self) -> bool {
-        let name = self.name();
-        !(name.starts_with("Get") || name.starts_with("List"))
-    }
 }
 
 impl std::fmt::Display for IamAction {

@@ -199,19 +199,17 @@ impl Op<'_> {
         let Some(user) = caller.user() else {
             return Ok(permit);
         };
-        if self.policies.is_none() {
-            let loaded = Effective::load_for_user(
-                &mut self.tx,
-                &self.cx.state.policy_cache,
-                user.id.as_str(),
-            )
-            .await?;
-            self.policies = Some(loaded);
-        }
-        let effective = self
-            .policies
-            .as_ref()
-            .map_or_else(Effective::default, Clone::clone);
+        let effective = match &mut self.policies {
+            Some(loaded) => loaded,
+            empty => empty.insert(
+                Effective::load_for_user(
+                    &mut self.tx,
+                    &self.cx.state.policy_cache,
+                    user.id.as_str(),
+                )
+                .await?,
+            ),
+        };
         let request = self.cx.request(action, resource, extra);
         if decide(&effective.input(&request)).is_allowed() {
             return Ok(permit);

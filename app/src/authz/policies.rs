@@ -54,14 +54,6 @@ impl PolicyCache {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
-
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -242,18 +242,14 @@ async fn sign_in(
     }
     store::signin::record_attempt(&mut tx, attempt(outcome, done)).await?;
     if let Some(found) = &found {
-        let actor = match (&target, &found.user_id) {
-            (Target::User { .. }, Some(_)) => user
-                .as_ref()
-                .map_or_else(|| found.account.root_arn(), |u| u.arn.clone()),
-            _ => found.account.root_arn(),
-        };
-        let actor = match (&target, matched) {
-            // A failed user sign-in names the user as typed (there is no session yet).
-            (Target::User { user: name, .. }, false) => {
+        // The user's own ARN once signed in; a failed user sign-in names the user as
+        // typed (there is no user to read the path from); root otherwise.
+        let actor = match (&target, &user) {
+            (_, Some(user)) => user.arn.clone(),
+            (Target::User { user: name, .. }, None) => {
                 format!("arn:aws:iam::{}:user/{name}", found.account.id)
             }
-            _ => actor,
+            (Target::Root(_), None) => found.account.root_arn(),
         };
         let event = audit::Event {
             account_id: found.account.id.to_string(),

@@ -95,6 +95,17 @@ fn tagged_context(user: Option<&User>) -> Context {
     resource_tag_context(Context::new(), user.map_or(&[][..], |u| u.tags.as_slice()))
 }
 
+/// Authorises `action` on the named user in a read-only operation of its own and
+/// returns the user: the check made before an expensive step (hashing) that must not
+/// hold a transaction open. The write that follows authorises again in its own.
+async fn authorized_user(cx: &Ctx, action: IamAction, name: &UserName) -> Result<User, AppError> {
+    let mut op = cx.begin().await?;
+    let (user, arn) = target(&mut op, name).await?;
+    op.authorize_with(action, &arn, tagged_context(user.as_ref()))
+        .await?;
+    user.ok_or_else(|| no_such_user(name.as_str()))
+}
+
 pub async fn create_user(cx: &Ctx, new: NewUser) -> Result<User, AppError> {
     let mut op = cx.begin().await?;
     let arn = arn::user(cx.account(), &new.path, &new.name);
@@ -388,17 +399,7 @@ pub async fn create_login_profile(
         NewPassword::Generated => (generate_password(cx), true),
     };
     // Authorise and look up first, cheaply; hash holding no connection; then write.
-    let user = {
-        let mut op = cx.begin().await?;
-        let (user, arn) = target(&mut op, name).await?;
-        op.authorize_with(
-            IamAction::CreateLoginProfile,
-            &arn,
-            tagged_context(user.as_ref()),
-        )
-        .await?;
-        user.ok_or_else(|| no_such_user(name.as_str()))?
-    };
+    let user = authorized_user(cx, IamAction::CreateLoginProfile, name).await?;
     let hasher = &cx.state().passwords;
     let hash = hasher.hash(hasher.admit().await?, &password).await?;
     let mut op = cx.begin().await?;
@@ -471,17 +472,7 @@ pub async fn update_login_profile(
     if let Some(p) = &password {
         check_password(p)?;
     }
-    let user = {
-        let mut op = cx.begin().await?;
-        let (user, arn) = target(&mut op, name).await?;
-        op.authorize_with(
-            IamAction::UpdateLoginProfile,
-            &arn,
-            tagged_context(user.as_ref()),
-        )
-        .await?;
-        user.ok_or_else(|| no_such_user(name.as_str()))?
-    };
+    let user = authorized_user(cx, IamAction::UpdateLoginProfile, name).await?;
     let hash = match &password {
         Some(p) => {
             let hasher = &cx.state().passwords;

@@ -121,20 +121,3 @@ pub async fn find_root_by_email(
     row.map(|r| Ok((Account::try_from(r.account)?, r.root_password_hash)))
         .transpose()
 }
-
-/// Sets or removes the account's alias; `Ok(false)` when the alias is already the one
-/// given (nothing to change).
-pub async fn set_alias(
-    conn: &mut PgConnection,
-    id: &AccountId,
-    alias: Option<&AccountAlias>,
-) -> Result<bool, StoreError> {
-    let done = sqlx::query(
-        "UPDATE accounts SET alias = $2 WHERE account_id = $1 AND alias IS DISTINCT FROM $2",
-    )
-    .bind(id.as_str())
-    .bind(alias.map(AccountAlias::as_str))
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() > 0)
-}

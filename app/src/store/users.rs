@@ -120,13 +120,7 @@ pub async fn find_by_name(
     .bind(name.key())
     .fetch_optional(&mut *conn)
     .await?;
-    match row {
-        Some(row) => {
-            let tags = tags(conn, &row.user_id).await?;
-            Ok(Some(to_user(row, tags)?))
-        }
-        None => Ok(None),
-    }
+    with_tags(conn, row).await
 }
 
 pub async fn find_by_id(conn: &mut PgConnection, id: &str) -> Result<Option<User>, StoreError> {
@@ -134,6 +128,14 @@ pub async fn find_by_id(conn: &mut PgConnection, id: &str) -> Result<Option<User
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
+    with_tags(conn, row).await
+}
+
+/// A found row as a user, with its tags.
+async fn with_tags(
+    conn: &mut PgConnection,
+    row: Option<UserRow>,
+) -> Result<Option<User>, StoreError> {
     match row {
         Some(row) => {
             let tags = tags(conn, &row.user_id).await?;

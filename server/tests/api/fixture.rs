@@ -1,17 +1,15 @@
 //! The service-level fixture: a fresh database, a manual clock, seeded entropy and
 //! cheap argon2, with services called directly (no HTTP), so many rules are cheap.
 
-use crate::helpers::{ROOT_EMAIL, ROOT_PASSWORD, fresh_database};
-use app::authz::{Ctx, PolicyCache};
+use crate::helpers::{ROOT_EMAIL, ROOT_PASSWORD, fresh_database, test_state};
+use app::authz::Ctx;
 use app::clock::ManualClock;
-use app::crypto::{Sealer, SeededEntropy};
 use app::directory::accounts::{self, NewAccount, NewAccountInput};
-use app::directory::passwords::{HashCost, HashLimits, PasswordHasher};
-use app::directory::setup_token::SetupGate;
+use app::directory::passwords::{HashCost, HashLimits};
 use app::directory::users::{self, NewPassword, NewUser};
 use app::directory::{RequestSource, signin};
 use app::model::{Account, Password, UserName};
-use app::state::{AppState, ConsoleSettings};
+use app::state::AppState;
 use sqlx::PgPool;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -35,20 +33,13 @@ pub struct Fx {
 pub async fn fixture() -> Fx {
     let (pool, _) = fresh_database().await;
     let clock = ManualClock::new(datetime!(2026-11-23 09:00 UTC));
-    let state = AppState {
-        pool: pool.clone(),
-        clock: Arc::new(clock.clone()),
-        settings: Arc::new(ConsoleSettings {
-            idle_timeout: time::Duration::hours(1),
-            absolute_lifetime: time::Duration::hours(12),
-            public_url: "https://iam.example.com".to_owned(),
-        }),
-        passwords: PasswordHasher::new(CHEAP, HashLimits::for_this_machine()).unwrap(),
-        setup: Arc::new(SetupGate::closed()),
-        entropy: Arc::new(SeededEntropy::new(42)),
-        sealer: Arc::new(Sealer::new(&[3; 32])),
-        policy_cache: Arc::new(PolicyCache::default()),
-    };
+    let state = test_state(
+        pool.clone(),
+        &clock,
+        CHEAP,
+        HashLimits::for_this_machine(),
+        "https://iam.example.com".to_owned(),
+    );
     let account = accounts::create_first_account(&state, new_account(ROOT_EMAIL, "acme"))
         .await
         .unwrap();

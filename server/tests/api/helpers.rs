@@ -95,20 +95,13 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let clock = ManualClock::new(datetime!(2026-11-22 12:00 UTC));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = AppState {
-        pool: pool.clone(),
-        clock: Arc::new(clock.clone()),
-        settings: Arc::new(ConsoleSettings {
-            idle_timeout: time::Duration::hours(1),
-            absolute_lifetime: time::Duration::hours(12),
-            public_url: format!("http://{addr}"),
-        }),
-        passwords: PasswordHasher::new(options.cost, options.limits).unwrap(),
-        setup: Arc::new(SetupGate::closed()),
-        entropy: Arc::new(SeededEntropy::new(7)),
-        sealer: Arc::new(Sealer::new(&[9; 32])),
-        policy_cache: Arc::new(PolicyCache::default()),
-    };
+    let state = test_state(
+        pool.clone(),
+        &clock,
+        options.cost,
+        options.limits,
+        format!("http://{addr}"),
+    );
     state.setup.open(SETUP_TOKEN.to_owned(), None);
     // Over http the default public URL (the address, and its loopback names); over
     // https the address under https.
@@ -262,4 +255,29 @@ pub fn session_cookie(response: &reqwest::Response) -> String {
         .and_then(|c| c.split(';').next())
         .expect("a session cookie")
         .to_owned()
+}
+
+/// The state every test builds on: the given clock, hashing cost and public URL; seeded
+/// entropy and a fixed master key.
+pub fn test_state(
+    pool: PgPool,
+    clock: &ManualClock,
+    cost: HashCost,
+    limits: HashLimits,
+    public_url: String,
+) -> AppState {
+    AppState {
+        pool,
+        clock: Arc::new(clock.clone()),
+        settings: Arc::new(ConsoleSettings {
+            idle_timeout: time::Duration::hours(1),
+            absolute_lifetime: time::Duration::hours(12),
+            public_url,
+        }),
+        passwords: PasswordHasher::new(cost, limits).unwrap(),
+        setup: Arc::new(SetupGate::closed()),
+        entropy: Arc::new(SeededEntropy::new(7)),
+        sealer: Arc::new(Sealer::new(&[9; 32])),
+        policy_cache: Arc::new(PolicyCache::default()),
+    }
 }
