@@ -1,9 +1,14 @@
 //! Services: each operation authenticates, validates and executes in one transaction.
 //! Server functions and the CLI call these; neither does SQL itself.
 
+pub mod account_settings;
 pub mod accounts;
+pub mod activity;
 pub mod dashboard;
+pub mod groups;
+pub mod paging;
 pub mod passwords;
+pub mod policies;
 pub mod sessions;
 pub mod setup_token;
 pub mod signin;

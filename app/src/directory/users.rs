@@ -12,9 +12,8 @@ use crate::store::{self, StoreError, users::NewUser as NewUserRow};
 use serde_json::json;
 use time::OffsetDateTime;
 
-/// AWS's default page size and its maximum.
-pub const DEFAULT_MAX_ITEMS: i64 = 100;
-pub const MAX_MAX_ITEMS: i64 = 1000;
+pub use super::paging::{DEFAULT_MAX_ITEMS, MAX_MAX_ITEMS, max_items};
+use super::paging::{paginate, search};
 
 pub fn no_such_user(name: &str) -> AppError {
     AppError::not_found(format!("The user with name {name} cannot be found."))
@@ -170,17 +169,6 @@ pub struct ListUsers {
     pub max_items: Option<i64>,
 }
 
-pub fn max_items(requested: Option<i64>) -> Result<i64, AppError> {
-    match requested {
-        None => Ok(DEFAULT_MAX_ITEMS),
-        Some(n) if (1..=MAX_MAX_ITEMS).contains(&n) => Ok(n),
-        Some(_) => Err(AppError::validation(
-            "max_items",
-            format!("must be between 1 and {MAX_MAX_ITEMS}"),
-        )),
-    }
-}
-
 pub async fn list_users(cx: &Ctx, options: ListUsers) -> Result<Page<User>, AppError> {
     let prefix = IamPath::parse_prefix(options.path_prefix.as_deref().unwrap_or("/"))
         .map_err(|m| AppError::validation("path_prefix", m))?;
@@ -188,27 +176,16 @@ pub async fn list_users(cx: &Ctx, options: ListUsers) -> Result<Page<User>, AppE
     let mut op = cx.begin().await?;
     op.authorize(IamAction::ListUsers, &arn::all(cx.account(), "user"))
         .await?;
-    let search = options
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
-    let mut items = store::users::list(
+    let items = store::users::list(
         op.reader(),
         cx.account(),
         &prefix,
-        search,
+        search(options.search.as_deref()),
         options.marker.as_deref(),
         limit + 1,
     )
     .await?;
-    let marker = if items.len() > usize::try_from(limit).unwrap_or(usize::MAX) {
-        items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-        items.last().map(|u| u.name.key())
-    } else {
-        None
-    };
-    Ok(Page { items, marker })
+    Ok(paginate(items, limit, |u| u.name.key()))
 }
 
 /// UpdateUser: rename and/or move. Authorised on the user's current and new ARN.

@@ -37,11 +37,13 @@ pub struct Policy {
     pub path: IamPath,
     pub arn: String,
     pub description: String,
+
     pub default_version: i32,
     pub attachment_count: i32,
     pub boundary_count: i32,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    pub tags: Vec<Tag>,
 }
 
 impl Policy {

@@ -121,3 +121,49 @@ pub async fn find_root_by_email(
     row.map(|r| Ok((Account::try_from(r.account)?, r.root_password_hash)))
         .transpose()
 }
+
+/// Sets or clears the account's alias (unique across the installation:
+/// `accounts_alias_key`).
+pub async fn set_alias(
+    w: &mut crate::authz::Writer<'_>,
+    id: &AccountId,
+    alias: Option<&AccountAlias>,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE accounts SET alias = $2 WHERE account_id = $1")
+        .bind(id.as_str())
+        .bind(alias.map(AccountAlias::as_str))
+        .execute(w.conn())
+        .await?;
+    Ok(())
+}
+
+/// The figures of GetAccountSummary that come from the directory's tables.
+#[derive(Debug, Clone, Copy, Default, FromRow)]
+pub struct Counts {
+    pub users: i64,
+    pub groups: i64,
+    pub policies: i64,
+    pub policy_versions_in_use: i64,
+    pub root_password: bool,
+}
+
+pub async fn counts(conn: &mut PgConnection, id: &AccountId) -> Result<Counts, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT (SELECT count(*) FROM iam_users WHERE account_id = $1) AS users,
+                (SELECT count(*) FROM iam_groups WHERE account_id = $1) AS groups,
+                (SELECT count(*) FROM managed_policies WHERE account_id = $1) AS policies,
+                (SELECT count(*) FROM (
+                     SELECT policy_id FROM user_policy_attachments WHERE account_id = $1
+                     UNION
+                     SELECT policy_id FROM group_policy_attachments WHERE account_id = $1
+                     UNION
+                     SELECT boundary_policy_id FROM iam_users
+                      WHERE account_id = $1 AND boundary_policy_id IS NOT NULL) used
+                ) AS policy_versions_in_use,
+                EXISTS (SELECT 1 FROM accounts WHERE account_id = $1
+                         AND root_password_hash IS NOT NULL) AS root_password",
+    )
+    .bind(id.as_str())
+    .fetch_one(conn)
+    .await?)
+}

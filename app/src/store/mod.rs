@@ -5,6 +5,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod authz;
+pub mod groups;
+pub mod policies;
 pub mod sessions;
 pub mod signin;
 pub mod users;

@@ -84,7 +84,7 @@ pub async fn insert(w: &mut Writer<'_>, new: NewUser<'_>) -> Result<(), StoreErr
     insert_tags(w.conn(), new.account, new.id.as_str(), new.tags).await
 }
 
-async fn insert_tags(
+pub(crate) async fn insert_tags(
     conn: &mut PgConnection,
     account: &AccountId,
     resource_id: &str,
@@ -184,6 +184,26 @@ pub async fn list(
     rows.into_iter().map(|r| to_user(r, Vec::new())).collect()
 }
 
+/// One page of a group's members by name.
+pub async fn in_group(
+    conn: &mut PgConnection,
+    group_id: &str,
+    after_key: Option<&str>,
+    limit: i64,
+) -> Result<Vec<User>, StoreError> {
+    let rows: Vec<UserRow> = sqlx::query_as(&format!(
+        "{SELECT} JOIN group_users m ON m.user_id = u.user_id
+         WHERE m.group_id = $1 AND ($2::text IS NULL OR u.name_key > $2)
+         ORDER BY u.name_key LIMIT $3"
+    ))
+    .bind(group_id)
+    .bind(after_key)
+    .bind(limit)
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter().map(|r| to_user(r, Vec::new())).collect()
+}
+
 pub async fn rename(
     w: &mut Writer<'_>,
     id: &UniqueId,
@@ -231,7 +251,8 @@ pub async fn delete(w: &mut Writer<'_>, id: &UniqueId) -> Result<(), StoreError>
         .await?;
     sqlx::query(
         "UPDATE managed_policies p SET boundary_count = boundary_count - 1
-                 FROM iam_users u WHERE u.user_id = $1 AND p.policy_id = u.boundary_policy_id",
+                 FROM iam_users u WHERE u.user_id = $1 AND p.policy_id = u.boundary_policy_id
+                   AND p.account_id IS NOT NULL",
     )
     .bind(id.as_str())
     .execute(w.conn())

@@ -3,6 +3,7 @@
 
 use crate::fixture::*;
 use app::audit::{self, Break};
+use app::directory::policies::{self, NewPolicy};
 use app::directory::users::{self, ListUsers, NewPassword, NewUser};
 use app::error::AppError;
 use app::model::{IamPath, Password, Tag};
@@ -289,27 +290,24 @@ async fn a_permissions_boundary_limits_what_policies_allow() {
     users::create_user(&admin, new_user("ok-before"))
         .await
         .unwrap();
-    // A boundary that allows only reads (written straight to the tables; the
-    // PutUserPermissionsBoundary service arrives with managed policies).
-    sqlx::query(
-        "INSERT INTO managed_policies (policy_id, account_id, name, name_key, path, created_at,
-            updated_at, default_version) VALUES ('ANPAAAAAAAAAAAAAAAAAA', $1, 'ReadOnly', 'readonly', '/', now(), now(), 1)",
+    // A boundary that allows only reads.
+    let root = fx.root().await;
+    let boundary = policies::create_policy(
+        &root,
+        NewPolicy::parse("ReadOnly", "/", "", READ_ONLY, &[]).unwrap(),
     )
-    .bind(fx.account.id.as_str())
-    .execute(&fx.pool)
     .await
     .unwrap();
-    sqlx::query("INSERT INTO policy_versions VALUES ('ANPAAAAAAAAAAAAAAAAAA', 1, $1, now())")
-        .bind(READ_ONLY)
-        .execute(&fx.pool)
+    policies::put_user_permissions_boundary(&root, &name("bounded"), &boundary.arn)
         .await
         .unwrap();
-    sqlx::query(
-        "UPDATE iam_users SET boundary_policy_id = 'ANPAAAAAAAAAAAAAAAAAA' WHERE name = 'bounded'",
-    )
-    .execute(&fx.pool)
-    .await
-    .unwrap();
+    assert_eq!(
+        users::get_user(&root, Some(&name("bounded")))
+            .await
+            .unwrap()
+            .permissions_boundary,
+        Some(boundary.arn.clone())
+    );
     // Takes effect on the next operation: which versions apply is read every time.
     let denied = users::create_user(&admin, new_user("after"))
         .await

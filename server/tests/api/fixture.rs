@@ -6,9 +6,10 @@ use app::authz::Ctx;
 use app::clock::ManualClock;
 use app::directory::accounts::{self, NewAccount, NewAccountInput};
 use app::directory::passwords::{HashCost, HashLimits};
+use app::directory::policies::{self, HolderName, IdentityPolicy};
 use app::directory::users::{self, NewPassword, NewUser};
 use app::directory::{RequestSource, signin};
-use app::model::{Account, Password, UserName};
+use app::model::{Account, Password, PolicyName, UserName};
 use app::state::AppState;
 use sqlx::PgPool;
 use std::net::IpAddr;
@@ -115,8 +116,7 @@ impl Fx {
         .await
         .unwrap();
         for (i, document) in policies.iter().enumerate() {
-            self.put_inline(created.id.as_str(), &format!("p{i}"), document)
-                .await;
+            self.put_inline(user, &format!("p{i}"), document).await;
         }
         self.sign_in_user(user, ip).await
     }
@@ -138,27 +138,26 @@ impl Fx {
         self.ctx(&signed, ip)
     }
 
-    /// An inline policy written straight to the table (the PutUserPolicy service has
-    /// its own tests); the document is checked as the service would.
-    pub async fn put_inline(&self, user_id: &str, name: &str, document: &str) {
-        app::policy::PolicyDocument::parse(document).unwrap();
-        sqlx::query(
-            "INSERT INTO user_inline_policies (account_id, user_id, name, document, chars)
-             VALUES ($1, $2, $3, $4, $5)",
+    /// Puts an inline policy on a user, as root, through PutUserPolicy.
+    pub async fn put_inline(&self, user: &str, policy_name: &str, document: &str) {
+        let root = self.root().await;
+        policies::put_inline_policy(
+            &root,
+            HolderName::User(&name(user)),
+            &PolicyName::parse(policy_name).unwrap(),
+            IdentityPolicy::parse(document).unwrap(),
         )
-        .bind(self.account.id.as_str())
-        .bind(user_id)
-        .bind(name)
-        .bind(document)
-        .bind(i32::try_from(document.len()).unwrap())
-        .execute(&self.pool)
         .await
         .unwrap();
-        sqlx::query("UPDATE iam_users SET inline_count = inline_count + 1 WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&self.pool)
+    }
+
+    /// Events recorded so far in the fixture's account.
+    pub async fn events(&self) -> i64 {
+        sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE account_id = $1")
+            .bind(self.account.id.as_str())
+            .fetch_one(&self.pool)
             .await
-            .unwrap();
+            .unwrap()
     }
 
     pub async fn count(&self, sql: &str) -> i64 {
