@@ -1,6 +1,7 @@
 //! One integration-test binary: each test boots a real server on a fresh database.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod authz_matrix;
 mod cli;
 mod directory;
 mod edge;
