@@ -29,10 +29,12 @@ pub struct Fx {
     pub clock: ManualClock,
     pub pool: PgPool,
     pub account: Account,
+    /// The database's URL, for a second server on the same database.
+    pub url: String,
 }
 
 pub async fn fixture() -> Fx {
-    let (pool, _) = fresh_database().await;
+    let (pool, url) = fresh_database().await;
     let clock = ManualClock::new(datetime!(2026-11-23 09:00 UTC));
     let state = test_state(
         pool.clone(),
@@ -49,6 +51,7 @@ pub async fn fixture() -> Fx {
         clock,
         pool,
         account,
+        url,
     }
 }
 
@@ -126,8 +129,29 @@ impl Fx {
     }
 
     pub async fn sign_in_user(&self, user: &str, ip: &str) -> Ctx {
+        self.sign_in_user_on(&self.state, user, ip).await
+    }
+
+    /// Another Portcullis server on the same database: its own pool and policy cache.
+    pub async fn second_server(&self) -> AppState {
+        let pool = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(5)
+            .connect(&self.url)
+            .await
+            .unwrap();
+        test_state(
+            pool,
+            &self.clock,
+            CHEAP,
+            HashLimits::for_this_machine(),
+            "https://iam.example.com".to_owned(),
+        )
+    }
+
+    /// `user` signed in through `state` (this or another server).
+    pub async fn sign_in_user_on(&self, state: &AppState, user: &str, ip: &str) -> Ctx {
         let signed = signin::sign_in_user(
-            &self.state,
+            state,
             self.account.id.as_str(),
             user,
             Password::new(USER_PASSWORD.to_owned()),
@@ -135,7 +159,8 @@ impl Fx {
         )
         .await
         .unwrap();
-        self.ctx(&signed, ip)
+        let caller = signed.caller(uuid::Uuid::new_v4(), self.clock_now());
+        Ctx::new(state.clone(), Arc::new(caller), source(ip))
     }
 
     /// Puts an inline policy on a user, as root, through PutUserPolicy.

@@ -524,3 +524,45 @@ async fn group_inline_policies_have_their_own_budget_and_messages() {
         .unwrap();
     groups::delete_group(&root, &g).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_change_through_one_server_holds_on_the_next_request_of_another() {
+    let fx = fixture().await;
+    fx.user("tom", &[]).await;
+    let other = fx.second_server().await;
+    let tom_elsewhere = fx.sign_in_user_on(&other, "tom", "192.0.2.10").await;
+    let root = fx.root().await;
+    let lister = create(&root, "Lister", LIST_USERS).await;
+    policies::attach_policy(&root, HolderName::User(&name("tom")), &lister.arn)
+        .await
+        .unwrap();
+    // The other server compiles and caches v1 ...
+    assert!(
+        users::list_users(&tom_elsewhere, ListUsers::default())
+            .await
+            .is_ok()
+    );
+    // ... this one makes v2 (no ListUsers) the default ...
+    policies::create_policy_version(&root, &lister.arn, doc(GET_USER), true)
+        .await
+        .unwrap();
+    // ... and the other server's very next request is decided by v2.
+    assert!(matches!(
+        users::list_users(&tom_elsewhere, ListUsers::default()).await,
+        Err(AppError::AccessDenied { .. })
+    ));
+    // Inline changes too: a put gets a new revision every server reads.
+    fx.put_inline("tom", "again", LIST_USERS).await;
+    assert!(
+        users::list_users(&tom_elsewhere, ListUsers::default())
+            .await
+            .is_ok()
+    );
+    policies::delete_inline_policy(&root, HolderName::User(&name("tom")), &pname("again"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        users::list_users(&tom_elsewhere, ListUsers::default()).await,
+        Err(AppError::AccessDenied { .. })
+    ));
+}
