@@ -86,3 +86,31 @@ pub async fn current_identity() -> Result<Option<Identity>, AppError> {
     })
     .await
 }
+
+/// ChangePassword for the signed-in IAM user (the page a user who must reset is sent to).
+#[server(endpoint = "password")]
+pub async fn change_password(
+    old_password: String,
+    new_password: String,
+    new_password_confirmation: String,
+) -> Result<(), AppError> {
+    use super::request;
+    use crate::model::Password;
+    request::serve(|cx| async move {
+        if new_password != new_password_confirmation {
+            return Err(AppError::validation(
+                "new_password_confirmation",
+                "must match the new password",
+            ));
+        }
+        crate::directory::users::change_password(
+            &cx,
+            &Password::new(old_password),
+            Password::new(new_password),
+        )
+        .await?;
+        leptos_axum::redirect("/");
+        Ok(())
+    })
+    .await
+}

@@ -34,6 +34,7 @@ iam_actions!(
     GetLoginProfile,
     UpdateLoginProfile,
     DeleteLoginProfile,
+    ChangePassword,
     CreateGroup,
     GetGroup,
     ListGroups,

@@ -230,6 +230,28 @@ impl Op<'_> {
         })
     }
 
+    /// ChangePassword on the caller's own user. A user whose password must be reset may
+    /// do this one thing without a policy: the current password they give is the proof,
+    /// and without it they could never leave the change-password page. Otherwise the
+    /// engine decides on iam:ChangePassword as for any action.
+    pub async fn authorize_own_password_change(&mut self) -> Result<Permit, AppError> {
+        let caller = self.cx.caller();
+        let Some(user) = caller.user() else {
+            return Err(AppError::invalid_input(
+                "user_name",
+                "The root user changes its password in the account settings, not with ChangePassword.",
+            ));
+        };
+        let arn = user.arn.clone();
+        if caller.password_reset_required {
+            return Ok(Permit {
+                action: IamAction::ChangePassword,
+                resource: arn,
+            });
+        }
+        self.authorize(IamAction::ChangePassword, &arn).await
+    }
+
     /// The connection for writes, given the permit for them.
     pub fn writer(&mut self, _permit: &Permit) -> Writer<'_> {
         self.wrote = true;

@@ -71,6 +71,7 @@ impl Target {
 pub struct SignedIn {
     account: Account,
     user: Option<User>,
+    reset_required: bool,
 }
 
 impl SignedIn {
@@ -93,7 +94,13 @@ impl SignedIn {
             None => crate::authz::Principal::Root,
             Some(user) => crate::authz::Principal::User(user.clone()),
         };
-        crate::authz::Caller::new(self.account.clone(), principal, session_id, now, false)
+        crate::authz::Caller::new(
+            self.account.clone(),
+            principal,
+            session_id,
+            now,
+            self.reset_required,
+        )
     }
 }
 
@@ -101,6 +108,7 @@ struct Found {
     account: Account,
     user_id: Option<String>,
     hash: String,
+    reset_required: bool,
 }
 
 async fn find(conn: &mut PgConnection, target: &Target) -> Result<Option<Found>, StoreError> {
@@ -112,6 +120,7 @@ async fn find(conn: &mut PgConnection, target: &Target) -> Result<Option<Found>,
                     account,
                     user_id: None,
                     hash,
+                    reset_required: false,
                 }),
         ),
         Target::User { account, user } => {
@@ -125,6 +134,7 @@ async fn find(conn: &mut PgConnection, target: &Target) -> Result<Option<Found>,
                         account,
                         user_id: Some(user_id),
                         hash: profile.password_hash,
+                        reset_required: profile.reset_required,
                     }),
             )
         }
@@ -276,6 +286,7 @@ async fn sign_in(
         Some(found) if matched => Ok(SignedIn {
             account: found.account,
             user,
+            reset_required: found.reset_required,
         }),
         _ => Err(AppError::InvalidCredentials),
     }

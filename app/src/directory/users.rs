@@ -505,3 +505,76 @@ pub async fn delete_login_profile(cx: &Ctx, name: &UserName) -> Result<(), AppEr
     op.audit(&permit, json!({"UserName": name}));
     op.commit().await
 }
+
+/// ChangePassword: an IAM user changes their own console password, giving the current
+/// one. Clears "must reset"; the session's next request sees it.
+pub async fn change_password(
+    cx: &Ctx,
+    old_password: &Password,
+    new_password: Password,
+) -> Result<(), AppError> {
+    check_password(&new_password).map_err(|e| match e {
+        AppError::Validation { message, .. } => AppError::validation("new_password", message),
+        other => other,
+    })?;
+    if new_password.expose() == old_password.expose() {
+        return Err(AppError::validation(
+            "new_password",
+            "must differ from the current password",
+        ));
+    }
+    let user = {
+        let mut op = cx.begin().await?;
+        op.authorize_own_password_change().await?;
+        cx.caller()
+            .user()
+            .cloned()
+            .ok_or_else(|| AppError::internal("change password", "no user"))?
+    };
+    let stored = {
+        let mut conn = store::acquire(&cx.state().pool).await?;
+        store::users::login_profile(&mut conn, user.id.as_str()).await?
+    };
+    let Some(stored) = stored else {
+        return Err(AppError::not_found(format!(
+            "Login Profile for User {} cannot be found.",
+            user.name
+        )));
+    };
+    let hasher = &cx.state().passwords;
+    let matched = hasher
+        .verify(
+            hasher.admit().await?,
+            old_password,
+            Some(stored.password_hash),
+        )
+        .await?;
+    if !matched {
+        return Err(AppError::validation(
+            "old_password",
+            "is not your current password",
+        ));
+    }
+    let hash = hasher.hash(hasher.admit().await?, &new_password).await?;
+    let mut op = cx.begin().await?;
+    let permit = op.authorize_own_password_change().await?;
+    let updated = store::users::update_login_profile(
+        &mut op.writer(&permit),
+        &user.id,
+        Some(&hash),
+        Some(false),
+        cx.now(),
+    )
+    .await?;
+    if !updated {
+        return Err(AppError::not_found(format!(
+            "Login Profile for User {} cannot be found.",
+            user.name
+        )));
+    }
+    op.audit(
+        &permit,
+        json!({"UserName": user.name, "Password": "(hidden)"}),
+    );
+    op.commit().await
+}

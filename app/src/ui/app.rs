@@ -1,5 +1,7 @@
 use super::layout::ConsoleLayout;
-use super::pages::{DashboardPage, NotFoundPage, SetupPage, SignInPage, UserSignInPage};
+use super::pages::{
+    ChangePasswordPage, DashboardPage, NotFoundPage, SetupPage, SignInPage, UserSignInPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -37,6 +39,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage />
                 <Route path=path!("/signin") view=SignInPage />
                 <Route path=path!("/signin/:account") view=UserSignInPage />
+                <Route path=path!("/change-password") view=ChangePasswordPage />
                 <ParentRoute path=path!("") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage />
                 </ParentRoute>

@@ -13,6 +13,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use std::sync::Arc;
 use tower_sessions::Session;
 
+/// Where an IAM user whose password must be reset is kept until they change it.
+const CHANGE_PASSWORD: &str = "/change-password";
+
 pub async fn guard_pages(
     State(state): State<AppState>,
     session: Session,
@@ -30,9 +33,13 @@ pub async fn guard_pages(
         }
     };
     let signed_in = caller.is_some();
+    let must_reset = caller.as_ref().is_some_and(|c| c.password_reset_required);
     request.extensions_mut().insert(CurrentCaller(caller));
     if request.method() != Method::GET || path.starts_with("/api/") {
         return next.run(request).await;
+    }
+    if must_reset && path != CHANGE_PASSWORD {
+        return Redirect::to(CHANGE_PASSWORD).into_response();
     }
     match decide(&state, &path, signed_in).await {
         Ok(None) => next.run(request).await,

@@ -3,6 +3,8 @@
 
 use crate::fixture::*;
 use app::audit::{self, Break};
+use app::authz::Ctx;
+use app::clock::Clock as _;
 use app::directory::policies::{self, NewPolicy};
 use app::directory::users::{self, ListUsers, NewPassword, NewUser};
 use app::error::AppError;
@@ -458,6 +460,69 @@ async fn a_user_who_must_reset_may_do_nothing_else() {
         )
         .await,
         Err(AppError::InvalidCredentials)
+    ));
+    // Until the password is changed, every action answers "reset required" ...
+    let fresh = fx.sign_in_user("fresh", "192.0.2.3").await;
+    assert_eq!(
+        users::list_users(&fresh, ListUsers::default()).await,
+        Err(AppError::PasswordResetRequired)
+    );
+    // ... except changing it, which needs no policy then, only the current password.
+    let new_password = || Password::new("Brand-new-Passw0rd".to_owned());
+    assert_eq!(
+        users::change_password(
+            &fresh,
+            &Password::new("Wrong-Passw0rd".to_owned()),
+            new_password()
+        )
+        .await,
+        Err(AppError::validation(
+            "old_password",
+            "is not your current password"
+        ))
+    );
+    assert!(matches!(
+        users::change_password(&fresh, &Password::new(USER_PASSWORD.to_owned()), Password::new("short".to_owned())).await,
+        Err(AppError::Validation { field, .. }) if field == "new_password"
+    ));
+    users::change_password(
+        &fresh,
+        &Password::new(USER_PASSWORD.to_owned()),
+        new_password(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        fx.count("SELECT count(*) FROM audit_events WHERE action = 'iam:ChangePassword' AND outcome = 'success'").await,
+        1
+    );
+    let signed = app::directory::signin::sign_in_user(
+        &fx.state,
+        "acme",
+        "fresh",
+        new_password(),
+        &source("192.0.2.3"),
+    )
+    .await
+    .unwrap();
+    let after = Ctx::new(
+        fx.state.clone(),
+        std::sync::Arc::new(signed.caller(uuid::Uuid::new_v4(), fx.clock.now())),
+        source("192.0.2.3"),
+    );
+    // Now an ordinary user: the engine decides, and a second change needs a policy.
+    assert!(matches!(
+        users::list_users(&after, ListUsers::default()).await,
+        Err(AppError::AccessDenied { .. })
+    ));
+    assert!(matches!(
+        users::change_password(
+            &after,
+            &new_password(),
+            Password::new("Another-Passw0rd".to_owned())
+        )
+        .await,
+        Err(AppError::AccessDenied { .. })
     ));
 }
 

@@ -342,3 +342,88 @@ async fn an_iam_user_signs_in_at_the_account_url_and_the_console_acts_as_them() 
         "root's sign-in above, the failed and the good one"
     );
 }
+
+#[tokio::test]
+async fn a_user_who_must_reset_is_kept_on_the_change_password_page_until_they_do() {
+    use app::directory::users::{self, NewPassword, NewUser};
+    use app::model::{Password, UserName};
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    let signed = app::directory::signin::sign_in_root(
+        &app.state,
+        ROOT_EMAIL,
+        Password::new(ROOT_PASSWORD.to_owned()),
+        &app::directory::RequestSource::default(),
+    )
+    .await
+    .unwrap();
+    let root = app::authz::Ctx::new(
+        app.state.clone(),
+        std::sync::Arc::new(signed.caller(uuid::Uuid::new_v4(), app.state.clock.now())),
+        app::directory::RequestSource::default(),
+    );
+    users::create_user(&root, NewUser::parse("newhire", "/", &[]).unwrap())
+        .await
+        .unwrap();
+    let (_, generated) = users::create_login_profile(
+        &root,
+        &UserName::parse("newhire").unwrap(),
+        NewPassword::Generated,
+        true,
+    )
+    .await
+    .unwrap();
+    let generated = generated.unwrap();
+    app.call(
+        "signin/user",
+        &[
+            ("account", "acme"),
+            ("user_name", "newhire"),
+            ("password", generated.expose()),
+        ],
+    )
+    .await
+    .unwrap();
+    // Every page leads to the change-password page, which itself opens.
+    for page in ["/", "/users", "/signin"] {
+        let (status, location, _) = app.page(page).await;
+        assert_eq!(
+            (status, location.as_deref()),
+            (303, Some("/change-password")),
+            "{page}"
+        );
+    }
+    let (status, _, body) = app.page("/change-password").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Change your password"));
+    let mismatch = app
+        .call(
+            "password",
+            &[
+                ("old_password", generated.expose()),
+                ("new_password", "Chosen-Passw0rd!"),
+                ("new_password_confirmation", "Other-Passw0rd!"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        mismatch,
+        Err(AppError::validation(
+            "new_password_confirmation",
+            "must match the new password"
+        ))
+    );
+    app.call(
+        "password",
+        &[
+            ("old_password", generated.expose()),
+            ("new_password", "Chosen-Passw0rd!"),
+            ("new_password_confirmation", "Chosen-Passw0rd!"),
+        ],
+    )
+    .await
+    .unwrap();
+    // The same session now reaches the console.
+    let (status, _, _) = app.page("/").await;
+    assert_eq!(status, 200);
+}

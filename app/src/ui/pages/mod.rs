@@ -1,8 +1,10 @@
+mod change_password;
 mod dashboard;
 mod not_found;
 mod setup;
 mod signin;
 
+pub use change_password::ChangePasswordPage;
 pub use dashboard::DashboardPage;
 pub use not_found::NotFoundPage;
 pub use setup::SetupPage;
