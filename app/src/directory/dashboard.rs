@@ -1,24 +1,45 @@
 //! The account overview and the security-status checklist, from real data only: an
-//! item appears here once the feature it checks exists.
+//! item appears here once the feature it checks exists. The counts need
+//! iam:GetAccountSummary, as in AWS's console; without it the panel says so.
 
-use crate::api::dashboard::{DashboardView, SecurityItem};
+use super::account_settings;
+use crate::api::dashboard::{DashboardView, Resources, SecurityItem};
 use crate::authz::Ctx;
+use crate::error::AppError;
 
-pub fn overview(cx: &Ctx) -> DashboardView {
-    let account = &cx.caller().account;
+pub async fn overview(cx: &Ctx) -> Result<DashboardView, AppError> {
+    let caller = cx.caller();
+    let account = &caller.account;
     let public_url = &cx.state().settings.public_url;
-    DashboardView {
+    let mut security = Vec::new();
+    if caller.is_root() {
+        security.push(root_mfa_item());
+    }
+    let resources = match account_settings::summary_and_counts(cx).await {
+        Ok((_, counts)) => {
+            security.extend(practice_items(&counts));
+            Resources::Counts {
+                users: counts.users,
+                groups: counts.groups,
+                policies: counts.policies,
+            }
+        }
+        Err(AppError::AccessDenied { message, .. }) => Resources::Denied(message),
+        Err(other) => return Err(other),
+    };
+    Ok(DashboardView {
         account_id: account.id.to_string(),
         alias: account.alias.as_ref().map(|a| a.to_string()),
-        root_email: account.root_email.to_string(),
+        root_email: caller.is_root().then(|| account.root_email.to_string()),
         created_at: account.created_at,
         iam_signin_url: format!(
             "{}/signin/{}",
             public_url.trim_end_matches('/'),
             account.signin_name()
         ),
-        security: vec![root_mfa_item()],
-    }
+        resources,
+        security,
+    })
 }
 
 /// Root MFA: no MFA device can be registered yet (MFA arrives with its own issue), so
@@ -31,4 +52,34 @@ fn root_mfa_item() -> SecurityItem {
             .to_owned(),
         ok: root_mfa_devices > 0,
     }
+}
+
+/// AWS's everyday practices, checked against the directory.
+fn practice_items(counts: &crate::store::accounts::Counts) -> Vec<SecurityItem> {
+    vec![
+        SecurityItem {
+            title: "Create IAM users for everyday work".to_owned(),
+            detail: format!(
+                "Keep the root user for the few tasks only it can do. This account has {} IAM user(s).",
+                counts.users
+            ),
+            ok: counts.users > 0,
+        },
+        SecurityItem {
+            title: "Grant permissions through groups".to_owned(),
+            detail: format!(
+                "Put users in groups and attach policies to the groups. {} of {} user(s) are in a group.",
+                counts.users_in_groups, counts.users
+            ),
+            ok: counts.users > 0 && counts.users_in_groups == counts.users,
+        },
+        SecurityItem {
+            title: "Avoid policies on individual users".to_owned(),
+            detail: format!(
+                "{} user(s) have policies of their own; prefer group policies, which are easier to review.",
+                counts.users_with_own_policies
+            ),
+            ok: counts.users_with_own_policies == 0,
+        },
+    ]
 }

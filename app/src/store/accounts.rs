@@ -145,6 +145,10 @@ pub struct Counts {
     pub policies: i64,
     pub policy_versions_in_use: i64,
     pub root_password: bool,
+    /// Users in at least one group.
+    pub users_in_groups: i64,
+    /// Users with a managed or inline policy of their own (not through a group).
+    pub users_with_own_policies: i64,
 }
 
 pub async fn counts(conn: &mut PgConnection, id: &AccountId) -> Result<Counts, StoreError> {
@@ -161,7 +165,11 @@ pub async fn counts(conn: &mut PgConnection, id: &AccountId) -> Result<Counts, S
                       WHERE account_id = $1 AND boundary_policy_id IS NOT NULL) used
                 ) AS policy_versions_in_use,
                 EXISTS (SELECT 1 FROM accounts WHERE account_id = $1
-                         AND root_password_hash IS NOT NULL) AS root_password",
+                         AND root_password_hash IS NOT NULL) AS root_password,
+                (SELECT count(*) FROM iam_users WHERE account_id = $1 AND group_count > 0)
+                  AS users_in_groups,
+                (SELECT count(*) FROM iam_users WHERE account_id = $1
+                    AND (attached_count > 0 OR inline_count > 0)) AS users_with_own_policies",
     )
     .bind(id.as_str())
     .fetch_one(conn)

@@ -622,3 +622,45 @@ async fn audit_verify_names_the_first_tampered_event() {
         Err(Break::Inserted { seq: seq + 1 })
     );
 }
+
+#[tokio::test]
+async fn the_dashboard_needs_get_account_summary_and_shows_root_email_to_root_only() {
+    use app::api::dashboard::Resources;
+    use app::directory::dashboard;
+    let fx = fixture().await;
+    let plain = fx.user("plain", &[]).await;
+    let summary = fx
+        .user(
+            "summary",
+            &[r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetAccountSummary","Resource":"*"}]}"#],
+        )
+        .await;
+    let root = fx.root().await;
+    let view = dashboard::overview(&root).await.unwrap();
+    assert_eq!(view.root_email.as_deref(), Some(crate::helpers::ROOT_EMAIL));
+    assert_eq!(
+        view.resources,
+        Resources::Counts {
+            users: 2,
+            groups: 0,
+            policies: 0
+        }
+    );
+    // "summary" has an inline policy of its own; "plain" has none.
+    let own = view
+        .security
+        .iter()
+        .find(|i| i.title == "Avoid policies on individual users")
+        .unwrap();
+    assert!(!own.ok && own.detail.starts_with("1 user(s)"), "{own:?}");
+
+    let view = dashboard::overview(&plain).await.unwrap();
+    assert_eq!(view.root_email, None);
+    let Resources::Denied(message) = view.resources else {
+        panic!("{:?}", view.resources)
+    };
+    assert!(message.contains("iam:GetAccountSummary"), "{message}");
+    let view = dashboard::overview(&summary).await.unwrap();
+    assert!(matches!(view.resources, Resources::Counts { users: 2, .. }));
+    assert_eq!(view.root_email, None);
+}

@@ -1,4 +1,4 @@
-use crate::api::dashboard::{DashboardView, SecurityItem, dashboard};
+use crate::api::dashboard::{DashboardView, Resources, SecurityItem, dashboard};
 use crate::ui::components::ErrorAlert;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -35,8 +35,10 @@ fn Overview(view: DashboardView) -> impl IntoView {
                     <dd class="col-span-2" data-testid="account-alias">
                         {view.alias.unwrap_or_else(|| "None".to_owned())}
                     </dd>
-                    <dt class="text-slate-500">"Root user"</dt>
-                    <dd class="col-span-2">{view.root_email}</dd>
+                    {view.root_email.map(|email| view! {
+                        <dt class="text-slate-500">"Root user"</dt>
+                        <dd class="col-span-2">{email}</dd>
+                    })}
                     <dt class="text-slate-500">"Created"</dt>
                     <dd class="col-span-2">{format_date(view.created_at)}</dd>
                     <dt class="text-slate-500">"IAM users sign in at"</dt>
@@ -44,6 +46,23 @@ fn Overview(view: DashboardView) -> impl IntoView {
                         {view.iam_signin_url}
                     </dd>
                 </dl>
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="resources-heading">
+                <h2 id="resources-heading" class="text-lg font-medium">"IAM resources"</h2>
+                {match view.resources {
+                    Resources::Counts { users, groups, policies } => view! {
+                        <dl class="mt-4 grid grid-cols-3 gap-4 text-center" data-testid="resource-counts">
+                            <div><dt class="text-sm text-slate-500">"Users"</dt><dd class="text-2xl font-semibold">{users}</dd></div>
+                            <div><dt class="text-sm text-slate-500">"Groups"</dt><dd class="text-2xl font-semibold">{groups}</dd></div>
+                            <div><dt class="text-sm text-slate-500">"Customer managed policies"</dt><dd class="text-2xl font-semibold">{policies}</dd></div>
+                        </dl>
+                    }.into_any(),
+                    Resources::Denied(message) => view! {
+                        <p class="mt-4 rounded-md bg-amber-50 p-3 text-sm text-amber-800" role="status" data-testid="resources-denied">
+                            {message}
+                        </p>
+                    }.into_any(),
+                }}
             </section>
             <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="security-heading">
                 <h2 id="security-heading" class="text-lg font-medium">"Security status"</h2>
