@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod dashboard;
 pub mod setup;
+pub mod users;
 
 #[cfg(feature = "ssr")]
 mod request;

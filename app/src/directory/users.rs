@@ -329,7 +329,7 @@ pub enum NewPassword {
 
 /// Checks a password against the account's rules (AWS's default rules until a password
 /// policy exists: 8-128 characters of at least three kinds).
-fn check_password(password: &Password) -> Result<(), AppError> {
+pub fn check_password(password: &Password) -> Result<(), AppError> {
     match RootPasswordCheck::run(password.expose(), "").error_message() {
         Some(message) => Err(AppError::validation("password", message)),
         None => Ok(()),

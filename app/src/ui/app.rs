@@ -1,6 +1,7 @@
 use super::layout::ConsoleLayout;
 use super::pages::{
-    ChangePasswordPage, DashboardPage, NotFoundPage, SetupPage, SignInPage, UserSignInPage,
+    ChangePasswordPage, DashboardPage, NewUserPage, NotFoundPage, SetupPage, SignInPage,
+    UserSignInPage, UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -42,6 +43,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/change-password") view=ChangePasswordPage />
                 <ParentRoute path=path!("") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage />
+                    <Route path=path!("/users") view=UsersPage />
+                    <Route path=path!("/users/new") view=NewUserPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -3,6 +3,7 @@
 
 mod authz_matrix;
 mod cli;
+mod console;
 mod directory;
 mod edge;
 mod embedded;

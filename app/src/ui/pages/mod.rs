@@ -3,12 +3,14 @@ mod dashboard;
 mod not_found;
 mod setup;
 mod signin;
+mod users;
 
 pub use change_password::ChangePasswordPage;
 pub use dashboard::DashboardPage;
 pub use not_found::NotFoundPage;
 pub use setup::SetupPage;
 pub use signin::{SignInPage, UserSignInPage};
+pub use users::{NewUserPage, UsersPage};
 
 use leptos::prelude::*;
 

@@ -1,0 +1,125 @@
+//! Console pages over HTTP: rendered on the server from the real database, decided by
+//! the caller's policies.
+
+use crate::helpers::*;
+use app::error::AppError;
+
+#[tokio::test]
+async fn root_creates_a_user_with_a_generated_password_and_sees_it_listed() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    let created = app
+        .call(
+            "users/create",
+            &[
+                ("user_name", "alice"),
+                ("path", "/eng/"),
+                ("console_access", "on"),
+                ("password_choice", "generated"),
+                ("require_reset", "on"),
+            ],
+        )
+        .await
+        .unwrap();
+    let password = created["console_password"].as_str().unwrap();
+    assert_eq!(password.chars().count(), 20);
+    assert!(
+        created["signin_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/signin/acme")
+    );
+    // A refused custom password changes nothing: no user without its profile.
+    let weak = app
+        .call(
+            "users/create",
+            &[
+                ("user_name", "bob"),
+                ("console_access", "on"),
+                ("password_choice", "custom"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(&weak, Err(AppError::Validation { field, .. }) if field == "password"),
+        "{weak:?}"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM iam_users WHERE name = 'bob'")
+            .await,
+        0
+    );
+    let (status, _, body) = app.page("/users").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("alice") && body.contains("/eng/"), "{body}");
+    let (_, _, body) = app.page("/users?q=zzz").await;
+    assert!(!body.contains(">alice<"));
+}
+
+#[tokio::test]
+async fn a_user_without_list_users_sees_the_aws_denial_on_the_users_page() {
+    use app::directory::users::{self, NewPassword, NewUser};
+    use app::model::{Password, UserName};
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    let signed = app::directory::signin::sign_in_root(
+        &app.state,
+        ROOT_EMAIL,
+        Password::new(ROOT_PASSWORD.to_owned()),
+        &app::directory::RequestSource::default(),
+    )
+    .await
+    .unwrap();
+    let root = app::authz::Ctx::new(
+        app.state.clone(),
+        std::sync::Arc::new(signed.caller(uuid::Uuid::new_v4(), app.state.clock.now())),
+        app::directory::RequestSource::default(),
+    );
+    users::create_user(&root, NewUser::parse("tom", "/", &[]).unwrap())
+        .await
+        .unwrap();
+    users::create_login_profile(
+        &root,
+        &UserName::parse("tom").unwrap(),
+        NewPassword::Chosen(Password::new("Tom-Passw0rd!".to_owned())),
+        false,
+    )
+    .await
+    .unwrap();
+    app.call(
+        "signin/user",
+        &[
+            ("account", "acme"),
+            ("user_name", "tom"),
+            ("password", "Tom-Passw0rd!"),
+        ],
+    )
+    .await
+    .unwrap();
+    let (status, _, body) = app.page("/users").await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains(&format!(
+            "User: arn:aws:iam::{}:user/tom is not authorized to perform: iam:ListUsers",
+            account.id
+        )),
+        "{body}"
+    );
+    assert_eq!(
+        app.call("users/list", &[]).await.unwrap_err(),
+        AppError::AccessDenied {
+            message: format!(
+                "User: arn:aws:iam::{0}:user/tom is not authorized to perform: iam:ListUsers on \
+                 resource: arn:aws:iam::{0}:user/* because no identity-based policy allows the \
+                 iam:ListUsers action",
+                account.id
+            ),
+            explanation: Some(format!(
+                "iam:ListUsers on arn:aws:iam::{}:user/* is implicitly denied: no identity policy allows it.",
+                account.id
+            )),
+        }
+    );
+}
