@@ -56,7 +56,11 @@ pub async fn sign_in_user(
             &source,
         )
         .await?;
-        leptos_axum::redirect("/");
+        leptos_axum::redirect(if done.reset_required() {
+            "/change-password"
+        } else {
+            "/"
+        });
         Ok(())
     })
     .await

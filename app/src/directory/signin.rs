@@ -83,6 +83,11 @@ impl SignedIn {
         self.user.as_ref()
     }
 
+    /// An IAM user who must choose a new password before anything else.
+    pub fn reset_required(&self) -> bool {
+        self.reset_required
+    }
+
     /// The caller this sign-in makes, for a session started at `now` (the API and the
     /// tests use it; the console rebuilds it from the session row on every request).
     pub fn caller(
