@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod dashboard;
+pub mod groups;
 pub mod setup;
 pub mod users;
 

@@ -5,9 +5,8 @@ use super::paging::{max_items, paginate, search};
 use super::users::no_such_user;
 use crate::authz::{Ctx, IamAction, Op};
 use crate::error::AppError;
-use crate::model::{Group, GroupName, IamPath, IdKind, Page, User, UserName, arn};
+use crate::model::{Group, GroupDetail, GroupName, IamPath, IdKind, Page, User, UserName, arn};
 use crate::store::{self, groups::NewGroup as NewGroupRow};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 pub fn no_such_group(name: &str) -> AppError {
@@ -76,16 +75,6 @@ pub async fn create_group(cx: &Ctx, name: GroupName, path: IamPath) -> Result<Gr
         .ok_or_else(|| AppError::internal("create group", "the new group vanished"))?;
     op.commit().await?;
     Ok(group)
-}
-
-/// GetGroup: the group, one page of its users, and (our extension) the groups nested in
-/// it and the groups it is nested in.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupDetail {
-    pub group: Group,
-    pub users: Page<User>,
-    pub member_groups: Vec<Group>,
-    pub parent_groups: Vec<Group>,
 }
 
 pub async fn get_group(

@@ -8,13 +8,13 @@ use super::users::{no_such_user, request_tag_context, resource_tag_context};
 use crate::authz::{Ctx, IamAction, Op};
 use crate::error::AppError;
 use crate::model::{
-    GroupName, IamPath, IdKind, Page, Policy, PolicyName, PolicyVersion, Tag, UniqueId, UserName,
+    AttachedPolicy, GroupName, IamPath, IdKind, Page, Policy, PolicyName, PolicyVersion, Tag, UniqueId, UserName,
     arn, parse_description, parse_tags,
 };
 use crate::policy::{Context, PolicyDocument, PolicyKind, policy_size};
 use crate::store::{
     self,
-    policies::{AttachedPolicy, Holder, ListFilter, NewPolicy as NewPolicyRow, PolicyEntity},
+    policies::{Holder, ListFilter, NewPolicy as NewPolicyRow, PolicyEntity},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;

@@ -73,3 +73,22 @@ impl<T> Page<T> {
         self.marker.is_some()
     }
 }
+
+/// GetGroup: the group, one page of its users, and (our extension) the groups nested in
+/// it and the groups it is nested in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupDetail {
+    pub group: Group,
+    pub users: Page<User>,
+    pub member_groups: Vec<Group>,
+    pub parent_groups: Vec<Group>,
+}
+
+/// A managed policy as ListAttached*Policies shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachedPolicy {
+    pub name: PolicyName,
+    pub arn: String,
+    /// For paging: name key and id.
+    pub key: (String, String),
+}

@@ -9,7 +9,7 @@
 use super::{StoreError, decode, users::like_escape};
 use crate::authz::Writer;
 use crate::model::{
-    AccountId, IamPath, IdKind, Policy, PolicyName, PolicyVersion, Tag, UniqueId, arn,
+    AccountId, AttachedPolicy, IamPath, IdKind, Policy, PolicyName, PolicyVersion, Tag, UniqueId, arn,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, PgConnection};
@@ -467,15 +467,6 @@ pub async fn detach(
     .fetch_optional(w.conn())
     .await?;
     Ok(removed.is_some())
-}
-
-/// A managed policy as ListAttached*Policies shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachedPolicy {
-    pub name: PolicyName,
-    pub arn: String,
-    /// For paging: name key and id.
-    pub key: (String, String),
 }
 
 pub async fn attached(

@@ -1,7 +1,7 @@
 use super::layout::ConsoleLayout;
 use super::pages::{
-    ChangePasswordPage, DashboardPage, NewUserPage, NotFoundPage, SetupPage, SignInPage,
-    UserSignInPage, UsersPage,
+    ChangePasswordPage, DashboardPage, GroupPage, GroupsPage, NewUserPage, NotFoundPage, SetupPage,
+    SignInPage, UserSignInPage, UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -45,6 +45,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=DashboardPage />
                     <Route path=path!("/users") view=UsersPage />
                     <Route path=path!("/users/new") view=NewUserPage />
+                    <Route path=path!("/groups") view=GroupsPage />
+                    <Route path=path!("/groups/:name") view=GroupPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -123,3 +123,56 @@ async fn a_user_without_list_users_sees_the_aws_denial_on_the_users_page() {
         }
     );
 }
+
+#[tokio::test]
+async fn the_groups_pages_create_nest_and_refuse_a_cycle_with_a_clear_message() {
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    for g in ["Admins", "Ops"] {
+        app.call("groups/create", &[("group_name", g)])
+            .await
+            .unwrap();
+    }
+    app.call("users/create", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    app.call(
+        "groups/add-user",
+        &[("group_name", "Admins"), ("user_name", "tom")],
+    )
+    .await
+    .unwrap();
+    app.call(
+        "groups/add-group",
+        &[("group_name", "Admins"), ("member_group_name", "Ops")],
+    )
+    .await
+    .unwrap();
+    let cycle = app
+        .call(
+            "groups/add-group",
+            &[("group_name", "Ops"), ("member_group_name", "Admins")],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        cycle,
+        AppError::invalid_input(
+            "member_group_name",
+            "Group Admins cannot be added to group Ops: Ops is already inside Admins, directly \
+             or through other groups, and a group may not contain itself."
+        )
+    );
+    let (status, _, body) = app.page("/groups/Admins").await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&format!("arn:aws:iam::{}:group/Admins", account.id)));
+    assert!(body.contains("tom") && body.contains("Ops"));
+    let (_, _, list) = app.page("/groups").await;
+    assert!(list.contains("/groups/Admins") && list.contains("/groups/Ops"));
+    // A group that still has members is not deleted.
+    assert!(matches!(
+        app.call("groups/delete", &[("group_name", "Admins")]).await,
+        Err(AppError::DeleteConflict { .. })
+    ));
+}

@@ -1,5 +1,6 @@
 mod change_password;
 mod dashboard;
+mod groups;
 mod not_found;
 mod setup;
 mod signin;
@@ -7,6 +8,7 @@ mod users;
 
 pub use change_password::ChangePasswordPage;
 pub use dashboard::DashboardPage;
+pub use groups::{GroupPage, GroupsPage};
 pub use not_found::NotFoundPage;
 pub use setup::SetupPage;
 pub use signin::{SignInPage, UserSignInPage};
