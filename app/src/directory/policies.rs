@@ -8,8 +8,8 @@ use super::users::{no_such_user, request_tag_context, resource_tag_context};
 use crate::authz::{Ctx, IamAction, Op};
 use crate::error::AppError;
 use crate::model::{
-    AttachedPolicy, GroupName, IamPath, IdKind, Page, Policy, PolicyName, PolicyVersion, Tag, UniqueId, UserName,
-    arn, parse_description, parse_tags,
+    AttachedPolicy, GroupName, IamPath, IdKind, Page, Policy, PolicyName, PolicyVersion, Tag,
+    UniqueId, UserName, arn, parse_description, parse_tags,
 };
 use crate::policy::{Context, PolicyDocument, PolicyKind, policy_size};
 use crate::store::{

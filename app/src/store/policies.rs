@@ -9,7 +9,8 @@
 use super::{StoreError, decode, users::like_escape};
 use crate::authz::Writer;
 use crate::model::{
-    AccountId, AttachedPolicy, IamPath, IdKind, Policy, PolicyName, PolicyVersion, Tag, UniqueId, arn,
+    AccountId, AttachedPolicy, IamPath, IdKind, Policy, PolicyName, PolicyVersion, Tag, UniqueId,
+    arn,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, PgConnection};
