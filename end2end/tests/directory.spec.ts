@@ -68,3 +68,66 @@ test('without iam:ListUsers the Users page shows the AWS-style denial', async ({
     /User: arn:aws:iam::\d{12}:user\/newhire is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::\d{12}:user\/\* because no identity-based policy allows the iam:ListUsers action/,
   );
 });
+
+test('the policy editor lints while typing without a request, then v2, rollback and a diff', async ({ page, expectRejection }) => {
+  expectRejection(0);
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
+  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto('/policies/new');
+  await hydrated(page);
+  const requests: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  const editor = page.getByLabel('Policy document (JSON)');
+  await editor.fill('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject"}]}');
+  await expect(page.getByTestId('lint-findings').locator('[data-severity="error"]')).not.toHaveCount(0);
+  expect(requests, 'linting stays in the browser').toEqual([]);
+  await editor.fill('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}');
+  await expect(page.getByTestId('lint-findings').locator('[data-severity="error"]')).toHaveCount(0);
+  await page.getByLabel('Policy name').fill('BucketReader');
+  await page.getByRole('button', { name: 'Create policy' }).click();
+  await expect(page).toHaveURL(/\/policies\/view\?arn=/);
+  await expect(page.getByTestId('policy-document')).toContainText('s3:GetObject');
+  await hydrated(page);
+  await page.getByLabel('Policy document (JSON)').fill('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}');
+  await page.getByRole('button', { name: 'Save as new version' }).click();
+  await expect(page.getByRole('heading', { name: 'Document (v2)' })).toBeVisible();
+  await page.getByRole('button', { name: 'Make v1 the default' }).click();
+  await expect(page.getByRole('heading', { name: 'Document (v1)' })).toBeVisible();
+  const diff = page.getByTestId('policy-diff');
+  await expect(diff).toContainText('- ');
+  await expect(diff.locator('span', { hasText: 's3:PutObject' })).toHaveText(/^\+/);
+  await expect(diff.locator('span', { hasText: 's3:GetObject' })).toHaveText(/^-/);
+});
+
+test('a nested-group cycle is refused with a clear message', async ({ page, expectRejection }) => {
+  expectRejection(400);
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
+  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  for (const name of ['Company', 'Engineering']) {
+    await page.goto('/groups');
+    await hydrated(page);
+    await page.getByLabel('Group name').fill(name);
+    await page.getByRole('button', { name: 'Create group' }).click();
+    await expect(page).toHaveURL(new RegExp(`/groups/${name}$`));
+  }
+  await page.goto('/groups/Company');
+  await hydrated(page);
+  await page.getByLabel('Add a member group').fill('Engineering');
+  await page.getByRole('button', { name: 'Add', exact: true }).nth(1).click();
+  await expect(page.getByTestId('member-groups')).toContainText('Engineering');
+  await page.goto('/groups/Engineering');
+  await hydrated(page);
+  await page.getByLabel('Add a member group').fill('Company');
+  await page.getByRole('button', { name: 'Add', exact: true }).nth(1).click();
+  await expect(page.getByRole('alert')).toContainText(
+    'Group Company cannot be added to group Engineering: Engineering is already inside Company',
+  );
+});

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod dashboard;
 pub mod groups;
+pub mod policies;
 pub mod setup;
 pub mod users;
 

@@ -1,7 +1,7 @@
 use super::layout::ConsoleLayout;
 use super::pages::{
-    ChangePasswordPage, DashboardPage, GroupPage, GroupsPage, NewUserPage, NotFoundPage, SetupPage,
-    SignInPage, UserSignInPage, UsersPage,
+    ChangePasswordPage, DashboardPage, GroupPage, GroupsPage, NewPolicyPage, NewUserPage,
+    NotFoundPage, PoliciesPage, PolicyPage, SetupPage, SignInPage, UserSignInPage, UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -47,6 +47,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users/new") view=NewUserPage />
                     <Route path=path!("/groups") view=GroupsPage />
                     <Route path=path!("/groups/:name") view=GroupPage />
+                    <Route path=path!("/policies") view=PoliciesPage />
+                    <Route path=path!("/policies/new") view=NewPolicyPage />
+                    <Route path=path!("/policies/view") view=PolicyPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -176,3 +176,71 @@ async fn the_groups_pages_create_nest_and_refuse_a_cycle_with_a_clear_message() 
         Err(AppError::DeleteConflict { .. })
     ));
 }
+
+#[tokio::test]
+async fn the_policies_pages_create_version_roll_back_and_show_the_document() {
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    let bad = app
+        .call(
+            "policies/create",
+            &[
+                ("policy_name", "Broken"),
+                (
+                    "policy_document",
+                    r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}"#,
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(
+        bad,
+        Err(AppError::MalformedPolicy {
+            message: "Statement[0]: Policy statement must contain resources.".to_owned()
+        })
+    );
+    app.call(
+        "policies/create",
+        &[
+            ("policy_name", "S3Reader"),
+            ("description", "Reads buckets"),
+            (
+                "policy_document",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    let arn = format!("arn:aws:iam::{}:policy/S3Reader", account.id);
+    app.call(
+        "policies/version",
+        &[
+            ("policy_arn", &arn),
+            (
+                "policy_document",
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"*"}]}"#,
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    app.call(
+        "policies/default",
+        &[("policy_arn", &arn), ("version_id", "v1")],
+    )
+    .await
+    .unwrap();
+    let (status, _, body) = app
+        .page(&format!("/policies/view?arn={}", arn.replace('/', "%2F")))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Document (v1)") && body.contains("s3:GetObject"),
+        "{body}"
+    );
+    assert!(body.contains("Make v2 the default"));
+    let (_, _, list) = app.page("/policies?scope=local").await;
+    assert!(list.contains("S3Reader") && list.contains("Reads buckets"));
+}

@@ -1,0 +1,378 @@
+//! Policies: the list (AWS managed and customer managed), a policy's page (document,
+//! versions with rollback and a diff, who uses it, a new version from the editor), and
+//! the create form. The editor lints as you type with the policy engine compiled into
+//! the page: no request leaves the browser for it.
+
+use crate::api::policies::{
+    CreatePolicy, CreatePolicyVersion, DeletePolicyVersion, SetDefaultPolicyVersion, get_policy,
+    list_policies,
+};
+use crate::policy::{Severity, lint};
+use crate::ui::components::{ActionError, ErrorAlert, TextField};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const BUTTON: &str = "rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60";
+const SECONDARY: &str =
+    "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
+const CELL: &str = "px-3 py-2 text-left align-top";
+const CARD: &str = "rounded-xl border border-slate-200 bg-white p-6";
+
+const STARTER: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"iam:ListUsers\",\n      \"Resource\": \"*\"\n    }\n  ]\n}\n";
+
+#[component]
+pub fn PoliciesPage() -> impl IntoView {
+    let query = use_query_map();
+    let params = move || {
+        let q = query.read();
+        (q.get("scope"), q.get("q"), q.get("after"))
+    };
+    let page = Resource::new(params, |(scope, q, after)| list_policies(scope, q, after));
+    let scope_link = |scope: &'static str, label: &'static str| {
+        view! {
+            <a href=format!("/policies?scope={scope}") class=SECONDARY
+                aria-current=move || (query.read().get("scope").as_deref().unwrap_or("all") == scope).then_some("page")>
+                {label}
+            </a>
+        }
+    };
+    view! {
+        <Title text="Policies" />
+        <div class="flex flex-wrap items-center justify-between gap-4">
+            <h1 class="text-2xl font-semibold">"Policies"</h1>
+            <a href="/policies/new" class=BUTTON>"Create policy"</a>
+        </div>
+        <nav class="mt-4 flex gap-2" aria-label="Policy type">
+            {scope_link("all", "All")}
+            {scope_link("aws", "AWS managed")}
+            {scope_link("local", "Customer managed")}
+        </nav>
+        <form method="get" action="/policies" class="mt-4 flex items-end gap-3" role="search">
+            <input type="hidden" name="scope" prop:value=move || query.read().get("scope").unwrap_or_default() />
+            <label class="block">
+                <span class="text-sm font-medium text-slate-700">"Search by name"</span>
+                <input name="q" type="search" class="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm"
+                    prop:value=move || query.read().get("q").unwrap_or_default() />
+            </label>
+            <button type="submit" class=SECONDARY>"Search"</button>
+        </form>
+        <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => {
+                        let next = page.marker.clone().map(|m| {
+                            let (scope, q, _) = params();
+                            format!("/policies?scope={}&q={}&after={}", scope.unwrap_or_default(), urlencode(&q.unwrap_or_default()), urlencode(&m))
+                        });
+                        view! {
+                            <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+                                <table class="min-w-full text-sm" data-testid="policies-table">
+                                    <thead class="bg-slate-50 text-slate-600">
+                                        <tr>
+                                            <th scope="col" class=CELL>"Policy name"</th>
+                                            <th scope="col" class=CELL>"Type"</th>
+                                            <th scope="col" class=CELL>"Attached entities"</th>
+                                            <th scope="col" class=CELL>"Description"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.items.into_iter().map(|p| view! {
+                                            <tr class="border-t border-slate-100">
+                                                <td class=CELL><a class="font-medium text-indigo-600" href=format!("/policies/view?arn={}", urlencode(&p.arn))>{p.name.to_string()}</a></td>
+                                                <td class=CELL>{if p.account.is_some() { "Customer managed" } else { "AWS managed" }}</td>
+                                                <td class=CELL>{p.attachment_count}</td>
+                                                <td class=CELL>{p.description.clone()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            {next.map(|href| view! { <a class="mt-4 inline-block text-sm font-medium text-indigo-600" href=href>"Next page"</a> })}
+                        }.into_any()
+                    }
+                    Err(error) => view! { <div class="mt-4"><ErrorAlert error /></div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// The JSON editor with its findings, updated on every keystroke in the browser.
+#[component]
+fn PolicyEditor(initial: String) -> impl IntoView {
+    let (text, set_text) = signal(initial.clone());
+    let findings = Memo::new(move |_| text.with(|t| lint(t)));
+    view! {
+        <label class="block">
+            <span class="text-sm font-medium text-slate-700">"Policy document (JSON)"</span>
+            <textarea
+                name="policy_document"
+                rows="16"
+                spellcheck="false"
+                aria-describedby="policy-findings"
+                class="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm"
+                on:input=move |ev| set_text.set(event_target_value(&ev))
+            >
+                {initial}
+            </textarea>
+        </label>
+        <ul id="policy-findings" class="mt-2 space-y-1 text-sm" data-testid="lint-findings" aria-live="polite">
+            {move || findings.get().into_iter().map(|f| {
+                let tone = match f.severity {
+                    Severity::Error => "text-red-700",
+                    Severity::SecurityWarning | Severity::Warning => "text-amber-700",
+                    Severity::Suggestion => "text-slate-600",
+                };
+                view! {
+                    <li class=tone data-severity=f.severity.as_str()>
+                        <span class="font-medium">{f.severity.as_str()}</span>
+                        {(!f.path.is_empty()).then(|| view! { " " <code>{f.path.clone()}</code> })}
+                        ": " {f.message.clone()}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+pub fn NewPolicyPage() -> impl IntoView {
+    let action = ServerAction::<CreatePolicy>::new();
+    view! {
+        <Title text="Create policy" />
+        <h1 class="text-2xl font-semibold">"Create policy"</h1>
+        <ActionForm action attr:class="mt-6 max-w-3xl space-y-4">
+            {ActionError(action)}
+            <TextField name="policy_name" label="Policy name" required=true hint="Up to 128 letters, digits and + = , . @ _ -" />
+            <TextField name="description" label="Description" hint="Optional; cannot be changed later" />
+            <PolicyEditor initial=STARTER.to_owned() />
+            <button type="submit" class=BUTTON disabled=move || action.pending().get()>"Create policy"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn PolicyPage() -> impl IntoView {
+    let query = use_query_map();
+    let arn = move || query.read().get("arn").unwrap_or_default();
+    let new_version = ServerAction::<CreatePolicyVersion>::new();
+    let set_default = ServerAction::<SetDefaultPolicyVersion>::new();
+    let delete_version = ServerAction::<DeletePolicyVersion>::new();
+    let data = Resource::new(
+        move || {
+            (
+                arn(),
+                new_version.version().get(),
+                set_default.version().get(),
+                delete_version.version().get(),
+            )
+        },
+        |(arn, ..)| get_policy(arn),
+    );
+    view! {
+        <Title text="Policy" />
+        <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let view_data = match data.await {
+                    Ok(v) => v,
+                    Err(error) => return view! { <h1 class="text-2xl font-semibold">"Policy"</h1><div class="mt-4"><ErrorAlert error /></div> }.into_any(),
+                };
+                view! { <PolicyDetail data=view_data new_version set_default delete_version /> }.into_any()
+            })}
+        </Transition>
+    }
+}
+
+/// A policy's page once loaded; split in cards so each renders on its own.
+#[component]
+fn PolicyDetail(
+    data: crate::api::policies::PolicyView,
+    new_version: ServerAction<CreatePolicyVersion>,
+    set_default: ServerAction<SetDefaultPolicyVersion>,
+    delete_version: ServerAction<DeletePolicyVersion>,
+) -> impl IntoView {
+    let policy = data.policy.clone();
+    let customer = policy.account.is_some();
+    let default_doc = data
+        .versions
+        .iter()
+        .find(|v| v.is_default)
+        .map(|v| v.document.clone())
+        .unwrap_or_default();
+    let arn_value = policy.arn.clone();
+    let edit_doc = default_doc.clone();
+    view! {
+        <h1 class="text-2xl font-semibold">{policy.name.to_string()}</h1>
+        <p class="mt-1 break-all font-mono text-sm text-slate-600" data-testid="policy-arn">{policy.arn.clone()}</p>
+        <p class="mt-1 text-sm text-slate-600">{policy.description.clone()}</p>
+        <div class="mt-6 grid gap-6 lg:grid-cols-2">
+            <section class=CARD aria-labelledby="document-heading">
+                <h2 id="document-heading" class="text-lg font-medium">{format!("Document ({})", policy.default_version_id())}</h2>
+                <pre class="mt-3 overflow-x-auto rounded-md bg-slate-50 p-3 text-xs" data-testid="policy-document">{pretty(&default_doc)}</pre>
+            </section>
+            <Versions versions=data.versions.clone() arn=arn_value.clone() customer set_default delete_version />
+            <section class=CARD aria-labelledby="entities-heading">
+                <h2 id="entities-heading" class="text-lg font-medium">"Entities attached"</h2>
+                <ul class="mt-3 text-sm" data-testid="policy-entities">
+                    {data.users.iter().map(|u| view! { <li>{format!("User {u}")}</li> }).collect_view()}
+                    {data.groups.iter().map(|g| view! { <li>{format!("Group {g}")}</li> }).collect_view()}
+                </ul>
+            </section>
+            {customer.then(|| view! {
+                <section class=CARD aria-labelledby="edit-heading">
+                    <h2 id="edit-heading" class="text-lg font-medium">"Edit (saves a new default version)"</h2>
+                    <ActionForm action=new_version attr:class="mt-3 space-y-3">
+                        {ActionError(new_version)}
+                        <input type="hidden" name="policy_arn" value=arn_value.clone() />
+                        <PolicyEditor initial=pretty(&edit_doc) />
+                        <button type="submit" class=BUTTON>"Save as new version"</button>
+                    </ActionForm>
+                </section>
+            }.into_any())}
+        </div>
+    }
+}
+
+/// The versions with default/delete buttons, and a diff between any two.
+#[component]
+fn Versions(
+    versions: Vec<crate::model::PolicyVersion>,
+    arn: String,
+    customer: bool,
+    set_default: ServerAction<SetDefaultPolicyVersion>,
+    delete_version: ServerAction<DeletePolicyVersion>,
+) -> impl IntoView {
+    let (left, set_left) = signal(versions.last().map(|v| v.version).unwrap_or(1));
+    let (right, set_right) = signal(versions.first().map(|v| v.version).unwrap_or(1));
+    let docs = versions.clone();
+    let diff = move || {
+        let find = |n: i32| {
+            docs.iter()
+                .find(|v| v.version == n)
+                .map(|v| v.document.clone())
+                .unwrap_or_default()
+        };
+        diff_lines(&find(left.get()), &find(right.get()))
+    };
+    let options = versions.iter().map(|v| v.version).collect::<Vec<_>>();
+    let options2 = options.clone();
+    let rows = versions.iter().map(|v| {
+        let id = format!("v{}", v.version);
+        let (a1, a2) = (arn.clone(), arn.clone());
+        let (id1, id2, id3, id4) = (id.clone(), id.clone(), id.clone(), id.clone());
+        let buttons = (customer && !v.is_default).then(|| view! {
+            <div class="flex gap-2">
+                <ActionForm action=set_default>
+                    <input type="hidden" name="policy_arn" value=a1 />
+                    <input type="hidden" name="version_id" value=id1 />
+                    <button type="submit" class=SECONDARY>{format!("Make {id2} the default")}</button>
+                </ActionForm>
+                <ActionForm action=delete_version>
+                    <input type="hidden" name="policy_arn" value=a2 />
+                    <input type="hidden" name="version_id" value=id3 />
+                    <button type="submit" class=SECONDARY>{format!("Delete {id4}")}</button>
+                </ActionForm>
+            </div>
+        }.into_any());
+        view! {
+            <tr class="border-t border-slate-100">
+                <td class=CELL>{id.clone()}{v.is_default.then_some(" (default)")}</td>
+                <td class=CELL>{format!("{}", v.created_at.date())}</td>
+                <td class=CELL>{buttons}</td>
+            </tr>
+        }.into_any()
+    }).collect_view();
+    view! {
+        <section class=CARD aria-labelledby="versions-heading">
+            <h2 id="versions-heading" class="text-lg font-medium">"Versions"</h2>
+            <table class="mt-3 min-w-full text-sm" data-testid="policy-versions">
+                <tbody>{rows}</tbody>
+            </table>
+            {ActionError(set_default)}
+            {ActionError(delete_version)}
+            <h3 class="mt-4 text-sm font-medium">"Compare versions"</h3>
+            <div class="mt-2 flex gap-2 text-sm">
+                <label>"From "<select on:change=move |ev| set_left.set(event_target_value(&ev).parse().unwrap_or(1))>
+                    {options.into_iter().map(|n| view! { <option value=n.to_string() selected=move || left.get() == n>{format!("v{n}")}</option> }).collect_view()}
+                </select></label>
+                <label>"to "<select on:change=move |ev| set_right.set(event_target_value(&ev).parse().unwrap_or(1))>
+                    {options2.into_iter().map(|n| view! { <option value=n.to_string() selected=move || right.get() == n>{format!("v{n}")}</option> }).collect_view()}
+                </select></label>
+            </div>
+            <pre class="mt-2 overflow-x-auto rounded-md bg-slate-50 p-3 text-xs" data-testid="policy-diff">
+                {move || diff().into_iter().map(|(mark, line)| {
+                    let class = match mark { '+' => "block bg-emerald-50 text-emerald-800", '-' => "block bg-red-50 text-red-800", _ => "block" };
+                    view! { <span class=class>{format!("{mark} {line}")}</span> }
+                }).collect_view()}
+            </pre>
+        </section>
+    }
+}
+
+fn pretty(document: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(document)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| document.to_owned())
+}
+
+/// A line diff (longest common subsequence): `' '` kept, `'-'` only in `a`, `'+'` only
+/// in `b`. Documents are small (a managed policy is at most 6,144 characters).
+pub fn diff_lines(a: &str, b: &str) -> Vec<(char, String)> {
+    let (a, b) = (pretty(a), pretty(b));
+    let a: Vec<&str> = a.lines().collect();
+    let b: Vec<&str> = b.lines().collect();
+    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push((' ', a[i].to_owned()));
+            i += 1;
+            j += 1;
+        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
+            out.push(('+', b[j].to_owned()));
+            j += 1;
+        } else {
+            out.push(('-', a[i].to_owned()));
+            i += 1;
+        }
+    }
+    out
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::diff_lines;
+
+    #[test]
+    fn diff_marks_changed_lines() {
+        let a = r#"{"Statement":[{"Action":"s3:GetObject"}]}"#;
+        let b = r#"{"Statement":[{"Action":"s3:PutObject"}]}"#;
+        let d = diff_lines(a, b);
+        assert!(d.iter().any(|(m, l)| *m == '-' && l.contains("GetObject")));
+        assert!(d.iter().any(|(m, l)| *m == '+' && l.contains("PutObject")));
+        assert!(d.iter().any(|(m, _)| *m == ' '));
+        assert!(diff_lines(a, a).iter().all(|(m, _)| *m == ' '));
+    }
+}
