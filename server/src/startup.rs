@@ -1,7 +1,7 @@
 //! Builds the router and runs the server.
 
 use crate::config::AllowedOrigins;
-use crate::web::{client_addr, guard, headers, health, idle, origin};
+use crate::web::{client_addr, export, guard, headers, health, idle, origin};
 use app::policy::Cidr;
 use app::state::AppState;
 use app::{App, shell};
@@ -98,8 +98,18 @@ pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
         page_security_policy();
     };
     let pool = state.pool.clone();
+    let export_state = state.clone();
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route(
+            "/activity/export",
+            get(
+                move |query: axum::extract::Query<export::ExportQuery>,
+                      request: axum::extract::Request| {
+                    export::activity(export_state.clone(), query, request)
+                },
+            ),
+        )
         .route("/readyz", get(move || health::readyz(pool.clone())))
         .leptos_routes_with_context(&leptos, routes, page_context.clone(), {
             let leptos = leptos.clone();

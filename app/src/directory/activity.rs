@@ -4,24 +4,9 @@
 use super::paging::max_items;
 use crate::authz::{Ctx, IamAction};
 use crate::error::AppError;
-use crate::model::Page;
+use crate::model::{AuditEvent, Page};
 use crate::store::{self, audit::Filter};
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEvent {
-    pub seq: i64,
-    pub at: OffsetDateTime,
-    pub actor_arn: String,
-    pub source_ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub action: String,
-    pub resource: String,
-    pub params: String,
-    pub outcome: String,
-    pub error_code: Option<String>,
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct ListEvents {
@@ -84,4 +69,50 @@ pub async fn list_audit_events(
         })
         .collect();
     Ok(super::paging::paginate(items, limit, |e| e.seq.to_string()))
+}
+
+/// A date filter from a form (`2026-11-23`), as the start of that day in UTC.
+pub fn parse_day(field: &str, input: &str) -> Result<Option<OffsetDateTime>, AppError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Ok(None);
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(input, &format)
+        .map(|d| Some(d.midnight().assume_utc()))
+        .map_err(|_| AppError::validation(field, "must be a date such as 2026-11-23"))
+}
+
+/// The events as CSV, one row each, with a header.
+pub fn to_csv(events: &[AuditEvent]) -> String {
+    let field = |s: &str| {
+        if s.contains([',', '"', '\r', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_owned()
+        }
+    };
+    let mut out = String::from(
+        "seq,time,actor,source_ip,user_agent,action,resource,outcome,error_code,parameters\r\n",
+    );
+    for e in events {
+        let at =
+            e.at.format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+        let row = [
+            e.seq.to_string(),
+            at,
+            e.actor_arn.clone(),
+            e.source_ip.clone().unwrap_or_default(),
+            e.user_agent.clone().unwrap_or_default(),
+            e.action.clone(),
+            e.resource.clone(),
+            e.outcome.clone(),
+            e.error_code.clone().unwrap_or_default(),
+            e.params.clone(),
+        ];
+        out.push_str(&row.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
 }

@@ -92,3 +92,18 @@ pub struct AttachedPolicy {
     /// For paging: name key and id.
     pub key: (String, String),
 }
+
+/// One event of the activity log, as the Activity page and its exports show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub seq: i64,
+    pub at: OffsetDateTime,
+    pub actor_arn: String,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub action: String,
+    pub resource: String,
+    pub params: String,
+    pub outcome: String,
+    pub error_code: Option<String>,
+}

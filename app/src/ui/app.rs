@@ -1,7 +1,8 @@
 use super::layout::ConsoleLayout;
 use super::pages::{
-    ChangePasswordPage, DashboardPage, GroupPage, GroupsPage, NewPolicyPage, NewUserPage,
-    NotFoundPage, PoliciesPage, PolicyPage, SetupPage, SignInPage, UserSignInPage, UsersPage,
+    ActivityPage, ChangePasswordPage, DashboardPage, GroupPage, GroupsPage, NewPolicyPage,
+    NewUserPage, NotFoundPage, PoliciesPage, PolicyPage, SetupPage, SignInPage, UserSignInPage,
+    UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -50,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/policies") view=PoliciesPage />
                     <Route path=path!("/policies/new") view=NewPolicyPage />
                     <Route path=path!("/policies/view") view=PolicyPage />
+                    <Route path=path!("/activity") view=ActivityPage />
                 </ParentRoute>
             </Routes>
         </Router>

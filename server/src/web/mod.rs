@@ -2,6 +2,7 @@
 //! headers, page guard, health.
 
 pub mod client_addr;
+pub mod export;
 pub mod guard;
 pub mod headers;
 pub mod health;

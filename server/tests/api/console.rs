@@ -244,3 +244,76 @@ async fn the_policies_pages_create_version_roll_back_and_show_the_document() {
     let (_, _, list) = app.page("/policies?scope=local").await;
     assert!(list.contains("S3Reader") && list.contains("Reads buckets"));
 }
+
+#[tokio::test]
+async fn the_activity_page_lists_filters_and_exports_what_happened() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    for name in ["ann", "bea"] {
+        app.call("users/create", &[("user_name", name)])
+            .await
+            .unwrap();
+    }
+    let page = app
+        .call("activity/list", &[("action", "iam:CreateUser")])
+        .await
+        .unwrap();
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(
+        items[0]["resource"]
+            .as_str()
+            .unwrap()
+            .ends_with(":user/bea"),
+        "newest first"
+    );
+    let (status, _, body) = app.page("/activity?outcome=success").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("iam:CreateUser") && body.contains("signin:ConsoleLogin"));
+    assert_eq!(
+        app.call("activity/list", &[("from", "yesterday")]).await,
+        Err(AppError::validation(
+            "from",
+            "must be a date such as 2026-11-23"
+        ))
+    );
+
+    let csv = app
+        .client
+        .get(app.url("/activity/export?format=csv&action=iam:CreateUser"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("activity.csv")
+    );
+    let text = csv.text().await.unwrap();
+    assert_eq!(text.lines().count(), 3, "header and two events: {text}");
+    assert!(text.starts_with("seq,time,actor,"));
+    let json: serde_json::Value = app
+        .client
+        .get(app.url("/activity/export?format=json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(json.as_array().unwrap().len() >= 3);
+    // Signed out, the export is not served.
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let refused = anonymous
+        .get(app.url("/activity/export?format=csv"))
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.status().is_redirection() || refused.status() == 401);
+}

@@ -1,3 +1,4 @@
+mod activity;
 mod change_password;
 mod dashboard;
 mod groups;
@@ -7,6 +8,7 @@ mod setup;
 mod signin;
 mod users;
 
+pub use activity::ActivityPage;
 pub use change_password::ChangePasswordPage;
 pub use dashboard::DashboardPage;
 pub use groups::{GroupPage, GroupsPage};
