@@ -1,6 +1,7 @@
 //! Server functions, one file per area. Each is a few lines: principal from the
 //! session, then a service call.
 
+pub mod account;
 pub mod activity;
 pub mod auth;
 pub mod dashboard;

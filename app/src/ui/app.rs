@@ -1,8 +1,8 @@
 use super::layout::ConsoleLayout;
 use super::pages::{
-    ActivityPage, ChangePasswordPage, DashboardPage, GroupPage, GroupsPage, NewPolicyPage,
-    NewUserPage, NotFoundPage, PoliciesPage, PolicyPage, SetupPage, SignInPage, UserSignInPage,
-    UsersPage,
+    AccountPage, ActivityPage, ChangePasswordPage, DashboardPage, GroupPage, GroupsPage,
+    NewPolicyPage, NewUserPage, NotFoundPage, PoliciesPage, PolicyPage, SetupPage, SignInPage,
+    UserSignInPage, UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -52,6 +52,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/policies/new") view=NewPolicyPage />
                     <Route path=path!("/policies/view") view=PolicyPage />
                     <Route path=path!("/activity") view=ActivityPage />
+                    <Route path=path!("/account") view=AccountPage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -90,6 +90,14 @@ pub fn ConsoleLayout() -> impl IntoView {
                                 "Activity"
                             </A>
                         </li>
+                        <li>
+                            <A
+                                href="/account"
+                                attr:class="block rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
+                            >
+                                "Account settings"
+                            </A>
+                        </li>
                     </ul>
                 </nav>
                 <main class="flex-1 p-8">

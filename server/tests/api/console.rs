@@ -317,3 +317,47 @@ async fn the_activity_page_lists_filters_and_exports_what_happened() {
         .unwrap();
     assert!(refused.status().is_redirection() || refused.status() == 401);
 }
+
+#[tokio::test]
+async fn account_settings_set_change_and_remove_the_alias() {
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    let settings = app.call("account/settings", &[]).await.unwrap();
+    assert!(
+        settings["signin_url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/signin/acme")
+    );
+    app.call("account/alias", &[("account_alias", "acme-prod")])
+        .await
+        .unwrap();
+    let settings = app.call("account/settings", &[]).await.unwrap();
+    assert_eq!(settings["alias"], "acme-prod");
+    assert!(matches!(
+        app.call("account/alias", &[("account_alias", "123456")]).await,
+        Err(AppError::Validation { field, .. }) if field == "account_alias"
+    ));
+    assert_eq!(
+        app.call("account/alias/delete", &[("account_alias", "other")])
+            .await,
+        Err(AppError::not_found(
+            "The account alias other cannot be found."
+        ))
+    );
+    app.call("account/alias/delete", &[("account_alias", "acme-prod")])
+        .await
+        .unwrap();
+    let settings = app.call("account/settings", &[]).await.unwrap();
+    assert!(settings["alias"].is_null());
+    assert!(
+        settings["signin_url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/signin/{}", account.id))
+    );
+    let (status, _, body) = app.page("/account").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("Account alias"));
+}

@@ -1,3 +1,4 @@
+mod account;
 mod activity;
 mod change_password;
 mod dashboard;
@@ -8,6 +9,7 @@ mod setup;
 mod signin;
 mod users;
 
+pub use account::AccountPage;
 pub use activity::ActivityPage;
 pub use change_password::ChangePasswordPage;
 pub use dashboard::DashboardPage;
