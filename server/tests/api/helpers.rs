@@ -9,11 +9,12 @@ use app::model::Account;
 use app::state::{AppState, ConsoleSettings};
 use reqwest::header::{HeaderMap, HeaderValue};
 use server::startup;
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection as _, PgConnection, PgPool};
 use std::str::FromStr;
 use std::sync::Arc;
 use time::macros::datetime;
+use tokio::sync::OnceCell;
 
 pub const ROOT_EMAIL: &str = "root@example.com";
 pub const ROOT_PASSWORD: &str = "Correct-Horse-9";
@@ -38,31 +39,137 @@ pub fn admin_url() -> String {
     )
 }
 
-/// A fresh database with the schema applied; returns its pool and URL.
+/// A fresh database with the schema applied and the AWS managed policies in it; returns
+/// its pool and URL. It is a copy of a template database (see [`template`]), which is
+/// much quicker than migrating and syncing every test's database.
 pub async fn fresh_database() -> (PgPool, String) {
+    let template = template().await;
     let admin_url = admin_url();
-    let admin = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&admin_url)
+    let mut admin = PgConnection::connect(&admin_url)
         .await
         .expect("connect to the test cluster");
     let name = format!("test_{}", uuid::Uuid::new_v4().simple());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}"))
+        .execute(&mut admin)
         .await
         .unwrap();
-    admin.close().await;
-    let options = PgConnectOptions::from_str(&admin_url)
-        .unwrap()
-        .database(&name);
+    admin.close().await.unwrap();
     let pool = PgPoolOptions::new()
         .max_connections(20)
-        .connect_with(options)
+        .connect_with(database_options(&admin_url, &name))
         .await
         .unwrap();
-    server::database::migrate(&pool).await.unwrap();
-    let url = admin_url.replacen("/postgres?", &format!("/{name}?"), 1);
-    (pool, url)
+    (pool, database_url(&admin_url, &name))
+}
+
+fn database_options(admin_url: &str, name: &str) -> PgConnectOptions {
+    PgConnectOptions::from_str(admin_url)
+        .unwrap()
+        .database(name)
+}
+
+fn database_url(admin_url: &str, name: &str) -> String {
+    admin_url.replacen("/postgres?", &format!("/{name}?"), 1)
+}
+
+/// The template test databases are copied from: migrated with `server::database::migrate`
+/// and synced with the built-in AWS managed policies. Made once per test process; its
+/// name is a hash of the migrations and of the catalogue, so a process that finds it in
+/// the cluster (made by another test process) uses it as it is, and a changed migration
+/// or catalogue makes a new one.
+pub async fn template() -> &'static str {
+    static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+    TEMPLATE.get_or_init(make_template).await
+}
+
+/// Held (session-level) while a template is looked for or made, so concurrent test
+/// processes on one cluster make it once.
+const TEMPLATE_LOCK: i64 = 7_001_999_001;
+
+async fn make_template() -> String {
+    let name = format!("tmpl_{}", &template_key()[..16]);
+    let admin_url = admin_url();
+    let mut admin = PgConnection::connect(&admin_url)
+        .await
+        .expect("connect to the test cluster");
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(TEMPLATE_LOCK)
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(&name)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+    if !exists {
+        // Built under another name and renamed when complete, so a process that dies
+        // half-way leaves no template behind, only this (dropped by the next one).
+        let building = format!("{name}_building");
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {building} WITH (FORCE)"),
+            format!("CREATE DATABASE {building}"),
+        ] {
+            sqlx::query(&sql).execute(&mut admin).await.unwrap();
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .connect_with(database_options(&admin_url, &building))
+            .await
+            .unwrap();
+        let started = std::time::Instant::now();
+        server::database::migrate(&pool).await.unwrap();
+        let migrated = started.elapsed();
+        let report = server::aws_policies::sync(&pool, datetime!(2026-11-22 12:00 UTC))
+            .await
+            .unwrap();
+        assert!(!report.skipped && report.inserted >= 1500, "{report:?}");
+        let synced = started.elapsed() - migrated;
+        // Every connection to it must be gone before it is renamed and copied.
+        pool.close().await;
+        for sql in [
+            format!("ALTER DATABASE {building} RENAME TO {name}"),
+            format!("ALTER DATABASE {name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"),
+        ] {
+            sqlx::query(&sql).execute(&mut admin).await.unwrap();
+        }
+        eprintln!(
+            "test template {name}: migrations {} ms, AWS managed policies ({}) {} ms",
+            migrated.as_millis(),
+            report.policies,
+            synced.as_millis()
+        );
+    }
+    sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(TEMPLATE_LOCK)
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    admin.close().await.unwrap();
+    name
+}
+
+/// A hash of what a template holds: the migrations (names and contents) and the AWS
+/// managed policy catalogue (its fingerprint).
+fn template_key() -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    let mut input = Vec::new();
+    for file in files {
+        input.extend_from_slice(file.file_name().unwrap().as_encoded_bytes());
+        input.push(0);
+        let contents = std::fs::read(&file).unwrap();
+        input.extend_from_slice(contents.len().to_string().as_bytes());
+        input.push(0);
+        input.extend_from_slice(&contents);
+    }
+    input.extend_from_slice(server::aws_policies::fingerprint().as_bytes());
+    app::store::aws_policies::fingerprint(&input)
 }
 
 /// How a test server is set up; `Default` is what most tests want.

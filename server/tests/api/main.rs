@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod authz_matrix;
+mod aws_policies;
 mod cli;
 mod console;
 mod directory;
