@@ -11,7 +11,9 @@ mod password;
 mod tags;
 
 pub use account::{Account, AccountAlias, AccountId};
-pub use directory::{AttachedPolicy, AuditEvent, Group, GroupDetail, Page, Policy, PolicyVersion, User};
+pub use directory::{
+    AttachedPolicy, AuditEvent, Group, GroupDetail, Page, Policy, PolicyVersion, User,
+};
 pub use email::EmailAddress;
 pub use ids::{ID_RANDOM_LEN, IdKind, UniqueId, arn};
 pub use names::{GroupName, IamPath, PolicyName, UserName, parse_description};
