@@ -103,6 +103,40 @@ test('the policy editor lints while typing without a request, then v2, rollback 
   await expect(diff.locator('span', { hasText: 's3:GetObject' })).toHaveText(/^-/);
 });
 
+test('root creates group Admins with AWS AdministratorAccess and puts the new user in it', async ({ page, expectRejection }) => {
+  expectRejection(0);
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
+  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto('/groups');
+  await hydrated(page);
+  await page.getByLabel('Group name').fill('Admins');
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await expect(page).toHaveURL(/\/groups\/Admins$/);
+  await hydrated(page);
+  await page.getByLabel('Attach policy (ARN)').fill('arn:aws:iam::aws:policy/AdministratorAccess');
+  await page.getByRole('button', { name: 'Attach' }).click();
+  await expect(page.getByTestId('group-policies')).toContainText('arn:aws:iam::aws:policy/AdministratorAccess');
+  await page.getByLabel('Add user').fill('newhire');
+  await page.getByRole('button', { name: 'Add', exact: true }).first().click();
+  await expect(page.getByTestId('group-members')).toContainText('newhire');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  // The user now works as an administrator: the Users page lists everyone.
+  await page.goto('/signin/acme');
+  await hydrated(page);
+  await page.getByLabel('IAM user name').fill('newhire');
+  await page.getByLabel('Password', { exact: true }).fill('Chosen-Passw0rd!');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId('resource-counts')).toBeVisible();
+  await page.goto('/users');
+  await expect(page.getByTestId('users-table')).toContainText('newhire');
+});
+
 test('a nested-group cycle is refused with a clear message', async ({ page, expectRejection }) => {
   expectRejection(400);
   await page.goto('/signin');
