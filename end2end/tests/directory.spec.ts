@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { test, expect, hydrated, ROOT_EMAIL, ROOT_PASSWORD } from './fixtures';
 
 // Runs after console.spec.ts has set the installation up (account alias "acme").
@@ -7,12 +8,7 @@ let generated = '';
 
 test('root creates a user with a generated password that must be changed', async ({ page, expectRejection }) => {
   expectRejection(0);
-  await page.goto('/signin');
-  await hydrated(page);
-  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signInAsRoot(page);
   await page.getByRole('link', { name: 'Users' }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
   await page.getByRole('link', { name: 'Create user' }).click();
@@ -57,12 +53,7 @@ test('the new user signs in at the account URL, must change the password, then w
 
 test('without iam:ListUsers the Users page shows the AWS-style denial', async ({ page, expectRejection }) => {
   expectRejection(403);
-  await page.goto('/signin/acme');
-  await hydrated(page);
-  await page.getByLabel('IAM user name').fill('newhire');
-  await page.getByLabel('Password', { exact: true }).fill('Chosen-Passw0rd!');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signInAsNewhire(page);
   await page.getByRole('link', { name: 'Users' }).click();
   await expect(page.getByRole('alert')).toContainText(
     /User: arn:aws:iam::\d{12}:user\/newhire is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::\d{12}:user\/\* because no identity-based policy allows the iam:ListUsers action/,
@@ -71,12 +62,7 @@ test('without iam:ListUsers the Users page shows the AWS-style denial', async ({
 
 test('the policy editor lints while typing without a request, then v2, rollback and a diff', async ({ page, expectRejection }) => {
   expectRejection(0);
-  await page.goto('/signin');
-  await hydrated(page);
-  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signInAsRoot(page);
   await page.goto('/policies/new');
   await hydrated(page);
   const requests: string[] = [];
@@ -105,12 +91,7 @@ test('the policy editor lints while typing without a request, then v2, rollback 
 
 test('root creates group Admins with AWS AdministratorAccess and puts the new user in it', async ({ page, expectRejection }) => {
   expectRejection(0);
-  await page.goto('/signin');
-  await hydrated(page);
-  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signInAsRoot(page);
   await page.goto('/groups');
   await hydrated(page);
   await page.getByLabel('Group name').fill('Admins');
@@ -126,12 +107,7 @@ test('root creates group Admins with AWS AdministratorAccess and puts the new us
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin$/);
   // The user now works as an administrator: the Users page lists everyone.
-  await page.goto('/signin/acme');
-  await hydrated(page);
-  await page.getByLabel('IAM user name').fill('newhire');
-  await page.getByLabel('Password', { exact: true }).fill('Chosen-Passw0rd!');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signInAsNewhire(page);
   await expect(page.getByTestId('resource-counts')).toBeVisible();
   await page.goto('/users');
   await expect(page.getByTestId('users-table')).toContainText('newhire');
@@ -139,12 +115,7 @@ test('root creates group Admins with AWS AdministratorAccess and puts the new us
 
 test('a nested-group cycle is refused with a clear message', async ({ page, expectRejection }) => {
   expectRejection(400);
-  await page.goto('/signin');
-  await hydrated(page);
-  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await signInAsRoot(page);
   for (const name of ['Company', 'Engineering']) {
     await page.goto('/groups');
     await hydrated(page);
@@ -165,3 +136,21 @@ test('a nested-group cycle is refused with a clear message', async ({ page, expe
     'Group Company cannot be added to group Engineering: Engineering is already inside Company',
   );
 });
+
+async function signInAsRoot(page: Page) {
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
+  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+async function signInAsNewhire(page: Page) {
+  await page.goto('/signin/acme');
+  await hydrated(page);
+  await page.getByLabel('IAM user name').fill('newhire');
+  await page.getByLabel('Password', { exact: true }).fill('Chosen-Passw0rd!');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}

@@ -15,6 +15,7 @@ use crate::policy::{Context, PolicyDocument, PolicyKind, policy_size};
 use crate::store::{
     self,
     policies::{Holder, ListFilter, NewPolicy as NewPolicyRow, PolicyEntity},
+    tags::Tagged,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -475,7 +476,7 @@ pub async fn tag_policy(cx: &Ctx, policy_arn: &str, tags: Vec<Tag>) -> Result<()
     customer_managed(&policy)?;
     let mut w = op.writer(&permit);
     store::policies::lock(&mut w, &policy.id).await?;
-    store::policies::tag(&mut w, cx.account(), &policy.id, &tags)
+    store::tags::add(&mut w, Tagged::Policy, cx.account(), &policy.id, &tags)
         .await
         .map_err(|e| match e.constraint() {
             Some("managed_policies_tag_limit") => {
@@ -506,7 +507,7 @@ pub async fn untag_policy(cx: &Ctx, policy_arn: &str, keys: Vec<String>) -> Resu
     customer_managed(&policy)?;
     let mut w = op.writer(&permit);
     store::policies::lock(&mut w, &policy.id).await?;
-    store::policies::untag(&mut w, &policy.id, &keys).await?;
+    store::tags::remove(&mut w, Tagged::Policy, &policy.id, &keys).await?;
     op.audit(&permit, json!({"PolicyArn": policy.arn, "TagKeys": keys}));
     op.commit().await
 }
@@ -557,6 +558,25 @@ impl HolderName<'_> {
             Self::User(n) => json!({"UserName": n}),
             Self::Group(n) => json!({"GroupName": n}),
         }
+    }
+
+    /// Looks the holder up and authorises `action` on it, with its tags and boundary and
+    /// `extra` in the context; "not found" only after the check.
+    async fn authorize(
+        self,
+        op: &mut Op<'_>,
+        action: IamAction,
+        extra: Context,
+    ) -> Result<(Found, crate::authz::Permit), AppError> {
+        let (found, arn) = self.find(op).await?;
+        let mut context = found
+            .as_ref()
+            .map_or_else(Context::new, |f| f.context.clone());
+        for (key, value) in extra.iter() {
+            context.insert(key, value.clone());
+        }
+        let permit = op.authorize_with(action, &arn, context).await?;
+        Ok((found.ok_or_else(|| self.not_found())?, permit))
     }
 
     /// Looks the holder up: found or not, the ARN to authorise on.
@@ -626,13 +646,13 @@ pub async fn attach_policy(
     };
     let policy_arn = policy_arn.trim();
     let mut op = cx.begin().await?;
-    let (found, holder_arn) = holder.find(&mut op).await?;
-    let mut context = found
-        .as_ref()
-        .map_or_else(Context::new, |f| f.context.clone());
-    context.insert("iam:PolicyARN", policy_arn);
-    let permit = op.authorize_with(action, &holder_arn, context).await?;
-    let found = found.ok_or_else(|| holder.not_found())?;
+    let (found, permit) = holder
+        .authorize(
+            &mut op,
+            action,
+            Context::new().with("iam:PolicyARN", policy_arn),
+        )
+        .await?;
     let policy = target(&mut op, policy_arn)
         .await?
         .ok_or_else(|| not_attachable(policy_arn))?;
@@ -673,13 +693,13 @@ pub async fn detach_policy(
     };
     let policy_arn = policy_arn.trim();
     let mut op = cx.begin().await?;
-    let (found, holder_arn) = holder.find(&mut op).await?;
-    let mut context = found
-        .as_ref()
-        .map_or_else(Context::new, |f| f.context.clone());
-    context.insert("iam:PolicyARN", policy_arn);
-    let permit = op.authorize_with(action, &holder_arn, context).await?;
-    let found = found.ok_or_else(|| holder.not_found())?;
+    let (found, permit) = holder
+        .authorize(
+            &mut op,
+            action,
+            Context::new().with("iam:PolicyARN", policy_arn),
+        )
+        .await?;
     let policy = target(&mut op, policy_arn)
         .await?
         .ok_or_else(|| no_such_policy(policy_arn))?;
@@ -717,12 +737,7 @@ pub async fn list_attached_policies(
     let limit = max_items(max)?;
     let after = split_marker(marker)?;
     let mut op = cx.begin().await?;
-    let (found, holder_arn) = holder.find(&mut op).await?;
-    let context = found
-        .as_ref()
-        .map_or_else(Context::new, |f| f.context.clone());
-    op.authorize_with(action, &holder_arn, context).await?;
-    let found = found.ok_or_else(|| holder.not_found())?;
+    let (found, _) = holder.authorize(&mut op, action, Context::new()).await?;
     let items = store::policies::attached(
         op.reader(),
         holder.kind(),
@@ -775,12 +790,7 @@ pub async fn put_inline_policy(
         return Err(inline_size_limit(holder));
     }
     let mut op = cx.begin().await?;
-    let (found, holder_arn) = holder.find(&mut op).await?;
-    let context = found
-        .as_ref()
-        .map_or_else(Context::new, |f| f.context.clone());
-    let permit = op.authorize_with(action, &holder_arn, context).await?;
-    let found = found.ok_or_else(|| holder.not_found())?;
+    let (found, permit) = holder.authorize(&mut op, action, Context::new()).await?;
     let mut w = op.writer(&permit);
     store::policies::lock_holder(&mut w, holder.kind(), &found.id).await?;
     store::policies::put_inline(
@@ -825,12 +835,7 @@ pub async fn get_inline_policy(
         HolderName::Group(_) => IamAction::GetGroupPolicy,
     };
     let mut op = cx.begin().await?;
-    let (found, holder_arn) = holder.find(&mut op).await?;
-    let context = found
-        .as_ref()
-        .map_or_else(Context::new, |f| f.context.clone());
-    op.authorize_with(action, &holder_arn, context).await?;
-    let found = found.ok_or_else(|| holder.not_found())?;
+    let (found, _) = holder.authorize(&mut op, action, Context::new()).await?;
     let (policy_name, document) =
         store::policies::inline(op.reader(), holder.kind(), found.id.as_str(), name)
             .await?
@@ -852,12 +857,7 @@ pub async fn delete_inline_policy(
         HolderName::Group(_) => IamAction::DeleteGroupPolicy,
     };
     let mut op = cx.begin().await?;
-    let (found, holder_arn) = holder.find(&mut op).await?;
-    let context = found
-        .as_ref()
-        .map_or_else(Context::new, |f| f.context.clone());
-    let permit = op.authorize_with(action, &holder_arn, context).await?;
-    let found = found.ok_or_else(|| holder.not_found())?;
+    let (found, permit) = holder.authorize(&mut op, action, Context::new()).await?;
     let mut w = op.writer(&permit);
     store::policies::lock_holder(&mut w, holder.kind(), &found.id).await?;
     if !store::policies::delete_inline(&mut w, holder.kind(), &found.id, name).await? {
@@ -883,12 +883,7 @@ pub async fn list_inline_policies(
     };
     let limit = max_items(max)?;
     let mut op = cx.begin().await?;
-    let (found, holder_arn) = holder.find(&mut op).await?;
-    let context = found
-        .as_ref()
-        .map_or_else(Context::new, |f| f.context.clone());
-    op.authorize_with(action, &holder_arn, context).await?;
-    let found = found.ok_or_else(|| holder.not_found())?;
+    let (found, _) = holder.authorize(&mut op, action, Context::new()).await?;
     let names = store::policies::inline_names(
         op.reader(),
         holder.kind(),
@@ -910,15 +905,13 @@ pub async fn put_user_permissions_boundary(
     let policy_arn = policy_arn.trim();
     let holder = HolderName::User(user);
     let mut op = cx.begin().await?;
-    let (found, user_arn) = holder.find(&mut op).await?;
-    let mut context = found
-        .as_ref()
-        .map_or_else(Context::new, |f| f.context.clone());
-    context.insert("iam:PermissionsBoundary", policy_arn);
-    let permit = op
-        .authorize_with(IamAction::PutUserPermissionsBoundary, &user_arn, context)
+    let (found, permit) = holder
+        .authorize(
+            &mut op,
+            IamAction::PutUserPermissionsBoundary,
+            Context::new().with("iam:PermissionsBoundary", policy_arn),
+        )
         .await?;
-    let found = found.ok_or_else(|| holder.not_found())?;
     let policy = target(&mut op, policy_arn)
         .await?
         .ok_or_else(|| not_attachable(policy_arn))?;
@@ -941,14 +934,13 @@ pub async fn put_user_permissions_boundary(
 pub async fn delete_user_permissions_boundary(cx: &Ctx, user: &UserName) -> Result<(), AppError> {
     let holder = HolderName::User(user);
     let mut op = cx.begin().await?;
-    let (found, user_arn) = holder.find(&mut op).await?;
-    let context = found
-        .as_ref()
-        .map_or_else(Context::new, |f| f.context.clone());
-    let permit = op
-        .authorize_with(IamAction::DeleteUserPermissionsBoundary, &user_arn, context)
+    let (found, permit) = holder
+        .authorize(
+            &mut op,
+            IamAction::DeleteUserPermissionsBoundary,
+            Context::new(),
+        )
         .await?;
-    let found = found.ok_or_else(|| holder.not_found())?;
     let mut w = op.writer(&permit);
     store::policies::lock_holder(&mut w, Holder::User, &found.id).await?;
     let changed = store::policies::set_boundary(&mut w, &found.id, None).await?;

@@ -8,7 +8,7 @@ use crate::model::{
     IamPath, IdKind, Page, Password, RootPasswordCheck, Tag, User, UserName, arn, parse_tags,
 };
 use crate::policy::Context;
-use crate::store::{self, StoreError, users::NewUser as NewUserRow};
+use crate::store::{self, StoreError, tags::Tagged, users::NewUser as NewUserRow};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -271,7 +271,7 @@ pub async fn tag_user(cx: &Ctx, name: &UserName, tags: Vec<Tag>) -> Result<(), A
     let user = user.ok_or_else(|| no_such_user(name.as_str()))?;
     let mut w = op.writer(&permit);
     store::users::lock(&mut w, &user.id).await?;
-    store::users::tag(&mut w, cx.account(), &user.id, &tags)
+    store::tags::add(&mut w, Tagged::User, cx.account(), &user.id, &tags)
         .await
         .map_err(|e| match e.constraint() {
             Some("iam_users_tag_limit") => tag_limit(),
@@ -298,7 +298,7 @@ pub async fn untag_user(cx: &Ctx, name: &UserName, keys: Vec<String>) -> Result<
     let user = user.ok_or_else(|| no_such_user(name.as_str()))?;
     let mut w = op.writer(&permit);
     store::users::lock(&mut w, &user.id).await?;
-    store::users::untag(&mut w, &user.id, &keys).await?;
+    store::tags::remove(&mut w, Tagged::User, &user.id, &keys).await?;
     op.audit(&permit, json!({"UserName": name, "TagKeys": keys}));
     op.commit().await
 }

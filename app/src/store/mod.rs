@@ -10,6 +10,7 @@ pub mod groups;
 pub mod policies;
 pub mod sessions;
 pub mod signin;
+pub mod tags;
 pub mod users;
 
 use sqlx::{PgPool, Postgres, Transaction};

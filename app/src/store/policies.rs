@@ -107,7 +107,7 @@ pub async fn insert(w: &mut Writer<'_>, new: NewPolicy<'_>) -> Result<(), StoreE
     .bind(new.now)
     .execute(w.conn())
     .await?;
-    super::users::insert_tags(w.conn(), new.account, new.id.as_str(), new.tags).await
+    super::tags::insert(w.conn(), new.account, new.id.as_str(), new.tags).await
 }
 
 /// The policy an ARN names, as the reading account sees it: its own customer managed
@@ -134,7 +134,7 @@ pub async fn find_by_arn(
     .await?;
     match row {
         Some(row) => {
-            let tags = super::users::tags(conn, &row.policy_id).await?;
+            let tags = super::tags::of(conn, &row.policy_id).await?;
             Ok(Some(to_policy(row, tags)?))
         }
         None => Ok(None),
@@ -155,7 +155,7 @@ pub async fn find_by_id(
     .await?;
     match row {
         Some(row) => {
-            let tags = super::users::tags(conn, &row.policy_id).await?;
+            let tags = super::tags::of(conn, &row.policy_id).await?;
             Ok(Some(to_policy(row, tags)?))
         }
         None => Ok(None),
@@ -717,37 +717,4 @@ pub async fn delete_inline(
     .fetch_optional(w.conn())
     .await?;
     Ok(done.is_some())
-}
-
-/// Tags a customer managed policy and recounts (`managed_policies_tag_limit`).
-pub async fn tag(
-    w: &mut Writer<'_>,
-    account: &AccountId,
-    id: &UniqueId,
-    tags: &[Tag],
-) -> Result<(), StoreError> {
-    super::users::insert_tags(w.conn(), account, id.as_str(), tags).await?;
-    recount_tags(w.conn(), id).await
-}
-
-pub async fn untag(w: &mut Writer<'_>, id: &UniqueId, keys: &[String]) -> Result<(), StoreError> {
-    let lower: Vec<String> = keys.iter().map(|k| k.to_ascii_lowercase()).collect();
-    sqlx::query("DELETE FROM resource_tags WHERE resource_id = $1 AND key_lower = ANY($2)")
-        .bind(id.as_str())
-        .bind(&lower)
-        .execute(w.conn())
-        .await?;
-    recount_tags(w.conn(), id).await
-}
-
-async fn recount_tags(conn: &mut PgConnection, id: &UniqueId) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE managed_policies SET tag_count =
-            (SELECT count(*) FROM resource_tags WHERE resource_id = $1)
-         WHERE policy_id = $1",
-    )
-    .bind(id.as_str())
-    .execute(conn)
-    .await?;
-    Ok(())
 }

@@ -44,19 +44,6 @@ fn to_user(row: UserRow, tags: Vec<Tag>) -> Result<User, StoreError> {
     })
 }
 
-pub async fn tags(conn: &mut PgConnection, resource_id: &str) -> Result<Vec<Tag>, StoreError> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT key, value FROM resource_tags WHERE resource_id = $1 ORDER BY key_lower",
-    )
-    .bind(resource_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(key, value)| Tag { key, value })
-        .collect())
-}
-
 pub struct NewUser<'a> {
     pub id: &'a UniqueId,
     pub account: &'a AccountId,
@@ -81,31 +68,7 @@ pub async fn insert(w: &mut Writer<'_>, new: NewUser<'_>) -> Result<(), StoreErr
     .bind(tag_count)
     .execute(w.conn())
     .await?;
-    insert_tags(w.conn(), new.account, new.id.as_str(), new.tags).await
-}
-
-pub(crate) async fn insert_tags(
-    conn: &mut PgConnection,
-    account: &AccountId,
-    resource_id: &str,
-    tags: &[Tag],
-) -> Result<(), StoreError> {
-    for tag in tags {
-        sqlx::query(
-            "INSERT INTO resource_tags (account_id, resource_id, key_lower, key, value)
-             VALUES ($1, $2, $3, $4, $5)
-             ON CONFLICT (resource_id, key_lower) DO UPDATE SET key = EXCLUDED.key,
-                value = EXCLUDED.value",
-        )
-        .bind(account.as_str())
-        .bind(resource_id)
-        .bind(tag.key.to_ascii_lowercase())
-        .bind(&tag.key)
-        .bind(&tag.value)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
+    super::tags::insert(w.conn(), new.account, new.id.as_str(), new.tags).await
 }
 
 pub async fn find_by_name(
@@ -138,7 +101,7 @@ async fn with_tags(
 ) -> Result<Option<User>, StoreError> {
     match row {
         Some(row) => {
-            let tags = tags(conn, &row.user_id).await?;
+            let tags = super::tags::of(conn, &row.user_id).await?;
             Ok(Some(to_user(row, tags)?))
         }
         None => Ok(None),
@@ -261,40 +224,6 @@ pub async fn delete(w: &mut Writer<'_>, id: &UniqueId) -> Result<(), StoreError>
         .bind(id.as_str())
         .execute(w.conn())
         .await?;
-    Ok(())
-}
-
-/// Adds or replaces tags, keeping the user's tag count (the database refuses more than
-/// 50). The caller holds the user's row lock.
-pub async fn tag(
-    w: &mut Writer<'_>,
-    account: &AccountId,
-    id: &UniqueId,
-    tags: &[Tag],
-) -> Result<(), StoreError> {
-    insert_tags(w.conn(), account, id.as_str(), tags).await?;
-    recount_tags(w.conn(), id).await
-}
-
-pub async fn untag(w: &mut Writer<'_>, id: &UniqueId, keys: &[String]) -> Result<(), StoreError> {
-    let lower: Vec<String> = keys.iter().map(|k| k.to_ascii_lowercase()).collect();
-    sqlx::query("DELETE FROM resource_tags WHERE resource_id = $1 AND key_lower = ANY($2)")
-        .bind(id.as_str())
-        .bind(&lower)
-        .execute(w.conn())
-        .await?;
-    recount_tags(w.conn(), id).await
-}
-
-async fn recount_tags(conn: &mut PgConnection, id: &UniqueId) -> Result<(), StoreError> {
-    sqlx::query(
-        "UPDATE iam_users SET tag_count =
-            (SELECT count(*) FROM resource_tags WHERE resource_id = $1)
-         WHERE user_id = $1",
-    )
-    .bind(id.as_str())
-    .execute(conn)
-    .await?;
     Ok(())
 }
 

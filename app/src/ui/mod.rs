@@ -2,5 +2,6 @@
 
 pub mod app;
 mod components;
+mod format;
 mod layout;
 mod pages;

@@ -64,19 +64,7 @@ async fn a_user_without_list_users_sees_the_aws_denial_on_the_users_page() {
     use app::model::{Password, UserName};
     let app = spawn_app().await;
     let account = app.bootstrap().await;
-    let signed = app::directory::signin::sign_in_root(
-        &app.state,
-        ROOT_EMAIL,
-        Password::new(ROOT_PASSWORD.to_owned()),
-        &app::directory::RequestSource::default(),
-    )
-    .await
-    .unwrap();
-    let root = app::authz::Ctx::new(
-        app.state.clone(),
-        std::sync::Arc::new(signed.caller(uuid::Uuid::new_v4(), app.state.clock.now())),
-        app::directory::RequestSource::default(),
-    );
+    let root = app.root_ctx().await;
     users::create_user(&root, NewUser::parse("tom", "/", &[]).unwrap())
         .await
         .unwrap();

@@ -304,6 +304,23 @@ impl TestApp {
         page_with(&self.client, &self.url(path)).await
     }
 
+    /// The root user of the bootstrapped account, for calling services directly.
+    pub async fn root_ctx(&self) -> app::authz::Ctx {
+        let signed = app::directory::signin::sign_in_root(
+            &self.state,
+            ROOT_EMAIL,
+            app::model::Password::new(ROOT_PASSWORD.to_owned()),
+            &app::directory::RequestSource::default(),
+        )
+        .await
+        .unwrap();
+        app::authz::Ctx::new(
+            self.state.clone(),
+            Arc::new(signed.caller(uuid::Uuid::new_v4(), self.state.clock.now())),
+            app::directory::RequestSource::default(),
+        )
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
     }

@@ -277,19 +277,7 @@ async fn an_iam_user_signs_in_at_the_account_url_and_the_console_acts_as_them() 
     use app::model::{Password, UserName};
     let app = spawn_app().await;
     let account = app.bootstrap().await;
-    let signed = app::directory::signin::sign_in_root(
-        &app.state,
-        ROOT_EMAIL,
-        Password::new(ROOT_PASSWORD.to_owned()),
-        &app::directory::RequestSource::default(),
-    )
-    .await
-    .unwrap();
-    let root = app::authz::Ctx::new(
-        app.state.clone(),
-        std::sync::Arc::new(signed.caller(uuid::Uuid::new_v4(), app.state.clock.now())),
-        app::directory::RequestSource::default(),
-    );
+    let root = app.root_ctx().await;
     users::create_user(&root, NewUser::parse("tom", "/", &[]).unwrap())
         .await
         .unwrap();
@@ -346,22 +334,10 @@ async fn an_iam_user_signs_in_at_the_account_url_and_the_console_acts_as_them() 
 #[tokio::test]
 async fn a_user_who_must_reset_is_kept_on_the_change_password_page_until_they_do() {
     use app::directory::users::{self, NewPassword, NewUser};
-    use app::model::{Password, UserName};
+    use app::model::UserName;
     let app = spawn_app().await;
     app.bootstrap().await;
-    let signed = app::directory::signin::sign_in_root(
-        &app.state,
-        ROOT_EMAIL,
-        Password::new(ROOT_PASSWORD.to_owned()),
-        &app::directory::RequestSource::default(),
-    )
-    .await
-    .unwrap();
-    let root = app::authz::Ctx::new(
-        app.state.clone(),
-        std::sync::Arc::new(signed.caller(uuid::Uuid::new_v4(), app.state.clock.now())),
-        app::directory::RequestSource::default(),
-    );
+    let root = app.root_ctx().await;
     users::create_user(&root, NewUser::parse("newhire", "/", &[]).unwrap())
         .await
         .unwrap();

@@ -3,6 +3,7 @@
 
 use crate::api::activity::list_events;
 use crate::ui::components::ErrorAlert;
+use crate::ui::format::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -114,15 +115,4 @@ pub fn ActivityPage() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

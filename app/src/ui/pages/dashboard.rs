@@ -1,5 +1,6 @@
 use crate::api::dashboard::{DashboardView, Resources, SecurityItem, dashboard};
 use crate::ui::components::ErrorAlert;
+use crate::ui::format::format_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -40,7 +41,7 @@ fn Overview(view: DashboardView) -> impl IntoView {
                         <dd class="col-span-2">{email}</dd>
                     })}
                     <dt class="text-slate-500">"Created"</dt>
-                    <dd class="col-span-2">{format_date(view.created_at)}</dd>
+                    <dd class="col-span-2">{format_time(view.created_at)}</dd>
                     <dt class="text-slate-500">"IAM users sign in at"</dt>
                     <dd class="col-span-2 break-all font-mono" data-testid="iam-signin-url">
                         {view.iam_signin_url}
@@ -91,8 +92,4 @@ fn SecurityRow(item: SecurityItem) -> impl IntoView {
             </div>
         </li>
     }
-}
-
-fn format_date(at: time::OffsetDateTime) -> String {
-    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
 }

@@ -9,6 +9,7 @@ use crate::api::policies::{
 };
 use crate::policy::{Severity, lint};
 use crate::ui::components::{ActionError, ErrorAlert, TextField};
+use crate::ui::format::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -348,17 +349,6 @@ pub fn diff_lines(a: &str, b: &str) -> Vec<(char, String)> {
         }
     }
     out
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

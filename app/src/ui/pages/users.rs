@@ -2,6 +2,7 @@
 
 use crate::api::users::{CreateUser, CreatedUser, list_users};
 use crate::ui::components::{ActionError, ErrorAlert, TextField};
+use crate::ui::format::{format_time, urlencode};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -181,19 +182,4 @@ fn csv_field(s: &str) -> String {
     } else {
         s.to_owned()
     }
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn format_time(at: time::OffsetDateTime) -> String {
-    format!("{} {:02}:{:02} UTC", at.date(), at.hour(), at.minute())
 }
