@@ -9,7 +9,7 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
     Root,
-    User(User),
+    User(Box<User>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -78,7 +78,7 @@ pub async fn current(state: &AppState, session: &Session) -> Result<Option<Calle
         let principal = match &record.user_id {
             None => Principal::Root,
             Some(user_id) => match store::users::find_by_id(&mut conn, user_id).await? {
-                Some(user) => Principal::User(user),
+                Some(user) => Principal::User(Box::new(user)),
                 // The user was deleted: the session died with it.
                 None => return Ok(None),
             },

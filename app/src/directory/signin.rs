@@ -97,7 +97,7 @@ impl SignedIn {
     ) -> crate::authz::Caller {
         let principal = match &self.user {
             None => crate::authz::Principal::Root,
-            Some(user) => crate::authz::Principal::User(user.clone()),
+            Some(user) => crate::authz::Principal::User(Box::new(user.clone())),
         };
         crate::authz::Caller::new(
             self.account.clone(),

@@ -15,6 +15,8 @@ pub struct User {
     pub password_last_used: Option<OffsetDateTime>,
     /// The ARN of the managed policy that bounds this user's permissions.
     pub permissions_boundary: Option<String>,
+    /// How many groups the user is directly in.
+    pub group_count: i32,
     pub tags: Vec<Tag>,
 }
 

@@ -15,10 +15,11 @@ struct UserRow {
     created_at: OffsetDateTime,
     password_last_used: Option<OffsetDateTime>,
     boundary_arn: Option<String>,
+    group_count: i32,
 }
 
 const SELECT: &str = "SELECT u.user_id, u.account_id, u.name, u.path, u.created_at,
-        u.password_last_used,
+        u.password_last_used, u.group_count,
         CASE WHEN b.policy_id IS NULL THEN NULL
              WHEN b.account_id IS NULL THEN 'arn:aws:iam::aws:policy' || b.path || b.name
              ELSE 'arn:aws:iam::' || b.account_id || ':policy' || b.path || b.name END
@@ -40,6 +41,7 @@ fn to_user(row: UserRow, tags: Vec<Tag>) -> Result<User, StoreError> {
         created_at: row.created_at,
         password_last_used: row.password_last_used,
         permissions_boundary: row.boundary_arn,
+        group_count: row.group_count,
         tags,
     })
 }

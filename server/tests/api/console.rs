@@ -349,3 +349,26 @@ async fn account_settings_set_change_and_remove_the_alias() {
     assert_eq!(status, 200);
     assert!(body.contains("Account alias"));
 }
+
+#[tokio::test]
+async fn the_users_list_shows_how_many_groups_each_user_is_in() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    app.call("users/create", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    for g in ["A", "B"] {
+        app.call("groups/create", &[("group_name", g)])
+            .await
+            .unwrap();
+        app.call(
+            "groups/add-user",
+            &[("group_name", g), ("user_name", "tom")],
+        )
+        .await
+        .unwrap();
+    }
+    let page = app.call("users/list", &[]).await.unwrap();
+    assert_eq!(page["items"][0]["group_count"], 2);
+}

@@ -58,6 +58,7 @@ pub fn UsersPage() -> impl IntoView {
                                         <tr>
                                             <th scope="col" class=CELL>"User name"</th>
                                             <th scope="col" class=CELL>"Path"</th>
+                                            <th scope="col" class=CELL>"Groups"</th>
                                             <th scope="col" class=CELL>"Last console sign-in"</th>
                                             <th scope="col" class=CELL>"Created"</th>
                                         </tr>
@@ -67,6 +68,7 @@ pub fn UsersPage() -> impl IntoView {
                                             <tr class="border-t border-slate-100">
                                                 <td class=CELL>{u.name.to_string()}</td>
                                                 <td class=format!("{CELL} font-mono")>{u.path.to_string()}</td>
+                                                <td class=CELL>{u.group_count}</td>
                                                 <td class=CELL>{u.password_last_used.map_or_else(|| "Never".to_owned(), format_time)}</td>
                                                 <td class=CELL>{format_time(u.created_at)}</td>
                                             </tr>
