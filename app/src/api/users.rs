@@ -88,3 +88,93 @@ pub async fn create_user(
     })
     .await
 }
+
+/// A user's page: the user, groups, policies, and console access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    pub user: User,
+    pub groups: Vec<String>,
+    pub attached: Vec<crate::model::AttachedPolicy>,
+    pub inline: Vec<String>,
+    /// `None` without console access; else whether a new password is required.
+    pub console: Option<bool>,
+}
+
+#[server(endpoint = "users/get")]
+pub async fn get_user(user_name: String) -> Result<UserView, AppError> {
+    use super::request;
+    use crate::directory::groups;
+    use crate::directory::policies::{self, HolderName};
+    use crate::directory::users;
+    use crate::model::UserName;
+    request::serve(|cx| async move {
+        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        let user = users::get_user(&cx, Some(&name)).await?;
+        let groups = groups::list_groups_for_user(&cx, &name, None, Some(1000))
+            .await?
+            .items
+            .into_iter()
+            .map(|g| g.name.to_string())
+            .collect();
+        let holder = HolderName::User(&name);
+        let attached = policies::list_attached_policies(&cx, holder, None, None, Some(1000))
+            .await?
+            .items;
+        let inline = policies::list_inline_policies(&cx, holder, None, Some(1000))
+            .await?
+            .items
+            .into_iter()
+            .map(|n| n.to_string())
+            .collect();
+        let console = match users::get_login_profile(&cx, &name).await {
+            Ok(profile) => Some(profile.password_reset_required),
+            Err(AppError::NotFound { .. }) => None,
+            Err(other) => return Err(other),
+        };
+        Ok(UserView {
+            user,
+            groups,
+            attached,
+            inline,
+            console,
+        })
+    })
+    .await
+}
+
+/// Console access on the user's page: `enable` (a generated password, to be changed at
+/// first sign-in), `reset` (a new generated password, to be changed), `disable`.
+/// Returns the generated password, shown once.
+#[server(endpoint = "users/console")]
+pub async fn set_console_access(
+    user_name: String,
+    change: String,
+) -> Result<Option<String>, AppError> {
+    use super::request;
+    use crate::directory::users::{self, NewPassword};
+    use crate::model::UserName;
+    request::serve(|cx| async move {
+        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        match change.as_str() {
+            "enable" => {
+                let (_, generated) =
+                    users::create_login_profile(&cx, &name, NewPassword::Generated, true).await?;
+                Ok(generated.map(|p| p.expose().to_owned()))
+            }
+            "reset" => {
+                let password = users::generate_password(&cx);
+                users::update_login_profile(&cx, &name, Some(password.clone()), Some(true)).await?;
+                Ok(Some(password.expose().to_owned()))
+            }
+            "disable" => {
+                users::delete_login_profile(&cx, &name).await?;
+                Ok(None)
+            }
+            _ => Err(AppError::validation(
+                "change",
+                "must be enable, reset or disable",
+            )),
+        }
+    })
+    .await
+}

@@ -2,7 +2,7 @@ use super::layout::ConsoleLayout;
 use super::pages::{
     AccountPage, ActivityPage, ChangePasswordPage, DashboardPage, GroupPage, GroupsPage,
     NewPolicyPage, NewUserPage, NotFoundPage, PoliciesPage, PolicyPage, SetupPage, SignInPage,
-    UserSignInPage, UsersPage,
+    UserPage, UserSignInPage, UsersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=DashboardPage />
                     <Route path=path!("/users") view=UsersPage />
                     <Route path=path!("/users/new") view=NewUserPage />
+                    <Route path=path!("/users/:name") view=UserPage />
                     <Route path=path!("/groups") view=GroupsPage />
                     <Route path=path!("/groups/:name") view=GroupPage />
                     <Route path=path!("/policies") view=PoliciesPage />

@@ -372,3 +372,65 @@ async fn the_users_list_shows_how_many_groups_each_user_is_in() {
     let page = app.call("users/list", &[]).await.unwrap();
     assert_eq!(page["items"][0]["group_count"], 2);
 }
+
+#[tokio::test]
+async fn a_users_page_shows_groups_and_policies_and_manages_console_access() {
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    app.call("users/create", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    app.call("groups/create", &[("group_name", "Readers")])
+        .await
+        .unwrap();
+    app.call(
+        "groups/add-user",
+        &[("group_name", "Readers"), ("user_name", "tom")],
+    )
+    .await
+    .unwrap();
+    let view = app
+        .call("users/get", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    assert_eq!(view["groups"][0], "Readers");
+    assert!(view["console"].is_null());
+    let enabled = app
+        .call(
+            "users/console",
+            &[("user_name", "tom"), ("change", "enable")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(enabled.as_str().unwrap().chars().count(), 20);
+    let view = app
+        .call("users/get", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    assert_eq!(view["console"], true, "a new password is required");
+    let reset = app
+        .call(
+            "users/console",
+            &[("user_name", "tom"), ("change", "reset")],
+        )
+        .await
+        .unwrap();
+    assert_ne!(reset, enabled);
+    app.call(
+        "users/console",
+        &[("user_name", "tom"), ("change", "disable")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.count("SELECT count(*) FROM login_profiles").await, 0);
+    let (status, _, body) = app.page("/users/tom").await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&format!("arn:aws:iam::{}:user/tom", account.id)));
+    assert!(body.contains("Readers") && body.contains("No console access."));
+    let (_, _, new_page) = app.page("/users/new").await;
+    assert!(
+        new_page.contains("Create user"),
+        "the wizard, not a user called new"
+    );
+}

@@ -18,7 +18,7 @@ pub use not_found::NotFoundPage;
 pub use policies::{NewPolicyPage, PoliciesPage, PolicyPage};
 pub use setup::SetupPage;
 pub use signin::{SignInPage, UserSignInPage};
-pub use users::{NewUserPage, UsersPage};
+pub use users::{NewUserPage, UserPage, UsersPage};
 
 use leptos::prelude::*;
 

@@ -1,6 +1,8 @@
 //! Users: the list (server-side search, path filter, keyset pages) and the create form.
 
-use crate::api::users::{CreateUser, CreatedUser, list_users};
+use crate::api::users::{
+    CreateUser, CreatedUser, SetConsoleAccess, UserView, get_user, list_users,
+};
 use crate::ui::components::{ActionError, ErrorAlert, TextField};
 use crate::ui::format::{format_time, urlencode};
 use leptos::prelude::*;
@@ -66,7 +68,7 @@ pub fn UsersPage() -> impl IntoView {
                                     <tbody>
                                         {page.items.into_iter().map(|u| view! {
                                             <tr class="border-t border-slate-100">
-                                                <td class=CELL>{u.name.to_string()}</td>
+                                                <td class=CELL><a class="font-medium text-indigo-600" href=format!("/users/{}", u.name)>{u.name.to_string()}</a></td>
                                                 <td class=format!("{CELL} font-mono")>{u.path.to_string()}</td>
                                                 <td class=CELL>{u.group_count}</td>
                                                 <td class=CELL>{u.password_last_used.map_or_else(|| "Never".to_owned(), format_time)}</td>
@@ -183,5 +185,100 @@ fn csv_field(s: &str) -> String {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_owned()
+    }
+}
+
+/// A user's page: summary, groups, policies, tags, console access.
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let params = leptos_router::hooks::use_params_map();
+    let name = move || params.read().get("name").unwrap_or_default();
+    let console = ServerAction::<SetConsoleAccess>::new();
+    let data = Resource::new(
+        move || (name(), console.version().get()),
+        |(n, _)| get_user(n),
+    );
+    view! {
+        <Title text="User" />
+        <h1 class="text-2xl font-semibold">{move || format!("User {}", name())}</h1>
+        <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <UserDetail view console /> }.into_any(),
+                    Err(error) => view! { <div class="mt-4"><ErrorAlert error /></div> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn UserDetail(view: UserView, console: ServerAction<SetConsoleAccess>) -> impl IntoView {
+    let user = view.user.clone();
+    let name = user.name.to_string();
+    let generated = move || console.value().get().and_then(Result::ok).flatten();
+    let button = |change: &'static str, label: &'static str, name: String| {
+        view! {
+            <ActionForm action=console>
+                <input type="hidden" name="user_name" value=name />
+                <input type="hidden" name="change" value=change />
+                <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">{label}</button>
+            </ActionForm>
+        }
+    };
+    let access = match view.console {
+        None => view! {
+            <p class="text-sm" data-testid="console-access">"No console access."</p>
+            <div class="mt-2 flex gap-2">{button("enable", "Enable console access", name.clone())}</div>
+        }.into_any(),
+        Some(reset) => view! {
+            <p class="text-sm" data-testid="console-access">
+                {if reset { "Console access enabled; a new password is required at next sign-in." } else { "Console access enabled." }}
+            </p>
+            <div class="mt-2 flex gap-2">
+                {button("reset", "Reset password", name.clone())}
+                {button("disable", "Disable console access", name.clone())}
+            </div>
+        }.into_any(),
+    };
+    view! {
+        <p class="mt-1 break-all font-mono text-sm text-slate-600" data-testid="user-arn">{user.arn.clone()}</p>
+        <div class="mt-6 grid gap-6 lg:grid-cols-2">
+            <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="summary-heading">
+                <h2 id="summary-heading" class="text-lg font-medium">"Summary"</h2>
+                <dl class="mt-3 grid grid-cols-3 gap-y-2 text-sm">
+                    <dt class="text-slate-500">"Created"</dt><dd class="col-span-2">{format_time(user.created_at)}</dd>
+                    <dt class="text-slate-500">"Last console sign-in"</dt>
+                    <dd class="col-span-2">{user.password_last_used.map_or_else(|| "Never".to_owned(), format_time)}</dd>
+                    <dt class="text-slate-500">"Permissions boundary"</dt>
+                    <dd class="col-span-2 break-all font-mono">{user.permissions_boundary.clone().unwrap_or_else(|| "None".to_owned())}</dd>
+                    <dt class="text-slate-500">"Tags"</dt>
+                    <dd class="col-span-2">{user.tags.iter().map(|t| format!("{}={}", t.key, t.value)).collect::<Vec<_>>().join(", ")}</dd>
+                </dl>
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="permissions-heading">
+                <h2 id="permissions-heading" class="text-lg font-medium">"Permissions"</h2>
+                <h3 class="mt-3 text-sm font-medium">"Groups (their policies apply too)"</h3>
+                <ul class="text-sm" data-testid="user-groups">
+                    {view.groups.iter().map(|g| view! { <li><a class="text-indigo-600" href=format!("/groups/{g}")>{g.clone()}</a></li> }).collect_view()}
+                </ul>
+                <h3 class="mt-3 text-sm font-medium">"Attached directly"</h3>
+                <ul class="text-sm" data-testid="user-policies">
+                    {view.attached.iter().map(|p| view! { <li class="break-all font-mono">{p.arn.clone()}</li> }).collect_view()}
+                </ul>
+                <h3 class="mt-3 text-sm font-medium">"Inline"</h3>
+                <ul class="text-sm">{view.inline.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+            </section>
+            <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="credentials-heading">
+                <h2 id="credentials-heading" class="text-lg font-medium">"Security credentials"</h2>
+                <div class="mt-3">{access}</div>
+                {ActionError(console)}
+                {move || generated().map(|p| view! {
+                    <p class="mt-3 rounded-md bg-emerald-50 p-3 text-sm" role="status">
+                        "New password (shown once): " <span class="font-mono" data-testid="generated-password">{p}</span>
+                    </p>
+                })}
+            </section>
+        </div>
     }
 }
