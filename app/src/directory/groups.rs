@@ -255,18 +255,13 @@ pub async fn list_groups_for_user(
 ) -> Result<Page<Group>, AppError> {
     let limit = max_items(max)?;
     let mut op = cx.begin().await?;
-    let account = cx.account().clone();
-    let found = store::users::find_by_name(op.reader(), &account, user).await?;
-    let arn = found.as_ref().map_or_else(
-        || arn::user(&account, &IamPath::root(), user),
-        |u| u.arn.clone(),
-    );
-    let context = super::users::resource_tag_context(
-        crate::policy::Context::new(),
-        found.as_ref().map_or(&[][..], |u| u.tags.as_slice()),
-    );
-    op.authorize_with(IamAction::ListGroupsForUser, &arn, context)
-        .await?;
+    let (found, arn) = super::users::target(&mut op, user).await?;
+    op.authorize_with(
+        IamAction::ListGroupsForUser,
+        &arn,
+        super::users::tagged_context(found.as_ref()),
+    )
+    .await?;
     let found = found.ok_or_else(|| no_such_user(user.as_str()))?;
     let items = store::groups::for_user(op.reader(), found.id.as_str(), marker, limit + 1).await?;
     Ok(paginate(items, limit, |g| g.name.key()))

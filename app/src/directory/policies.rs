@@ -174,9 +174,7 @@ async fn authorized_policy(
 ) -> Result<(Policy, crate::authz::Permit), AppError> {
     let policy = target(op, policy_arn).await?;
     let mut context = tagged(policy.as_ref());
-    for (key, value) in extra.iter() {
-        context.insert(key, value.clone());
-    }
+    context.extend(extra);
     let permit = op
         .authorize_with(action, policy_arn.trim(), context)
         .await?;
@@ -302,20 +300,15 @@ pub async fn delete_policy(cx: &Ctx, policy_arn: &str) -> Result<(), AppError> {
         authorized_policy(&mut op, IamAction::DeletePolicy, policy_arn, Context::new()).await?;
     customer_managed(&policy)?;
     let mut w = op.writer(&permit);
-    let Some((versions, _)) = store::policies::lock(&mut w, &policy.id).await? else {
+    let Some(locked) = store::policies::lock(&mut w, &policy.id).await? else {
         return Err(no_such_policy(&policy.arn));
     };
-    // Counts read again under the row lock: an attachment racing this delete either
-    // committed before (and is seen) or waits and then finds no policy.
-    let locked = store::policies::find_by_id(op.reader(), cx.account(), policy.id.as_str())
-        .await?
-        .ok_or_else(|| no_such_policy(&policy.arn))?;
     if locked.attachment_count > 0 || locked.boundary_count > 0 {
         return Err(AppError::delete_conflict(
             "Cannot delete a policy attached to entities.",
         ));
     }
-    if versions > 1 {
+    if locked.version_count > 1 {
         return Err(AppError::delete_conflict(
             "This policy has more than one version. Before you delete a policy, you must \
              delete the policy's versions. The default version is deleted with the policy.",
@@ -418,10 +411,10 @@ pub async fn delete_policy_version(
     .await?;
     customer_managed(&policy)?;
     let mut w = op.writer(&permit);
-    let Some((_, default)) = store::policies::lock(&mut w, &policy.id).await? else {
+    let Some(locked) = store::policies::lock(&mut w, &policy.id).await? else {
         return Err(no_such_policy(&policy.arn));
     };
-    if default == version {
+    if locked.default_version == version {
         return Err(AppError::delete_conflict(
             "Cannot delete the default version of a policy.",
         ));
@@ -546,6 +539,14 @@ impl HolderName<'_> {
         }
     }
 
+    /// The action's user or group form (AttachUserPolicy / AttachGroupPolicy, ...).
+    fn action(self, user: IamAction, group: IamAction) -> IamAction {
+        match self {
+            Self::User(_) => user,
+            Self::Group(_) => group,
+        }
+    }
+
     fn not_found(self) -> AppError {
         match self {
             Self::User(n) => no_such_user(n.as_str()),
@@ -572,9 +573,7 @@ impl HolderName<'_> {
         let mut context = found
             .as_ref()
             .map_or_else(Context::new, |f| f.context.clone());
-        for (key, value) in extra.iter() {
-            context.insert(key, value.clone());
-        }
+        context.extend(extra);
         let permit = op.authorize_with(action, &arn, context).await?;
         Ok((found.ok_or_else(|| self.not_found())?, permit))
     }
@@ -640,10 +639,7 @@ pub async fn attach_policy(
     holder: HolderName<'_>,
     policy_arn: &str,
 ) -> Result<(), AppError> {
-    let action = match holder {
-        HolderName::User(_) => IamAction::AttachUserPolicy,
-        HolderName::Group(_) => IamAction::AttachGroupPolicy,
-    };
+    let action = holder.action(IamAction::AttachUserPolicy, IamAction::AttachGroupPolicy);
     let policy_arn = policy_arn.trim();
     let mut op = cx.begin().await?;
     let (found, permit) = holder
@@ -687,10 +683,7 @@ pub async fn detach_policy(
     holder: HolderName<'_>,
     policy_arn: &str,
 ) -> Result<(), AppError> {
-    let action = match holder {
-        HolderName::User(_) => IamAction::DetachUserPolicy,
-        HolderName::Group(_) => IamAction::DetachGroupPolicy,
-    };
+    let action = holder.action(IamAction::DetachUserPolicy, IamAction::DetachGroupPolicy);
     let policy_arn = policy_arn.trim();
     let mut op = cx.begin().await?;
     let (found, permit) = holder
@@ -728,10 +721,10 @@ pub async fn list_attached_policies(
     marker: Option<&str>,
     max: Option<i64>,
 ) -> Result<Page<AttachedPolicy>, AppError> {
-    let action = match holder {
-        HolderName::User(_) => IamAction::ListAttachedUserPolicies,
-        HolderName::Group(_) => IamAction::ListAttachedGroupPolicies,
-    };
+    let action = holder.action(
+        IamAction::ListAttachedUserPolicies,
+        IamAction::ListAttachedGroupPolicies,
+    );
     let prefix = IamPath::parse_prefix(path_prefix.unwrap_or("/"))
         .map_err(|m| AppError::validation("path_prefix", m))?;
     let limit = max_items(max)?;
@@ -782,9 +775,10 @@ pub async fn put_inline_policy(
     name: &PolicyName,
     document: IdentityPolicy,
 ) -> Result<(), AppError> {
-    let (action, kind) = match holder {
-        HolderName::User(_) => (IamAction::PutUserPolicy, PolicyKind::InlineUser),
-        HolderName::Group(_) => (IamAction::PutGroupPolicy, PolicyKind::InlineGroup),
+    let action = holder.action(IamAction::PutUserPolicy, IamAction::PutGroupPolicy);
+    let kind = match holder {
+        HolderName::User(_) => PolicyKind::InlineUser,
+        HolderName::Group(_) => PolicyKind::InlineGroup,
     };
     if document.size() > kind.limit() {
         return Err(inline_size_limit(holder));
@@ -830,10 +824,7 @@ pub async fn get_inline_policy(
     holder: HolderName<'_>,
     name: &PolicyName,
 ) -> Result<InlinePolicy, AppError> {
-    let action = match holder {
-        HolderName::User(_) => IamAction::GetUserPolicy,
-        HolderName::Group(_) => IamAction::GetGroupPolicy,
-    };
+    let action = holder.action(IamAction::GetUserPolicy, IamAction::GetGroupPolicy);
     let mut op = cx.begin().await?;
     let (found, _) = holder.authorize(&mut op, action, Context::new()).await?;
     let (policy_name, document) =
@@ -852,10 +843,7 @@ pub async fn delete_inline_policy(
     holder: HolderName<'_>,
     name: &PolicyName,
 ) -> Result<(), AppError> {
-    let action = match holder {
-        HolderName::User(_) => IamAction::DeleteUserPolicy,
-        HolderName::Group(_) => IamAction::DeleteGroupPolicy,
-    };
+    let action = holder.action(IamAction::DeleteUserPolicy, IamAction::DeleteGroupPolicy);
     let mut op = cx.begin().await?;
     let (found, permit) = holder.authorize(&mut op, action, Context::new()).await?;
     let mut w = op.writer(&permit);
@@ -877,10 +865,7 @@ pub async fn list_inline_policies(
     marker: Option<&str>,
     max: Option<i64>,
 ) -> Result<Page<PolicyName>, AppError> {
-    let action = match holder {
-        HolderName::User(_) => IamAction::ListUserPolicies,
-        HolderName::Group(_) => IamAction::ListGroupPolicies,
-    };
+    let action = holder.action(IamAction::ListUserPolicies, IamAction::ListGroupPolicies);
     let limit = max_items(max)?;
     let mut op = cx.begin().await?;
     let (found, _) = holder.authorize(&mut op, action, Context::new()).await?;

@@ -80,7 +80,10 @@ impl NewUser {
 }
 
 /// Reads a user by name for an operation: found or not, the ARN to authorise on.
-async fn target(op: &mut Op<'_>, name: &UserName) -> Result<(Option<User>, String), AppError> {
+pub(super) async fn target(
+    op: &mut Op<'_>,
+    name: &UserName,
+) -> Result<(Option<User>, String), AppError> {
     let account = op.cx().account().clone();
     let user = store::users::find_by_name(op.reader(), &account, name).await?;
     let arn = user.as_ref().map_or_else(
@@ -90,7 +93,7 @@ async fn target(op: &mut Op<'_>, name: &UserName) -> Result<(Option<User>, Strin
     Ok((user, arn))
 }
 
-fn tagged_context(user: Option<&User>) -> Context {
+pub(super) fn tagged_context(user: Option<&User>) -> Context {
     resource_tag_context(Context::new(), user.map_or(&[][..], |u| u.tags.as_slice()))
 }
 

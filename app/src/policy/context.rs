@@ -250,6 +250,11 @@ impl Context {
         self
     }
 
+    /// Adds every key of `other`, replacing keys this context has too.
+    pub fn extend(&mut self, other: Context) {
+        self.entries.extend(other.entries);
+    }
+
     pub fn get(&self, key: &str) -> Option<&ContextValue> {
         if key.bytes().any(|b| b.is_ascii_uppercase()) {
             self.entries

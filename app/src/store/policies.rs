@@ -220,12 +220,22 @@ pub async fn list(
     rows.into_iter().map(|r| to_policy(r, Vec::new())).collect()
 }
 
+/// A customer managed policy's counts, read under its row lock.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct Locked {
+    pub version_count: i32,
+    pub default_version: i32,
+    pub attachment_count: i32,
+    pub boundary_count: i32,
+}
+
 /// Locks a customer managed policy's row for the rest of the transaction and returns
-/// its version count and default version.
-pub async fn lock(w: &mut Writer<'_>, id: &UniqueId) -> Result<Option<(i32, i32)>, StoreError> {
+/// its counts: an attachment racing a delete either committed before (and is counted)
+/// or waits and then finds no policy.
+pub async fn lock(w: &mut Writer<'_>, id: &UniqueId) -> Result<Option<Locked>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT version_count, default_version FROM managed_policies
-          WHERE policy_id = $1 FOR UPDATE",
+        "SELECT version_count, default_version, attachment_count, boundary_count
+           FROM managed_policies WHERE policy_id = $1 FOR UPDATE",
     )
     .bind(id.as_str())
     .fetch_optional(w.conn())
