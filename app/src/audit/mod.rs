@@ -51,24 +51,35 @@ fn to_micros(at: OffsetDateTime) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp_nanos(micros * 1000).unwrap_or(at)
 }
 
-/// The bytes an event's hash covers, after the previous hash.
+/// The canonical encoding new events are hashed with.
+pub const FORM: i16 = 2;
+
+/// The bytes an event's hash covers, after the previous hash. Form 1 (before lanes)
+/// covered the number alone, which was then also the position in the chain; form 2
+/// covers the number, the lane and the position.
 pub fn canonical(e: &EventRow) -> Vec<u8> {
     let micros = e.at.unix_timestamp_nanos() / 1000;
-    let fields = serde_json::json!([
-        e.account_id,
-        e.seq,
-        e.event_id.to_string(),
-        micros.to_string(),
-        e.actor_arn,
-        e.source_ip,
-        e.user_agent,
-        e.action,
-        e.resource,
-        e.params,
-        e.outcome,
-        e.error_code,
+    let mut fields = vec![serde_json::json!(e.account_id), serde_json::json!(e.seq)];
+    if e.form != 1 {
+        fields.extend([
+            serde_json::json!(e.form),
+            serde_json::json!(e.lane),
+            serde_json::json!(e.lane_seq),
+        ]);
+    }
+    fields.extend([
+        serde_json::json!(e.event_id.to_string()),
+        serde_json::json!(micros.to_string()),
+        serde_json::json!(e.actor_arn),
+        serde_json::json!(e.source_ip),
+        serde_json::json!(e.user_agent),
+        serde_json::json!(e.action),
+        serde_json::json!(e.resource),
+        serde_json::json!(e.params),
+        serde_json::json!(e.outcome),
+        serde_json::json!(e.error_code),
     ]);
-    fields.to_string().into_bytes()
+    serde_json::Value::Array(fields).to_string().into_bytes()
 }
 
 pub fn chain_hash(prev: &[u8], canonical: &[u8]) -> Vec<u8> {
@@ -78,19 +89,24 @@ pub fn chain_hash(prev: &[u8], canonical: &[u8]) -> Vec<u8> {
     hasher.finalize().to_vec()
 }
 
-/// Appends events to their account's chain inside the caller's transaction. The head
-/// is locked last thing before commit, so the lock is held for milliseconds.
+/// Appends events to one of their account's lanes inside the caller's transaction. The
+/// lane is locked last thing before commit, so the lock is held for milliseconds, and
+/// concurrent writers of one account take different lanes instead of queueing.
 pub async fn append(conn: &mut PgConnection, events: Vec<Event>) -> Result<(), StoreError> {
     let Some(first) = events.first() else {
         return Ok(());
     };
     let account_id = first.account_id.clone();
-    let (mut seq, mut prev) = store::audit::lock_head(conn, &account_id, &GENESIS).await?;
-    for e in events {
-        seq += 1;
+    let mut head = store::audit::lock_lane(conn, &account_id, &GENESIS).await?;
+    let numbers = store::audit::next_numbers(conn, events.len()).await?;
+    for (e, seq) in events.into_iter().zip(numbers) {
+        head.lane_seq += 1;
         let mut row = EventRow {
             account_id: e.account_id,
             seq,
+            lane: head.lane,
+            lane_seq: head.lane_seq,
+            form: FORM,
             event_id: Uuid::new_v4(),
             at: to_micros(e.at),
             actor_arn: e.actor_arn,
@@ -101,14 +117,14 @@ pub async fn append(conn: &mut PgConnection, events: Vec<Event>) -> Result<(), S
             params: e.params.to_string(),
             outcome: e.outcome.as_str().to_owned(),
             error_code: e.error_code,
-            prev_hash: prev.clone(),
+            prev_hash: std::mem::take(&mut head.hash),
             hash: Vec::new(),
         };
-        row.hash = chain_hash(&prev, &canonical(&row));
+        row.hash = chain_hash(&row.prev_hash, &canonical(&row));
         store::audit::insert(conn, &row).await?;
-        prev = row.hash;
+        head.hash = row.hash;
     }
-    store::audit::set_head(conn, &account_id, seq, &prev).await
+    store::audit::set_head(conn, &account_id, &head).await
 }
 
 /// Records one event in its own transaction: denials (the operation's own transaction
@@ -120,7 +136,7 @@ pub async fn record(pool: &PgPool, event: Event) -> Result<(), AppError> {
     Ok(())
 }
 
-/// What `verify` found wrong first.
+/// What `verify` found wrong first. Events are named by their number in the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Break {
     /// The event's content no longer matches its hash.
@@ -129,8 +145,9 @@ pub enum Break {
     Deleted { seq: i64 },
     /// The event does not belong to the chain (after the head, or linked wrongly).
     Inserted { seq: i64 },
-    /// The head names events that are no longer there.
-    Truncated { head_seq: i64, last_seq: i64 },
+    /// The lane's head names events that are no longer there: those after `last_seq`
+    /// (`None`: all of the lane's events).
+    Truncated { lane: i16, last_seq: Option<i64> },
 }
 
 impl std::fmt::Display for Break {
@@ -139,35 +156,62 @@ impl std::fmt::Display for Break {
             Self::Modified { seq } => write!(f, "event {seq} was modified"),
             Self::Deleted { seq } => write!(f, "events before event {seq} were deleted"),
             Self::Inserted { seq } => write!(f, "event {seq} was inserted"),
-            Self::Truncated { head_seq, last_seq } => write!(
+            Self::Truncated {
+                lane,
+                last_seq: Some(seq),
+            } => write!(
                 f,
-                "events after event {last_seq} were deleted (the chain's head is at {head_seq})"
+                "events after event {seq} were deleted (chain {lane}'s head is further on)"
             ),
+            Self::Truncated {
+                lane,
+                last_seq: None,
+            } => write!(f, "every event of chain {lane} was deleted"),
         }
     }
 }
 
-/// Walks one account's chain; `Ok(Ok(count))` when intact.
+/// Walks every lane of one account's log; `Ok(Ok(count))` when intact. The first break
+/// found is reported, lane by lane.
 pub async fn verify(
     conn: &mut PgConnection,
     account_id: &str,
 ) -> Result<Result<i64, Break>, StoreError> {
-    let head = store::audit::head(conn, account_id).await?;
-    let mut expected_seq = 1i64;
+    let heads = store::audit::heads(conn, account_id).await?;
+    let mut lanes: Vec<i16> = heads.iter().map(|h| h.lane).collect();
+    lanes.extend(store::audit::lanes_with_events(conn, account_id).await?);
+    lanes.sort_unstable();
+    lanes.dedup();
+    let mut total = 0;
+    for lane in lanes {
+        let head = heads.iter().find(|h| h.lane == lane);
+        match verify_lane(conn, account_id, lane, head).await? {
+            Ok(count) => total += count,
+            Err(found) => return Ok(Err(found)),
+        }
+    }
+    Ok(Ok(total))
+}
+
+async fn verify_lane(
+    conn: &mut PgConnection,
+    account_id: &str,
+    lane: i16,
+    head: Option<&store::audit::Head>,
+) -> Result<Result<i64, Break>, StoreError> {
     let mut prev = GENESIS.to_vec();
-    let mut last = 0i64;
+    let mut position = 0i64;
+    let mut last_seq = None;
     loop {
-        let page = store::audit::chain_page(conn, account_id, last, 1000).await?;
+        let page = store::audit::chain_page(conn, account_id, lane, position, 1000).await?;
         if page.is_empty() {
             break;
         }
         for row in page {
-            if let Some((head_seq, _)) = &head
-                && row.seq > *head_seq
-            {
+            if head.is_none_or(|h| row.lane_seq > h.lane_seq) {
                 return Ok(Err(Break::Inserted { seq: row.seq }));
             }
-            if row.seq != expected_seq {
+            if row.lane_seq != position + 1 {
                 return Ok(Err(Break::Deleted { seq: row.seq }));
             }
             let computed = chain_hash(&row.prev_hash, &canonical(&row));
@@ -180,19 +224,15 @@ pub async fn verify(
                 return Ok(Err(Break::Inserted { seq: row.seq }));
             }
             prev = row.hash;
-            last = row.seq;
-            expected_seq += 1;
+            position = row.lane_seq;
+            last_seq = Some(row.seq);
         }
     }
     match head {
-        Some((head_seq, head_hash)) if head_seq != last || head_hash != prev => {
-            Ok(Err(Break::Truncated {
-                head_seq,
-                last_seq: last,
-            }))
+        Some(h) if h.lane_seq != position || h.hash != prev => {
+            Ok(Err(Break::Truncated { lane, last_seq }))
         }
-        None if last > 0 => Ok(Err(Break::Inserted { seq: 1 })),
-        _ => Ok(Ok(last)),
+        _ => Ok(Ok(position)),
     }
 }
 

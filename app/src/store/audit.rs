@@ -9,7 +9,13 @@ use uuid::Uuid;
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct EventRow {
     pub account_id: String,
+    /// The event's number in the account's log (the Activity page's order).
     pub seq: i64,
+    /// Which of the account's chains holds the event, and its position there.
+    pub lane: i16,
+    pub lane_seq: i64,
+    /// The canonical encoding its hash covers (see `audit::canonical`).
+    pub form: i16,
     pub event_id: Uuid,
     pub at: OffsetDateTime,
     pub actor_arn: String,
@@ -24,46 +30,96 @@ pub struct EventRow {
     pub hash: Vec<u8>,
 }
 
-/// Locks the account's chain head (creating it at sequence 0), for this transaction.
-pub async fn lock_head(
+/// The lanes (chains) each account has.
+pub const LANES: i16 = 8;
+
+/// A lane's head: its last position and hash.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Head {
+    pub lane: i16,
+    pub lane_seq: i64,
+    pub hash: Vec<u8>,
+}
+
+/// Locks one of the account's lanes for this transaction: the first that no other
+/// transaction holds, or when all are held, one at random (waiting for it). Creates the
+/// lanes at position 0 the first time.
+pub async fn lock_lane(
     conn: &mut PgConnection,
     account_id: &str,
     genesis: &[u8],
-) -> Result<(i64, Vec<u8>), StoreError> {
-    Ok(sqlx::query_as(
-        "INSERT INTO audit_heads (account_id, seq, hash) VALUES ($1, 0, $2)
-         ON CONFLICT (account_id) DO UPDATE SET account_id = EXCLUDED.account_id
-         RETURNING seq, hash",
+) -> Result<Head, StoreError> {
+    let free: Option<Head> = sqlx::query_as(
+        "SELECT lane, lane_seq, hash FROM audit_heads WHERE account_id = $1
+         ORDER BY lane LIMIT 1 FOR UPDATE SKIP LOCKED",
+    )
+    .bind(account_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(head) = free {
+        return Ok(head);
+    }
+    sqlx::query(
+        "INSERT INTO audit_heads (account_id, lane, lane_seq, hash)
+         SELECT $1, lane, 0, $2 FROM generate_series(0, $3 - 1) AS lane
+         ON CONFLICT (account_id, lane) DO NOTHING",
     )
     .bind(account_id)
     .bind(genesis)
+    .bind(LANES)
+    .execute(&mut *conn)
+    .await?;
+    Ok(sqlx::query_as(
+        "SELECT lane, lane_seq, hash FROM audit_heads
+         WHERE account_id = $1 AND lane = (SELECT floor(random() * $2)::smallint)
+         FOR UPDATE",
+    )
+    .bind(account_id)
+    .bind(f64::from(LANES))
     .fetch_one(conn)
     .await?)
+}
+
+/// Numbers for `count` new events.
+pub async fn next_numbers(conn: &mut PgConnection, count: usize) -> Result<Vec<i64>, StoreError> {
+    let count = i64::try_from(count).unwrap_or(i64::MAX);
+    Ok(
+        sqlx::query_scalar("SELECT nextval('audit_event_seq') FROM generate_series(1, $1)")
+            .bind(count)
+            .fetch_all(conn)
+            .await?,
+    )
 }
 
 pub async fn set_head(
     conn: &mut PgConnection,
     account_id: &str,
-    seq: i64,
-    hash: &[u8],
+    head: &Head,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE audit_heads SET seq = $2, hash = $3 WHERE account_id = $1")
-        .bind(account_id)
-        .bind(seq)
-        .bind(hash)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE audit_heads SET lane_seq = $3, hash = $4 WHERE account_id = $1 AND lane = $2",
+    )
+    .bind(account_id)
+    .bind(head.lane)
+    .bind(head.lane_seq)
+    .bind(&head.hash)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 pub async fn insert(conn: &mut PgConnection, e: &EventRow) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO audit_events (account_id, seq, event_id, at, actor_arn, source_ip,
-            user_agent, action, resource, params, outcome, error_code, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        "INSERT INTO audit_events (account_id, seq, lane, lane_seq, form, event_id, at,
+            actor_arn, source_ip, user_agent, action, resource, params, outcome, error_code,
+            prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&e.account_id)
     .bind(e.seq)
+    .bind(e.lane)
+    .bind(e.lane_seq)
+    .bind(e.form)
     .bind(e.event_id)
     .bind(e.at)
     .bind(&e.actor_arn)
@@ -81,37 +137,51 @@ pub async fn insert(conn: &mut PgConnection, e: &EventRow) -> Result<(), StoreEr
     Ok(())
 }
 
-const COLUMNS: &str = "account_id, seq, event_id, at, actor_arn, source_ip, user_agent, action,
+const COLUMNS: &str =
+    "account_id, seq, lane, lane_seq, form, event_id, at, actor_arn, source_ip, user_agent, action,
     resource, params, outcome, error_code, prev_hash, hash";
 
-/// Events of one account in chain order, from `after_seq` on, at most `limit`.
+/// Events of one lane in chain order, after position `after`, at most `limit`.
 pub async fn chain_page(
     conn: &mut PgConnection,
     account_id: &str,
-    after_seq: i64,
+    lane: i16,
+    after: i64,
     limit: i64,
 ) -> Result<Vec<EventRow>, StoreError> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM audit_events WHERE account_id = $1 AND seq > $2
-         ORDER BY seq LIMIT $3"
+        "SELECT {COLUMNS} FROM audit_events
+         WHERE account_id = $1 AND lane = $2 AND lane_seq > $3
+         ORDER BY lane_seq LIMIT $4"
     ))
     .bind(account_id)
-    .bind(after_seq)
+    .bind(lane)
+    .bind(after)
     .bind(limit)
     .fetch_all(conn)
     .await?)
 }
 
-pub async fn head(
+/// The account's lane heads, and the lanes that hold events without one.
+pub async fn heads(conn: &mut PgConnection, account_id: &str) -> Result<Vec<Head>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT lane, lane_seq, hash FROM audit_heads WHERE account_id = $1 ORDER BY lane",
+    )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?)
+}
+
+pub async fn lanes_with_events(
     conn: &mut PgConnection,
     account_id: &str,
-) -> Result<Option<(i64, Vec<u8>)>, StoreError> {
-    Ok(
-        sqlx::query_as("SELECT seq, hash FROM audit_heads WHERE account_id = $1")
-            .bind(account_id)
-            .fetch_optional(conn)
-            .await?,
+) -> Result<Vec<i16>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT lane FROM audit_events WHERE account_id = $1 ORDER BY lane",
     )
+    .bind(account_id)
+    .fetch_all(conn)
+    .await?)
 }
 
 pub async fn accounts_with_events(conn: &mut PgConnection) -> Result<Vec<String>, StoreError> {

@@ -1,6 +1,6 @@
 //! Groups, their members (users and, our extension, groups) and what hangs on them.
 
-use super::{StoreError, decode, users::like_escape};
+use super::{StoreError, decode, name_page::NamePage};
 use crate::authz::Writer;
 use crate::model::{AccountId, Group, GroupName, IamPath, IdKind, UniqueId, arn};
 use sqlx::{FromRow, PgConnection};
@@ -94,22 +94,20 @@ pub async fn list(
     after_key: Option<&str>,
     limit: i64,
 ) -> Result<Vec<Group>, StoreError> {
-    let pattern = search.map(|s| format!("%{}%", like_escape(&s.to_ascii_lowercase())));
-    let path_like = format!("{}%", like_escape(path_prefix));
-    let rows: Vec<GroupRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE g.account_id = $1
-           AND g.path LIKE $2
-           AND ($3::text IS NULL OR g.name_key LIKE $3)
-           AND ($4::text IS NULL OR g.name_key > $4)
-         ORDER BY g.name_key LIMIT $5"
-    ))
-    .bind(account.as_str())
-    .bind(path_like)
-    .bind(pattern)
-    .bind(after_key)
-    .bind(limit)
-    .fetch_all(conn)
-    .await?;
+    let mut query = NamePage {
+        table: "iam_groups",
+        id: "group_id",
+        account: account.as_str(),
+        path_prefix,
+        search,
+        after_key,
+        limit,
+    }
+    .start();
+    query.push(format!(
+        "{SELECT} JOIN page p ON p.id = g.group_id ORDER BY g.name_key"
+    ));
+    let rows: Vec<GroupRow> = query.build_query_as().fetch_all(conn).await?;
     to_groups(rows)
 }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod authz;
 pub mod aws_policies;
 pub mod groups;
+pub mod name_page;
 pub mod policies;
 pub mod sessions;
 pub mod signin;

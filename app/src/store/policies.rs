@@ -6,7 +6,10 @@
 //! make one row every account writes to); how often an account uses one is counted
 //! from that account's attachments.
 
-use super::{StoreError, decode, users::like_escape};
+use super::{
+    StoreError, decode,
+    name_page::{like_escape, search_pattern},
+};
 use crate::authz::Writer;
 use crate::model::{
     AccountId, AttachedPolicy, IamPath, IdKind, Policy, PolicyName, PolicyVersion, Tag, UniqueId,
@@ -188,9 +191,7 @@ pub async fn list(
     account: &AccountId,
     filter: ListFilter<'_>,
 ) -> Result<Vec<Policy>, StoreError> {
-    let pattern = filter
-        .search
-        .map(|s| format!("%{}%", like_escape(&s.to_ascii_lowercase())));
+    let pattern = filter.search.map(search_pattern);
     let path_like = format!("{}%", like_escape(filter.path_prefix));
     let scope_sql = match filter.scope {
         Scope::All => "(p.account_id IS NULL OR p.account_id = $1)",

@@ -1,5 +1,6 @@
 //! IAM users, their tags and login profiles.
 
+use super::name_page::NamePage;
 use super::{StoreError, decode};
 use crate::authz::Writer;
 use crate::model::{AccountId, IamPath, IdKind, Tag, UniqueId, User, UserName, arn};
@@ -129,22 +130,20 @@ pub async fn list(
     after_key: Option<&str>,
     limit: i64,
 ) -> Result<Vec<User>, StoreError> {
-    let pattern = search.map(|s| format!("%{}%", like_escape(&s.to_ascii_lowercase())));
-    let path_like = format!("{}%", like_escape(path_prefix));
-    let rows: Vec<UserRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE u.account_id = $1
-           AND u.path LIKE $2
-           AND ($3::text IS NULL OR u.name_key LIKE $3)
-           AND ($4::text IS NULL OR u.name_key > $4)
-         ORDER BY u.name_key LIMIT $5"
-    ))
-    .bind(account.as_str())
-    .bind(path_like)
-    .bind(pattern)
-    .bind(after_key)
-    .bind(limit)
-    .fetch_all(&mut *conn)
-    .await?;
+    let mut query = NamePage {
+        table: "iam_users",
+        id: "user_id",
+        account: account.as_str(),
+        path_prefix,
+        search,
+        after_key,
+        limit,
+    }
+    .start();
+    query.push(format!(
+        "{SELECT} JOIN page p ON p.id = u.user_id ORDER BY u.name_key"
+    ));
+    let rows: Vec<UserRow> = query.build_query_as().fetch_all(&mut *conn).await?;
     // Tags are not part of a list entry (AWS's ListUsers leaves them out too).
     rows.into_iter().map(|r| to_user(r, Vec::new())).collect()
 }
@@ -346,11 +345,4 @@ pub async fn record_console_use(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// Escapes LIKE's wildcards so user input matches literally.
-pub(crate) fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }

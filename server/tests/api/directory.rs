@@ -94,16 +94,31 @@ async fn create_get_list_update_delete_a_user() {
     .await
     .unwrap();
     assert_eq!(eng.items.len(), 1);
-    let search = users::list_users(
-        &root,
-        ListUsers {
-            search: Some("AR".to_owned()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(search.items.len(), 1, "carol only");
+    let search = |text: &str| {
+        let root = &root;
+        let text = text.to_owned();
+        async move {
+            let page = users::list_users(
+                root,
+                ListUsers {
+                    search: Some(text),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            page.items
+                .iter()
+                .map(|u| u.name.to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(search("ARO").await, ["carol"], "three letters: contained");
+    assert_eq!(search("Ca").await, ["carol"], "two letters: a prefix");
+    assert!(
+        search("AR").await.is_empty(),
+        "two letters: not a substring"
+    );
 
     let renamed = users::update_user(
         &root,
@@ -603,15 +618,18 @@ async fn audit_verify_names_the_first_tampered_event() {
     users::create_user(&root3, new_user("c1")).await.unwrap();
     let account3 = fx3.account.id.as_str();
     let mut conn3 = fx3.pool.acquire().await.unwrap();
-    let (seq, hash): (i64, Vec<u8>) = sqlx::query_as("SELECT seq, hash FROM audit_heads")
-        .fetch_one(&fx3.pool)
-        .await
-        .unwrap();
-    let mut row = app::store::audit::chain_page(&mut conn3, account3, seq - 1, 1)
+    let (position, hash): (i64, Vec<u8>) =
+        sqlx::query_as("SELECT lane_seq, hash FROM audit_heads WHERE lane = 0")
+            .fetch_one(&fx3.pool)
+            .await
+            .unwrap();
+    let mut row = app::store::audit::chain_page(&mut conn3, account3, 0, position - 1, 1)
         .await
         .unwrap()
         .remove(0);
+    let seq = row.seq;
     row.seq = seq + 1;
+    row.lane_seq = position + 1;
     row.event_id = uuid::Uuid::new_v4();
     row.resource = "arn:aws:iam::000000000000:user/ghost".to_owned();
     row.prev_hash = hash;
@@ -621,6 +639,53 @@ async fn audit_verify_names_the_first_tampered_event() {
         audit::verify(&mut conn3, account3).await.unwrap(),
         Err(Break::Inserted { seq: seq + 1 })
     );
+}
+
+#[tokio::test]
+async fn concurrent_writers_of_one_account_share_its_chains_and_verify_intact() {
+    let fx = fixture().await;
+    let root = fx.root().await;
+    let creates = (0..24).map(|i| {
+        let root = &root;
+        async move { users::create_user(root, new_user(&format!("racer{i}"))).await }
+    });
+    for result in futures::future::join_all(creates).await {
+        result.unwrap();
+    }
+    let mut conn = fx.pool.acquire().await.unwrap();
+    let total = audit::verify(&mut conn, fx.account.id.as_str())
+        .await
+        .unwrap()
+        .unwrap();
+    let (events, numbers, lanes): (i64, i64, i64) = sqlx::query_as(
+        "SELECT count(*), count(DISTINCT seq), count(DISTINCT lane) FROM audit_events
+         WHERE account_id = $1",
+    )
+    .bind(fx.account.id.as_str())
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap();
+    assert_eq!(total, events, "verify walks every event of every lane");
+    assert_eq!(numbers, events, "each event has its own number");
+    assert!(events >= 24);
+    assert!((1..=8).contains(&lanes), "{lanes} lanes");
+
+    // Deleting a lane's last event is seen through that lane's head.
+    sqlx::query(
+        "DELETE FROM audit_events WHERE (account_id, lane, lane_seq) =
+           (SELECT account_id, lane, lane_seq FROM audit_events WHERE account_id = $1
+            ORDER BY lane DESC, lane_seq DESC LIMIT 1)",
+    )
+    .bind(fx.account.id.as_str())
+    .execute(&fx.pool)
+    .await
+    .unwrap();
+    assert!(matches!(
+        audit::verify(&mut conn, fx.account.id.as_str())
+            .await
+            .unwrap(),
+        Err(Break::Truncated { .. })
+    ));
 }
 
 #[tokio::test]

@@ -54,7 +54,11 @@ pub fn PoliciesPage() -> impl IntoView {
             <label class="block">
                 <span class="text-sm font-medium text-slate-700">"Search by name"</span>
                 <input name="q" type="search" class="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm"
+                    aria-describedby="policy-search-hint"
                     prop:value=move || query.read().get("q").unwrap_or_default() />
+                <span id="policy-search-hint" class="mt-1 block text-xs text-slate-500">
+                    "Names containing the text; one or two letters find names starting with them."
+                </span>
             </label>
             <button type="submit" class=SECONDARY>"Search"</button>
         </form>
