@@ -8,13 +8,18 @@ use sqlx::{Postgres, QueryBuilder};
 /// no index narrows it, whereas a prefix reads only the matching range of the name index.
 pub const CONTAINS_FROM: usize = 3;
 
+/// Whether a search matches names containing it (rather than starting with it).
+fn is_substring(search: &str) -> bool {
+    search.chars().count() >= CONTAINS_FROM
+}
+
 /// The LIKE pattern for a search, on names kept in lower case.
 pub fn search_pattern(search: &str) -> String {
     let text = like_escape(&search.to_ascii_lowercase());
-    if search.chars().count() < CONTAINS_FROM {
-        format!("{text}%")
-    } else {
+    if is_substring(search) {
         format!("%{text}%")
+    } else {
+        format!("{text}%")
     }
 }
 
@@ -48,9 +53,7 @@ impl NamePage<'_> {
     /// alphabet.
     pub fn start(&self) -> QueryBuilder<'static, Postgres> {
         let mut q = QueryBuilder::new("WITH ");
-        let contains = self
-            .search
-            .is_some_and(|s| s.chars().count() >= CONTAINS_FROM);
+        let contains = self.search.is_some_and(is_substring);
         if contains {
             q.push("matches AS MATERIALIZED (SELECT ");
         } else {
