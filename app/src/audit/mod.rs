@@ -178,12 +178,9 @@ pub async fn verify(
     account_id: &str,
 ) -> Result<Result<i64, Break>, StoreError> {
     let heads = store::audit::heads(conn, account_id).await?;
-    let mut lanes: Vec<i16> = heads.iter().map(|h| h.lane).collect();
-    lanes.extend(store::audit::lanes_with_events(conn, account_id).await?);
-    lanes.sort_unstable();
-    lanes.dedup();
     let mut total = 0;
-    for lane in lanes {
+    // Every lane the schema allows, so events in a lane without a head are found too.
+    for lane in 0..store::audit::LANES {
         let head = heads.iter().find(|h| h.lane == lane);
         match verify_lane(conn, account_id, lane, head).await? {
             Ok(count) => total += count,

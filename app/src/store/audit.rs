@@ -162,22 +162,10 @@ pub async fn chain_page(
     .await?)
 }
 
-/// The account's lane heads, and the lanes that hold events without one.
+/// The account's lane heads.
 pub async fn heads(conn: &mut PgConnection, account_id: &str) -> Result<Vec<Head>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT lane, lane_seq, hash FROM audit_heads WHERE account_id = $1 ORDER BY lane",
-    )
-    .bind(account_id)
-    .fetch_all(conn)
-    .await?)
-}
-
-pub async fn lanes_with_events(
-    conn: &mut PgConnection,
-    account_id: &str,
-) -> Result<Vec<i16>, StoreError> {
-    Ok(sqlx::query_scalar(
-        "SELECT DISTINCT lane FROM audit_events WHERE account_id = $1 ORDER BY lane",
     )
     .bind(account_id)
     .fetch_all(conn)
