@@ -5,9 +5,11 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: run test prerequisites test-prerequisites lint unit-tests integration-tests build e2e measure
 
+# The release build: a small wasm bundle, precompressed (brotli, gzip), with content
+# hashes in its file names so browsers may cache it for a year.
 run: prerequisites
-	cargo leptos build
-	./target/debug/portcullis serve
+	LEPTOS_HASH_FILES=true cargo leptos build --release --precompress
+	./target/release/portcullis serve
 
 test: test-prerequisites lint unit-tests integration-tests build e2e
 	@echo "make test: everything passed"

@@ -23,6 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -71,8 +72,21 @@ pub fn leptos_options(site_root: &std::path::Path, addr: SocketAddr) -> LeptosOp
         .site_root(site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(addr)
+        .hash_files(hashed_bundle())
         .build()
 }
+
+/// Whether the bundle was built with content hashes in its file names (`make run`'s
+/// release build): cargo-leptos then leaves `hash.txt` beside the server binary, where
+/// Leptos reads the names from.
+pub fn hashed_bundle() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(HASH_FILE)))
+        .is_some_and(|file| file.is_file())
+}
+
+const HASH_FILE: &str = "hash.txt";
 
 pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
     let store = PostgresStore::new(state.pool.clone());
@@ -99,7 +113,12 @@ pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
     };
     let pool = state.pool.clone();
     let export_state = state.clone();
+    // The bundle, as brotli or gzip when the release build left compressed copies.
+    let bundle = ServeDir::new(std::path::Path::new(leptos.site_root.as_ref()).join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
     Router::new()
+        .nest_service("/pkg", bundle)
         .route("/healthz", get(health::healthz))
         .route(
             "/activity/export",
@@ -138,7 +157,10 @@ pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            headers::Https(edge.https),
+            headers::Edge {
+                https: edge.https,
+                hashed_bundle: leptos.hash_files,
+            },
             headers::secure,
         ))
         .layer(TraceLayer::new_for_http())

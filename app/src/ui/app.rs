@@ -5,7 +5,7 @@ use super::pages::{
     UserPage, UserSignInPage, UsersPage,
 };
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
@@ -18,6 +18,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -32,7 +33,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/portcullis.css" />
         <Link rel="icon" type_="image/x-icon" href="/favicon.ico" />
         <Meta name="description" content="Portcullis identity and access management console" />
         <Title formatter=|page: String| format!("{page} | Portcullis") />
@@ -46,9 +46,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=DashboardPage />
                     <Route path=path!("/users") view=UsersPage />
                     <Route path=path!("/users/new") view=NewUserPage />
-                    <Route path=path!("/users/:name") view=UserPage />
+                    <Route path=path!("/users/details/:name") view=UserPage />
                     <Route path=path!("/groups") view=GroupsPage />
-                    <Route path=path!("/groups/:name") view=GroupPage />
+                    <Route path=path!("/groups/details/:name") view=GroupPage />
                     <Route path=path!("/policies") view=PoliciesPage />
                     <Route path=path!("/policies/new") view=NewPolicyPage />
                     <Route path=path!("/policies/view") view=PolicyPage />

@@ -22,15 +22,39 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
-/// Whether the console is served over https (then HSTS is sent).
+/// What the headers depend on.
 #[derive(Debug, Clone, Copy)]
-pub struct Https(pub bool);
+pub struct Edge {
+    /// The console is served over https: HSTS is sent.
+    pub https: bool,
+    /// The bundle's file names carry a hash of their content, so a name never changes
+    /// meaning and browsers may keep the file for a year without asking again.
+    pub hashed_bundle: bool,
+}
 
-pub async fn secure(State(Https(https)): State<Https>, request: Request, next: Next) -> Response {
+/// A hashed file never changes; an unhashed one (the debug build) must be revalidated,
+/// or a rebuilt bundle would meet a stale page.
+fn bundle_cache_control(hashed: bool) -> HeaderValue {
+    if hashed {
+        HeaderValue::from_static("public, max-age=31536000, immutable")
+    } else {
+        HeaderValue::from_static("no-cache")
+    }
+}
+
+pub async fn secure(State(edge): State<Edge>, request: Request, next: Next) -> Response {
     // The compiled bundle is the same for everyone and may be cached; everything else
     // (pages, server functions) can carry account data.
-    let cacheable =
-        request.uri().path().starts_with("/pkg/") || request.uri().path() == "/favicon.ico";
+    let path = request.uri().path();
+    let bundle = path.starts_with("/pkg/");
+    let cache_control = if bundle {
+        bundle_cache_control(edge.hashed_bundle)
+    } else if path == "/favicon.ico" {
+        HeaderValue::from_static("public, max-age=86400")
+    } else {
+        HeaderValue::from_static("no-store")
+    };
+    let https = edge.https;
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
@@ -50,8 +74,11 @@ pub async fn secure(State(Https(https)): State<Https>, request: Request, next: N
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    if !cacheable {
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::CACHE_CONTROL, cache_control);
+    // The bundle is served brotli, gzip or plain as the browser accepts: a shared cache
+    // must keep them apart (ServeDir does not say so).
+    if bundle && !headers.contains_key(header::VARY) {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     if https {
         headers.insert(
@@ -60,4 +87,18 @@ pub async fn secure(State(Https(https)): State<Https>, request: Request, next: N
         );
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bundle_cache_control;
+
+    #[test]
+    fn only_a_hashed_bundle_is_cached_without_asking() {
+        assert_eq!(
+            bundle_cache_control(true),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(bundle_cache_control(false), "no-cache");
+    }
 }

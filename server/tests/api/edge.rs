@@ -274,3 +274,59 @@ async fn closed_after(addr: &str, bytes: &[u8]) -> Option<Duration> {
         .ok()
         .map(|_| started.elapsed())
 }
+
+/// A site root of our own: the test decides which compressed copies exist.
+fn site_with_bundle() -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("portcullis-site-{}", uuid::Uuid::new_v4()));
+    let pkg = root.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("portcullis.js"), "export const plain = 1;").unwrap();
+    std::fs::write(pkg.join("portcullis.js.br"), b"brotli bytes").unwrap();
+    std::fs::write(pkg.join("portcullis.js.gz"), b"gzip bytes").unwrap();
+    std::fs::write(pkg.join("portcullis.css"), "body{}").unwrap();
+    root
+}
+
+#[tokio::test]
+async fn the_bundle_is_served_precompressed_to_browsers_that_accept_it() {
+    let root = site_with_bundle();
+    let app = spawn_app_with(Options {
+        site_root: root.clone(),
+        ..Options::default()
+    })
+    .await;
+    let get = |encoding: &'static str, path: &'static str| {
+        let request = bare_client()
+            .build()
+            .unwrap()
+            .get(app.url(path))
+            .header("accept-encoding", encoding);
+        async move { request.send().await.unwrap() }
+    };
+    let brotli = get("gzip, br", "/pkg/portcullis.js").await;
+    assert_eq!(brotli.status(), 200);
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert!(
+        brotli.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .to_ascii_lowercase()
+            .contains("accept-encoding")
+    );
+    assert_eq!(brotli.bytes().await.unwrap().as_ref(), b"brotli bytes");
+    let gzip = get("gzip", "/pkg/portcullis.js").await;
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    assert_eq!(gzip.bytes().await.unwrap().as_ref(), b"gzip bytes");
+    let plain = get("identity", "/pkg/portcullis.js").await;
+    assert!(!plain.headers().contains_key("content-encoding"));
+    assert_eq!(plain.text().await.unwrap(), "export const plain = 1;");
+    // Without a compressed copy, the file itself.
+    let css = get("gzip, br", "/pkg/portcullis.css").await;
+    assert_eq!(css.status(), 200);
+    assert!(!css.headers().contains_key("content-encoding"));
+    // The test binary has no hash file beside it, so names are not hashed and the
+    // browser must revalidate; a page is never stored.
+    assert_eq!(css.headers()["cache-control"], "no-cache");
+    assert_eq!(get("br", "/pkg/missing.js").await.status(), 404);
+    std::fs::remove_dir_all(root).unwrap();
+}

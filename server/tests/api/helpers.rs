@@ -180,6 +180,8 @@ pub struct Options {
     /// addresses through the loopback).
     pub trusted_proxies: &'static str,
     pub https: bool,
+    /// Where the compiled console lives (cargo-leptos's output by default).
+    pub site_root: std::path::PathBuf,
 }
 
 impl Default for Options {
@@ -189,6 +191,7 @@ impl Default for Options {
             limits: HashLimits::for_this_machine(),
             trusted_proxies: "",
             https: false,
+            site_root: "target/site".into(),
         }
     }
 }
@@ -220,7 +223,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         _ => None,
     })
     .unwrap();
-    let leptos = startup::leptos_options(std::path::Path::new("target/site"), addr);
+    let leptos = startup::leptos_options(&options.site_root, addr);
     let router = startup::router(
         state.clone(),
         leptos,
