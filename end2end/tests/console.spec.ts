@@ -36,7 +36,13 @@ test('setup without the printed token names the field', async ({ page, expectRej
   await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
   await page.getByLabel('Confirm password').fill(ROOT_PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('alert')).toContainText('setup_token: does not match the setup token');
+  // The error stands beside its field, tied to it for screen readers, and focus goes there.
+  const token = page.getByLabel('Setup token');
+  await expect(page.locator('#setup_token-error')).toContainText('Does not match the setup token');
+  await expect(token).toHaveAttribute('aria-invalid', 'true');
+  await expect(token).toHaveAttribute('aria-describedby', /setup_token-error/);
+  await expect(token).toBeFocused();
+  await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(page).toHaveURL(/\/setup$/);
 });
 
@@ -49,9 +55,11 @@ test('a weak password in setup shows the rule it breaks', async ({ page, expectR
   await page.getByLabel('Password', { exact: true }).fill('onlylowercase');
   await page.getByLabel('Confirm password').fill('onlylowercase');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('alert')).toContainText(
-    'password: must be at least three of: uppercase letter, lowercase letter, digit, symbol',
+  await expect(page.locator('#password-error')).toContainText(
+    'Must be at least three of: uppercase letter, lowercase letter, digit, symbol',
   );
+  await expect(page.getByLabel('Password', { exact: true })).toBeFocused();
+  await expect(page.getByLabel('Setup token')).not.toHaveAttribute('aria-invalid', 'true');
   await expect(page).toHaveURL(/\/setup$/);
 });
 

@@ -15,6 +15,8 @@ test('root creates a user with a generated password that must be changed', async
   await hydrated(page);
   await page.getByLabel('User name').fill('newhire');
   await page.getByLabel('Let this user sign in to the console').check();
+  for (let step = 0; step < 3; step++) await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByTestId('review')).toContainText('Yes, generated password, new password required at first sign-in');
   await page.getByRole('button', { name: 'Create user' }).click();
   await expect(page.getByRole('status')).toContainText('User newhire created.');
   await expect(page.getByTestId('signin-url')).toHaveText(/\/signin\/acme$/);
@@ -96,7 +98,7 @@ test('root creates group Admins with AWS AdministratorAccess and puts the new us
   await hydrated(page);
   await page.getByLabel('Group name').fill('Admins');
   await page.getByRole('button', { name: 'Create group' }).click();
-  await expect(page).toHaveURL(/\/groups\/Admins$/);
+  await expect(page).toHaveURL(/\/groups\/details\/Admins$/);
   await hydrated(page);
   await page.getByLabel('Attach policy (ARN)').fill('arn:aws:iam::aws:policy/AdministratorAccess');
   await page.getByRole('button', { name: 'Attach' }).click();
@@ -113,6 +115,45 @@ test('root creates group Admins with AWS AdministratorAccess and puts the new us
   await expect(page.getByTestId('users-table')).toContainText('newhire');
 });
 
+test('the create-user wizard puts a user in a group with a tag, and reopens the step a refusal names', async ({ page, expectRejection }) => {
+  expectRejection(409);
+  await signInAsRoot(page);
+  await page.goto('/users/new');
+  await hydrated(page);
+  const next = page.getByRole('button', { name: 'Next' });
+  // The name is checked before the next step, in the browser.
+  await next.click();
+  await expect(page.getByRole('alert')).toContainText('User name:');
+  // A name that is taken is only known to the server: the refusal reopens step 1.
+  await page.getByLabel('User name').fill('newhire');
+  await next.click();
+  await page.getByLabel('Find groups by name').fill('Adm');
+  await page.getByTestId('group-choices').getByLabel('Admins').check();
+  await expect(page.getByTestId('groups-chosen')).toHaveText('1 of at most 10 groups chosen');
+  await next.click();
+  await page.getByLabel('Key').fill('team');
+  await page.getByLabel('Value').fill('bisdev');
+  await next.click();
+  const review = page.getByTestId('review');
+  await expect(review).toContainText('Admins');
+  await expect(review).toContainText('team = bisdev');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.locator('#user_name-error')).toContainText('newhire');
+  const name = page.getByLabel('User name');
+  await expect(name).toBeVisible();
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
+  await name.fill('wizard.made');
+  for (let step = 0; step < 3; step++) await next.click();
+  await expect(review).toContainText('wizard.made');
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByRole('status')).toContainText('User wizard.made created.');
+  await expect(page.getByTestId('created-groups')).toHaveText('Admins');
+  await page.getByRole('link', { name: 'Open the user' }).click();
+  await expect(page).toHaveURL(/\/users\/details\/wizard\.made$/);
+  await expect(page.getByText('team=bisdev')).toBeVisible();
+  await expect(page.getByText('Admins').first()).toBeVisible();
+});
+
 test('a nested-group cycle is refused with a clear message', async ({ page, expectRejection }) => {
   expectRejection(400);
   await signInAsRoot(page);
@@ -121,14 +162,14 @@ test('a nested-group cycle is refused with a clear message', async ({ page, expe
     await hydrated(page);
     await page.getByLabel('Group name').fill(name);
     await page.getByRole('button', { name: 'Create group' }).click();
-    await expect(page).toHaveURL(new RegExp(`/groups/${name}$`));
+    await expect(page).toHaveURL(new RegExp(`/groups/details/${name}$`));
   }
-  await page.goto('/groups/Company');
+  await page.goto('/groups/details/Company');
   await hydrated(page);
   await page.getByLabel('Add a member group').fill('Engineering');
   await page.getByRole('button', { name: 'Add', exact: true }).nth(1).click();
   await expect(page.getByTestId('member-groups')).toContainText('Engineering');
-  await page.goto('/groups/Engineering');
+  await page.goto('/groups/details/Engineering');
   await hydrated(page);
   await page.getByLabel('Add a member group').fill('Company');
   await page.getByRole('button', { name: 'Add', exact: true }).nth(1).click();

@@ -1,4 +1,5 @@
 import { test as base, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 
 type Console = {
@@ -8,7 +9,53 @@ type Console = {
   expectRejection: (status: number) => void;
 };
 
-export const test = base.extend<Console>({
+/** Accessibility findings on the pages a test visited, one line per rule and page. */
+const findings = new WeakMap<Page, Set<string>>();
+const checking = new WeakMap<Page, Promise<unknown>[]>();
+
+/**
+ * Runs axe-core on the page as it is now. A navigation that replaces the page while
+ * axe reads it ends that check without findings: the next page gets its own.
+ */
+function audit(page: Page): Promise<unknown> {
+  const found = findings.get(page);
+  const queue = checking.get(page);
+  if (!found || !queue || page.isClosed()) return Promise.resolve();
+  const url = page.url();
+  // A page that never navigated (a test that used its own context) has nothing to check.
+  if (url === 'about:blank') return Promise.resolve();
+  const run = new AxeBuilder({ page })
+    .analyze()
+    .then((results) => {
+      for (const violation of results.violations) {
+        const nodes = violation.nodes.map((node) => node.target.join(' ')).slice(0, 5);
+        found.add(`${new URL(url).pathname}: ${violation.id} (${violation.impact}) ${violation.help}: ${nodes.join(', ')}`);
+      }
+    })
+    .catch((error: Error) => {
+      if (!/context was destroyed|navigat|Target page|has been closed/i.test(error.message)) {
+        found.add(`${url}: axe could not run: ${error.message}`);
+      }
+    });
+  queue.push(run);
+  return run;
+}
+
+export const test = base.extend<Console & { axe: void }>({
+  // Every page a test loads, and every page it waits to be hydrated, is checked by
+  // axe-core; any violation fails the test.
+  axe: [
+    async ({ page }, use) => {
+      findings.set(page, new Set());
+      checking.set(page, []);
+      page.on('load', () => void audit(page));
+      await use();
+      await audit(page);
+      await Promise.all(checking.get(page) ?? []);
+      expect([...(findings.get(page) ?? [])], 'accessibility violations (axe-core)').toEqual([]);
+    },
+    { auto: true },
+  ],
   consoleErrors: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('console', (message) => {
@@ -37,6 +84,7 @@ export { expect };
 /** Waits until the wasm bundle has hydrated the page. */
 export async function hydrated(page: Page) {
   await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await audit(page);
 }
 
 export const ROOT_EMAIL = 'root@example.com';

@@ -37,7 +37,7 @@ pub async fn create_group(group_name: String, path: Option<String>) -> Result<Gr
         let path = IamPath::parse(path.as_deref().unwrap_or("/"))
             .map_err(|m| AppError::validation("path", m))?;
         let group = groups::create_group(&cx, name, path).await?;
-        leptos_axum::redirect(&format!("/groups/{}", group.name));
+        leptos_axum::redirect(&format!("/groups/details/{}", group.name));
         Ok(group)
     })
     .await

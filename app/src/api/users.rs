@@ -29,16 +29,49 @@ pub async fn list_users(
     .await
 }
 
-/// What the create-user form reports back: the user, and a generated password to show
-/// once.
+/// What the create-user wizard reports back: the user, a generated password to show
+/// once, and what was done after the user existed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedUser {
     pub user: User,
     pub console_password: Option<String>,
     pub signin_url: String,
+    /// Groups the user was added to.
+    pub groups: Vec<String>,
+    /// Managed policies attached to the user, by ARN.
+    pub policies: Vec<String>,
+    /// Steps that failed once the user existed (each its own AWS action, as in AWS's
+    /// console): what was asked, and why it did not happen.
+    pub unfinished: Vec<Unfinished>,
 }
 
-/// CreateUser, with console access (CreateLoginProfile) when asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unfinished {
+    pub step: String,
+    pub error: String,
+}
+
+/// One tag row of the wizard; a row without a key is an unused row.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagRow {
+    #[serde(default)]
+    pub key: String,
+    #[serde(default)]
+    pub value: String,
+}
+
+/// The most groups a user may be in and managed policies a user may have (AWS's
+/// GroupsPerUser and PoliciesPerUser quotas), checked before anything is created.
+pub const MAX_GROUPS_PER_USER: usize = 10;
+pub const MAX_POLICIES_PER_USER: usize = 10;
+
+/// The create-user wizard: CreateUser (with tags), CreateLoginProfile when console
+/// access is asked for, then AddUserToGroup and AttachUserPolicy for the chosen groups
+/// and policies and for those of the user whose permissions are copied.
+///
+/// Everything the form says is checked before the user is created, so a refused form
+/// changes nothing; a step refused afterwards (say, the caller may create users but not
+/// attach a policy) is reported with the user.
 #[server(endpoint = "users/create")]
 pub async fn create_user(
     user_name: String,
@@ -47,12 +80,23 @@ pub async fn create_user(
     password_choice: Option<String>,
     password: Option<String>,
     require_reset: Option<String>,
+    #[server(default)] groups: Vec<String>,
+    copy_from: Option<String>,
+    #[server(default)] policy_arns: Vec<String>,
+    #[server(default)] tags: Vec<TagRow>,
 ) -> Result<CreatedUser, AppError> {
     use super::request;
+    use crate::directory::groups::{self as group_service, parse_group_name};
+    use crate::directory::policies::{self, HolderName};
     use crate::directory::users::{self, NewPassword, NewUser};
-    use crate::model::Password;
+    use crate::model::{GroupName, Password, UserName};
     request::serve(|cx| async move {
-        let new = NewUser::parse(&user_name, path.as_deref().unwrap_or("/"), &[])?;
+        let tags: Vec<(String, String)> = tags
+            .into_iter()
+            .filter(|row| !row.key.trim().is_empty())
+            .map(|row| (row.key, row.value))
+            .collect();
+        let new = NewUser::parse(&user_name, path.as_deref().unwrap_or("/"), &tags)?;
         let console = console_access.is_some();
         let chosen = match (console, password_choice.as_deref()) {
             (true, Some("custom")) => {
@@ -60,31 +104,111 @@ pub async fn create_user(
                     AppError::validation("password", "is required for a custom password")
                 })?;
                 let p = Password::new(p);
-                // Checked before the user exists: a refused form changes nothing.
                 users::check_password(&p)?;
                 Some(NewPassword::Chosen(p))
             }
             (true, _) => Some(NewPassword::Generated),
             (false, _) => None,
         };
-        let user = users::create_user(&cx, new).await?;
-        let mut console_password = None;
-        if let Some(choice) = chosen {
-            let (_, generated) =
-                users::create_login_profile(&cx, &user.name, choice, require_reset.is_some())
-                    .await?;
-            console_password = generated.map(|p| p.expose().to_owned());
+        let mut group_names = Vec::new();
+        for name in groups.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
+            let name = parse_group_name("groups", name)?;
+            if !group_names.iter().any(|g: &GroupName| g.key() == name.key()) {
+                group_names.push(name);
+            }
         }
-        let account = &cx.caller().account;
-        Ok(CreatedUser {
+        let mut arns: Vec<String> = Vec::new();
+        for arn in policy_arns.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+            if !arns.iter().any(|known| known == arn) {
+                arns.push(arn.to_owned());
+            }
+        }
+        // The user whose permissions are copied is read first: a wrong name changes
+        // nothing.
+        if let Some(source) = copy_from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let source =
+                UserName::parse(source).map_err(|m| AppError::validation("copy_from", m))?;
+            for group in group_service::list_groups_for_user(&cx, &source, None, Some(1000))
+                .await?
+                .items
+            {
+                if !group_names.iter().any(|g| g.key() == group.name.key()) {
+                    group_names.push(group.name);
+                }
+            }
+            let holder = HolderName::User(&source);
+            for attached in policies::list_attached_policies(&cx, holder, None, None, Some(1000))
+                .await?
+                .items
+            {
+                if !arns.contains(&attached.arn) {
+                    arns.push(attached.arn);
+                }
+            }
+        }
+        if group_names.len() > MAX_GROUPS_PER_USER {
+            return Err(AppError::validation(
+                "groups",
+                format!(
+                    "a user can be in at most {MAX_GROUPS_PER_USER} groups; {} are chosen",
+                    group_names.len()
+                ),
+            ));
+        }
+        if arns.len() > MAX_POLICIES_PER_USER {
+            return Err(AppError::validation(
+                "policy_arns",
+                format!(
+                    "a user can have at most {MAX_POLICIES_PER_USER} managed policies; {} are chosen",
+                    arns.len()
+                ),
+            ));
+        }
+
+        let user = users::create_user(&cx, new).await?;
+        let mut created = CreatedUser {
             signin_url: format!(
                 "{}/signin/{}",
                 cx.state().settings.public_url.trim_end_matches('/'),
-                account.signin_name()
+                cx.caller().account.signin_name()
             ),
+            console_password: None,
+            groups: Vec::new(),
+            policies: Vec::new(),
+            unfinished: Vec::new(),
             user,
-            console_password,
-        })
+        };
+        let name = created.user.name.clone();
+        if let Some(choice) = chosen {
+            match users::create_login_profile(&cx, &name, choice, require_reset.is_some()).await {
+                Ok((_, generated)) => {
+                    created.console_password = generated.map(|p| p.expose().to_owned());
+                }
+                Err(error) => created.unfinished.push(Unfinished {
+                    step: "Console access (CreateLoginProfile)".to_owned(),
+                    error: error.to_string(),
+                }),
+            }
+        }
+        for group in group_names {
+            match group_service::add_user_to_group(&cx, &group, &name).await {
+                Ok(()) => created.groups.push(group.to_string()),
+                Err(error) => created.unfinished.push(Unfinished {
+                    step: format!("Add to group {group} (AddUserToGroup)"),
+                    error: error.to_string(),
+                }),
+            }
+        }
+        for arn in arns {
+            match policies::attach_policy(&cx, HolderName::User(&name), &arn).await {
+                Ok(()) => created.policies.push(arn),
+                Err(error) => created.unfinished.push(Unfinished {
+                    step: format!("Attach {arn} (AttachUserPolicy)"),
+                    error: error.to_string(),
+                }),
+            }
+        }
+        Ok(created)
     })
     .await
 }

@@ -4,17 +4,41 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
 /// The signed-in console: top bar, side navigation, page.
+const NAV_LINK: &str = "block rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 \
+     aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-link";
+
+/// The signed-in console: top bar, side navigation (a menu button on narrow screens),
+/// page.
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
     let identity = Resource::new(|| (), |_| current_identity());
     let sign_out = ServerAction::<SignOut>::new();
+    let (menu_open, set_menu_open) = signal(false);
     view! {
+        <a
+            href="#main"
+            rel="external"
+            class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded-md focus:bg-surface focus:px-3 focus:py-2 focus:text-sm focus:font-medium focus:text-link"
+        >
+            "Skip to content"
+        </a>
         <div class="flex min-h-screen flex-col">
-            <header class="flex items-center justify-between bg-slate-900 px-6 py-3 text-slate-100">
-                <a href="/" class="text-lg font-semibold tracking-tight">
-                    "Portcullis"
-                </a>
-                <div class="flex items-center gap-6 text-sm">
+            <header class="flex flex-wrap items-center justify-between gap-x-6 gap-y-2 bg-indigo-950 px-4 py-3 text-white sm:px-6">
+                <div class="flex items-center gap-3">
+                    <button
+                        type="button"
+                        class="rounded-md bg-white/10 px-3 py-1.5 text-sm font-medium hover:bg-white/20 md:hidden"
+                        aria-controls="console-nav"
+                        aria-expanded=move || menu_open.get().to_string()
+                        on:click=move |_| set_menu_open.update(|open| *open = !*open)
+                    >
+                        "Menu"
+                    </button>
+                    <a href="/" class="text-lg font-semibold tracking-tight">
+                        "Portcullis"
+                    </a>
+                </div>
+                <div class="flex flex-wrap items-center gap-x-6 gap-y-2 text-sm">
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match identity.await {
@@ -26,7 +50,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                                                 {id.alias.clone().unwrap_or(id.account_id.clone())}
                                             </span>
                                         </span>
-                                        <span data-testid="principal">{id.principal}</span>
+                                        <span data-testid="principal" class="break-all">{id.principal}</span>
                                     }
                                         .into_any()
                                 }
@@ -38,7 +62,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                     <ActionForm action=sign_out>
                         <button
                             type="submit"
-                            class="rounded-md bg-slate-700 px-3 py-1.5 font-medium hover:bg-slate-600"
+                            class="rounded-md bg-white/10 px-3 py-1.5 font-medium hover:bg-white/20"
                         >
                             "Sign out"
                         </button>
@@ -46,61 +70,24 @@ pub fn ConsoleLayout() -> impl IntoView {
                 </div>
             </header>
             {ActionError(sign_out)}
-            <div class="flex flex-1">
-                <nav class="w-56 border-r border-slate-200 bg-white p-4" aria-label="Console">
-                    <ul class="space-y-1 text-sm">
-                        <li>
-                            <A
-                                href="/"
-                                exact=true
-                                attr:class="block rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
-                            >
-                                "Dashboard"
-                            </A>
-                        </li>
-                        <li>
-                            <A
-                                href="/users"
-                                attr:class="block rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
-                            >
-                                "Users"
-                            </A>
-                        </li>
-                        <li>
-                            <A
-                                href="/groups"
-                                attr:class="block rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
-                            >
-                                "Groups"
-                            </A>
-                        </li>
-                        <li>
-                            <A
-                                href="/policies"
-                                attr:class="block rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
-                            >
-                                "Policies"
-                            </A>
-                        </li>
-                        <li>
-                            <A
-                                href="/activity"
-                                attr:class="block rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
-                            >
-                                "Activity"
-                            </A>
-                        </li>
-                        <li>
-                            <A
-                                href="/account"
-                                attr:class="block rounded-md px-3 py-2 text-slate-700 hover:bg-slate-100 aria-[current=page]:bg-indigo-50 aria-[current=page]:font-medium aria-[current=page]:text-indigo-700"
-                            >
-                                "Account settings"
-                            </A>
-                        </li>
+            <div class="flex flex-1 flex-col md:flex-row">
+                <nav
+                    id="console-nav"
+                    class="border-b border-slate-200 bg-surface p-4 md:block md:w-56 md:shrink-0 md:border-b-0 md:border-r"
+                    class:hidden=move || !menu_open.get()
+                    aria-label="Console"
+                >
+                    // A followed link closes the menu, so the page it opened is what one sees.
+                    <ul class="space-y-1 text-sm" on:click=move |_| set_menu_open.set(false)>
+                        <li><A href="/" exact=true attr:class=NAV_LINK>"Dashboard"</A></li>
+                        <li><A href="/users" attr:class=NAV_LINK>"Users"</A></li>
+                        <li><A href="/groups" attr:class=NAV_LINK>"Groups"</A></li>
+                        <li><A href="/policies" attr:class=NAV_LINK>"Policies"</A></li>
+                        <li><A href="/activity" attr:class=NAV_LINK>"Activity"</A></li>
+                        <li><A href="/account" attr:class=NAV_LINK>"Account settings"</A></li>
                     </ul>
                 </nav>
-                <main class="flex-1 p-8">
+                <main id="main" tabindex="-1" class="min-w-0 flex-1 p-4 sm:p-8">
                     <Outlet />
                 </main>
             </div>

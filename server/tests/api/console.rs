@@ -152,12 +152,12 @@ async fn the_groups_pages_create_nest_and_refuse_a_cycle_with_a_clear_message() 
              or through other groups, and a group may not contain itself."
         )
     );
-    let (status, _, body) = app.page("/groups/Admins").await;
+    let (status, _, body) = app.page("/groups/details/Admins").await;
     assert_eq!(status, 200);
     assert!(body.contains(&format!("arn:aws:iam::{}:group/Admins", account.id)));
     assert!(body.contains("tom") && body.contains("Ops"));
     let (_, _, list) = app.page("/groups").await;
-    assert!(list.contains("/groups/Admins") && list.contains("/groups/Ops"));
+    assert!(list.contains("/groups/details/Admins") && list.contains("/groups/details/Ops"));
     // A group that still has members is not deleted.
     assert!(matches!(
         app.call("groups/delete", &[("group_name", "Admins")]).await,
@@ -424,7 +424,7 @@ async fn a_users_page_shows_groups_and_policies_and_manages_console_access() {
     .await
     .unwrap();
     assert_eq!(app.count("SELECT count(*) FROM login_profiles").await, 0);
-    let (status, _, body) = app.page("/users/tom").await;
+    let (status, _, body) = app.page("/users/details/tom").await;
     assert_eq!(status, 200);
     assert!(body.contains(&format!("arn:aws:iam::{}:user/tom", account.id)));
     assert!(body.contains("Readers") && body.contains("No console access."));
@@ -432,5 +432,205 @@ async fn a_users_page_shows_groups_and_policies_and_manages_console_access() {
     assert!(
         new_page.contains("Create user"),
         "the wizard, not a user called new"
+    );
+    // "new" is a valid user name; its page must not be shadowed by the wizard.
+    app.call("users/create", &[("user_name", "new")])
+        .await
+        .unwrap();
+    let (status, _, new_user) = app.page("/users/details/new").await;
+    assert_eq!(status, 200);
+    assert!(new_user.contains(&format!("arn:aws:iam::{}:user/new", account.id)));
+}
+
+#[tokio::test]
+async fn the_create_user_wizard_adds_groups_policies_and_tags_and_copies_a_user() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    for group in ["Admins", "Dev", "Ops"] {
+        app.call("groups/create", &[("group_name", group)])
+            .await
+            .unwrap();
+    }
+    let read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    // A template user to copy: in Ops, with IAMReadOnlyAccess.
+    app.call("users/create", &[("user_name", "template")])
+        .await
+        .unwrap();
+    app.call(
+        "groups/add-user",
+        &[("group_name", "Ops"), ("user_name", "template")],
+    )
+    .await
+    .unwrap();
+    let iam_read = "arn:aws:iam::aws:policy/IAMReadOnlyAccess";
+    let root = app.root_ctx().await;
+    app::directory::policies::attach_policy(
+        &root,
+        app::directory::policies::HolderName::User(
+            &app::model::UserName::parse("template").unwrap(),
+        ),
+        iam_read,
+    )
+    .await
+    .unwrap();
+
+    // Sparse indexes, as the form sends them after rows were removed; a tag row
+    // without a key is an unused row.
+    let created = app
+        .call(
+            "users/create",
+            &[
+                ("user_name", "tom"),
+                ("groups[0]", "Admins"),
+                ("groups[2]", "dev"),
+                ("copy_from", "template"),
+                ("policy_arns[0]", read_only),
+                ("tags[0][key]", "team"),
+                ("tags[0][value]", "bisdev"),
+                ("tags[3][key]", ""),
+                ("tags[3][value]", "ignored"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(created["unfinished"], serde_json::json!([]));
+    assert_eq!(
+        created["groups"],
+        serde_json::json!(["Admins", "dev", "Ops"]),
+        "chosen groups (named case-insensitively, as asked) then the copied user's"
+    );
+    assert_eq!(
+        created["policies"],
+        serde_json::json!([read_only, iam_read])
+    );
+    assert_eq!(
+        created["user"]["tags"],
+        serde_json::json!([{"key": "team", "value": "bisdev"}])
+    );
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM group_users m JOIN iam_users u USING (user_id) \
+             WHERE u.name = 'tom'"
+        )
+        .await,
+        3
+    );
+
+    // Eleven groups are refused before anything is created.
+    let mut form: Vec<(String, String)> = vec![("user_name".into(), "crowded".into())];
+    for i in 0..11 {
+        let name = format!("g{i}");
+        app.call("groups/create", &[("group_name", &name)])
+            .await
+            .unwrap();
+        form.push((format!("groups[{i}]"), name));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refused = app.call("users/create", &form).await;
+    assert!(
+        matches!(&refused, Err(AppError::Validation { field, .. }) if field == "groups"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM iam_users WHERE name = 'crowded'")
+            .await,
+        0
+    );
+    // A copy from a user who does not exist changes nothing either.
+    let missing = app
+        .call(
+            "users/create",
+            &[("user_name", "orphan"), ("copy_from", "nobody")],
+        )
+        .await;
+    assert!(
+        matches!(missing, Err(AppError::NotFound { .. })),
+        "{missing:?}"
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM iam_users WHERE name = 'orphan'")
+            .await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_wizard_step_the_caller_may_not_take_is_reported_with_the_created_user() {
+    use app::directory::policies::{self, HolderName, IdentityPolicy};
+    use app::directory::users::{self, NewPassword, NewUser};
+    use app::model::{Password, PolicyName, UserName};
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    let root = app.root_ctx().await;
+    let hiring = UserName::parse("hiring").unwrap();
+    users::create_user(&root, NewUser::parse("hiring", "/", &[]).unwrap())
+        .await
+        .unwrap();
+    users::create_login_profile(
+        &root,
+        &hiring,
+        NewPassword::Chosen(Password::new("Hiring-Passw0rd!".to_owned())),
+        false,
+    )
+    .await
+    .unwrap();
+    // May create users and add them to groups, but not attach policies.
+    let document = IdentityPolicy::parse(
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":
+        ["iam:CreateUser","iam:AddUserToGroup","iam:GetGroup","iam:TagUser"],"Resource":"*"}]}"#,
+    )
+    .unwrap();
+    policies::put_inline_policy(
+        &root,
+        HolderName::User(&hiring),
+        &PolicyName::parse("hire").unwrap(),
+        document,
+    )
+    .await
+    .unwrap();
+    app::directory::groups::create_group(
+        &root,
+        app::model::GroupName::parse("Staff").unwrap(),
+        app::model::IamPath::root(),
+    )
+    .await
+    .unwrap();
+    app.call(
+        "signin/user",
+        &[
+            ("account", "acme"),
+            ("user_name", "hiring"),
+            ("password", "Hiring-Passw0rd!"),
+        ],
+    )
+    .await
+    .unwrap();
+    let read_only = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    let created = app
+        .call(
+            "users/create",
+            &[
+                ("user_name", "newcomer"),
+                ("groups[0]", "Staff"),
+                ("policy_arns[0]", read_only),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(created["user"]["name"], "newcomer");
+    assert_eq!(created["groups"], serde_json::json!(["Staff"]));
+    assert_eq!(created["policies"], serde_json::json!([]));
+    let unfinished = &created["unfinished"][0];
+    assert_eq!(
+        unfinished["step"],
+        format!("Attach {read_only} (AttachUserPolicy)")
+    );
+    assert!(
+        unfinished["error"].as_str().unwrap().contains(&format!(
+            "User: arn:aws:iam::{}:user/hiring is not authorized to perform: iam:AttachUserPolicy",
+            account.id
+        )),
+        "{unfinished}"
     );
 }

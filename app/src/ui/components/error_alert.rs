@@ -30,14 +30,23 @@ where
     S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     S::Output: Clone + Send + Sync + 'static,
 {
-    move || {
+    let error = last_error(action);
+    move || error.get().map(|error| view! { <ErrorAlert error /> })
+}
+
+/// The error of a form's last submission, as it may be shown.
+pub(super) fn last_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || {
         action
             .value()
             .get()
             .and_then(Result::err)
             .map(|error| form_error(error, action.version().get() > 0))
-            .map(|error| view! { <ErrorAlert error /> })
-    }
+    })
 }
 
 /// The error a form shows. Before the form was submitted from this page, an error can

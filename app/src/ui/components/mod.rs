@@ -1,7 +1,11 @@
+mod copy_button;
 mod error_alert;
+mod form_fields;
 mod password_checklist;
 mod text_field;
 
+pub use copy_button::CopyButton;
 pub use error_alert::{ActionError, ErrorAlert};
+pub use form_fields::FormFields;
 pub use password_checklist::PasswordChecklist;
 pub use text_field::{PasswordField, TextField};

@@ -69,11 +69,11 @@ pub fn ActivityPage() -> impl IntoView {
             </label>
             {field("from", "From", "date", "")}
             {field("to", "To", "date", "")}
-            <button type="submit" class="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">"Filter"</button>
+            <button type="submit" class="rounded-md border border-slate-300 bg-surface px-4 py-2 text-sm font-medium hover:bg-slate-50">"Filter"</button>
         </form>
         <p class="mt-4 flex gap-4 text-sm">
-            <a rel="external" class="font-medium text-indigo-600" href=move || format!("/activity/export?{}", query_string("format=csv"))>"Export CSV"</a>
-            <a rel="external" class="font-medium text-indigo-600" href=move || format!("/activity/export?{}", query_string("format=json"))>"Export JSON"</a>
+            <a rel="external" class="font-medium text-link" href=move || format!("/activity/export?{}", query_string("format=csv"))>"Export CSV"</a>
+            <a rel="external" class="font-medium text-link" href=move || format!("/activity/export?{}", query_string("format=json"))>"Export JSON"</a>
         </p>
         <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -81,7 +81,7 @@ pub fn ActivityPage() -> impl IntoView {
                     Ok(page) => {
                         let older = page.marker.clone().map(|m| format!("/activity?{}", query_string(&format!("after={m}"))));
                         view! {
-                            <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+                            <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-surface" tabindex="0" role="region" aria-label="Events">
                                 <table class="min-w-full text-sm" data-testid="activity-table">
                                     <thead class="bg-slate-50 text-slate-600">
                                         <tr>
@@ -107,7 +107,7 @@ pub fn ActivityPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            {older.map(|href| view! { <a class="mt-4 inline-block text-sm font-medium text-indigo-600" href=href>"Older events"</a> })}
+                            {older.map(|href| view! { <a class="mt-4 inline-block text-sm font-medium text-link" href=href>"Older events"</a> })}
                         }.into_any()
                     }
                     Err(error) => view! { <div class="mt-4"><ErrorAlert error /></div> }.into_any(),

@@ -1,5 +1,5 @@
 use crate::api::dashboard::{DashboardView, Resources, SecurityItem, dashboard};
-use crate::ui::components::ErrorAlert;
+use crate::ui::components::{CopyButton, ErrorAlert};
 use crate::ui::format::format_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -27,11 +27,11 @@ fn Overview(view: DashboardView) -> impl IntoView {
     let total = view.security.len();
     view! {
         <div class="mt-6 grid gap-6 lg:grid-cols-2">
-            <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="account-heading">
+            <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="account-heading">
                 <h2 id="account-heading" class="text-lg font-medium">"Account"</h2>
                 <dl class="mt-4 grid grid-cols-3 gap-y-3 text-sm">
                     <dt class="text-slate-500">"Account ID"</dt>
-                    <dd class="col-span-2 font-mono" data-testid="account-id">{view.account_id}</dd>
+                    <dd class="col-span-2"><span class="font-mono" data-testid="account-id">{view.account_id.clone()}</span><CopyButton text=view.account_id what="account ID" /></dd>
                     <dt class="text-slate-500">"Alias"</dt>
                     <dd class="col-span-2" data-testid="account-alias">
                         {view.alias.unwrap_or_else(|| "None".to_owned())}
@@ -43,12 +43,13 @@ fn Overview(view: DashboardView) -> impl IntoView {
                     <dt class="text-slate-500">"Created"</dt>
                     <dd class="col-span-2">{format_time(view.created_at)}</dd>
                     <dt class="text-slate-500">"IAM users sign in at"</dt>
-                    <dd class="col-span-2 break-all font-mono" data-testid="iam-signin-url">
-                        {view.iam_signin_url}
+                    <dd class="col-span-2">
+                        <span class="break-all font-mono" data-testid="iam-signin-url">{view.iam_signin_url.clone()}</span>
+                        <CopyButton text=view.iam_signin_url what="sign-in URL" />
                     </dd>
                 </dl>
             </section>
-            <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="resources-heading">
+            <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="resources-heading">
                 <h2 id="resources-heading" class="text-lg font-medium">"IAM resources"</h2>
                 {match view.resources {
                     Resources::Counts { users, groups, policies } => view! {
@@ -65,7 +66,7 @@ fn Overview(view: DashboardView) -> impl IntoView {
                     }.into_any(),
                 }}
             </section>
-            <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="security-heading">
+            <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="security-heading">
                 <h2 id="security-heading" class="text-lg font-medium">"Security status"</h2>
                 <p class="mt-1 text-sm text-slate-500">{format!("{done} of {total} recommendations met")}</p>
                 <ul class="mt-4 space-y-3" data-testid="security-checklist">

@@ -5,16 +5,15 @@ use crate::api::groups::{
     AddGroupToGroup, AddUserToGroup, AttachGroupPolicy, CreateGroup, DeleteGroup,
     RemoveUserFromGroup, get_group, list_groups,
 };
-use crate::ui::components::{ActionError, ErrorAlert, TextField};
+use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 const BUTTON: &str = "rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60";
-const SECONDARY: &str =
-    "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
+const SECONDARY: &str = "rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
 const CELL: &str = "px-3 py-2 text-left";
-const CARD: &str = "rounded-xl border border-slate-200 bg-white p-6";
+const CARD: &str = "rounded-xl border border-slate-200 bg-surface p-6";
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {
@@ -46,17 +45,17 @@ pub fn GroupsPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match page.await {
                             Ok(page) => view! {
-                                <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+                                <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-surface" tabindex="0" role="region" aria-label="Groups">
                                     <table class="min-w-full text-sm" data-testid="groups-table">
                                         <thead class="bg-slate-50 text-slate-600">
                                             <tr><th scope="col" class=CELL>"Group name"</th><th scope="col" class=CELL>"Path"</th><th scope="col" class=CELL>"Created"</th></tr>
                                         </thead>
                                         <tbody>
                                             {page.items.into_iter().map(|g| {
-                                                let href = format!("/groups/{}", g.name);
+                                                let href = format!("/groups/details/{}", g.name);
                                                 view! {
                                                     <tr class="border-t border-slate-100">
-                                                        <td class=CELL><a class="font-medium text-indigo-600" href=href>{g.name.to_string()}</a></td>
+                                                        <td class=CELL><a class="font-medium text-link" href=href>{g.name.to_string()}</a></td>
                                                         <td class=format!("{CELL} font-mono")>{g.path.to_string()}</td>
                                                         <td class=CELL>{format!("{}", g.created_at.date())}</td>
                                                     </tr>
@@ -66,7 +65,7 @@ pub fn GroupsPage() -> impl IntoView {
                                     </table>
                                 </div>
                                 {page.marker.map(|m| view! {
-                                    <a class="mt-4 inline-block text-sm font-medium text-indigo-600" href=format!("/groups?after={m}")>"Next page"</a>
+                                    <a class="mt-4 inline-block text-sm font-medium text-link" href=format!("/groups?after={m}")>"Next page"</a>
                                 })}
                             }.into_any(),
                             Err(error) => view! { <div class="mt-4"><ErrorAlert error /></div> }.into_any(),
@@ -77,10 +76,11 @@ pub fn GroupsPage() -> impl IntoView {
             <section class=CARD aria-labelledby="create-group-heading">
                 <h2 id="create-group-heading" class="text-lg font-medium">"Create group"</h2>
                 <ActionForm action=create attr:class="mt-4 space-y-4">
-                    {ActionError(create)}
-                    <TextField name="group_name" label="Group name" required=true hint="Up to 128 letters, digits and + = , . @ _ -" />
-                    <TextField name="path" label="Path" hint="Optional, for example /teams/" />
-                    <button type="submit" class=BUTTON disabled=move || create.pending().get()>"Create group"</button>
+                    <FormFields action=create>
+                        <TextField name="group_name" label="Group name" required=true hint="Up to 128 letters, digits and + = , . @ _ -" />
+                        <TextField name="path" label="Path" hint="Optional, for example /teams/" />
+                        <button type="submit" class=BUTTON disabled=move || create.pending().get()>"Create group"</button>
+                    </FormFields>
                 </ActionForm>
             </section>
         </div>
@@ -120,7 +120,7 @@ pub fn GroupPage() -> impl IntoView {
                 let group_name = data.detail.group.name.to_string();
                 let (g1, g2, g3, g4, g5) = (group_name.clone(), group_name.clone(), group_name.clone(), group_name.clone(), group_name.clone());
                 view! {
-                    <p class="mt-1 break-all font-mono text-sm text-slate-600" data-testid="group-arn">{data.detail.group.arn.clone()}</p>
+                    <p class="mt-1 text-sm text-slate-600"><span class="break-all font-mono" data-testid="group-arn">{data.detail.group.arn.clone()}</span><CopyButton text=data.detail.group.arn.clone() what="ARN" /></p>
                     <div class="mt-6 grid gap-6 lg:grid-cols-2">
                         <section class=CARD aria-labelledby="members-heading">
                             <h2 id="members-heading" class="text-lg font-medium">"Users"</h2>

@@ -3,6 +3,7 @@ mod activity;
 mod change_password;
 mod dashboard;
 mod groups;
+mod new_user;
 mod not_found;
 mod policies;
 mod setup;
@@ -14,11 +15,12 @@ pub use activity::ActivityPage;
 pub use change_password::ChangePasswordPage;
 pub use dashboard::DashboardPage;
 pub use groups::{GroupPage, GroupsPage};
+pub use new_user::NewUserPage;
 pub use not_found::NotFoundPage;
 pub use policies::{NewPolicyPage, PoliciesPage, PolicyPage};
 pub use setup::SetupPage;
 pub use signin::{SignInPage, UserSignInPage};
-pub use users::{NewUserPage, UserPage, UsersPage};
+pub use users::{UserPage, UsersPage};
 
 use leptos::prelude::*;
 
@@ -26,15 +28,15 @@ use leptos::prelude::*;
 #[component]
 fn AuthCard(title: &'static str, children: Children) -> impl IntoView {
     view! {
-        <div class="flex min-h-screen items-center justify-center px-4 py-12">
-            <div class="w-full max-w-md rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
-                <p class="text-sm font-semibold uppercase tracking-wide text-indigo-600">
+        <main class="flex min-h-screen items-center justify-center px-4 py-12">
+            <div class="w-full max-w-md rounded-xl border border-slate-200 bg-surface p-6 shadow-sm sm:p-8">
+                <p class="text-sm font-semibold uppercase tracking-wide text-link">
                     "Portcullis"
                 </p>
                 <h1 class="mt-1 text-2xl font-semibold">{title}</h1>
                 <div class="mt-6">{children()}</div>
             </div>
-        </div>
+        </main>
     }
 }
 

@@ -9,12 +9,12 @@ pub fn NotFoundPage() -> impl IntoView {
     }
     view! {
         <Title text="Not found" />
-        <div class="flex min-h-screen flex-col items-center justify-center gap-4">
+        <main class="flex min-h-screen flex-col items-center justify-center gap-4 px-4">
             <h1 class="text-2xl font-semibold">"Page not found"</h1>
             <p class="text-slate-600">"There is no console page at this address."</p>
-            <a href="/" class="text-indigo-600 underline">
+            <a href="/" class="text-link underline">
                 "Go to the dashboard"
             </a>
-        </div>
+        </main>
     }
 }

@@ -8,17 +8,16 @@ use crate::api::policies::{
     list_policies,
 };
 use crate::policy::{Severity, lint};
-use crate::ui::components::{ActionError, ErrorAlert, TextField};
+use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use crate::ui::format::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 const BUTTON: &str = "rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60";
-const SECONDARY: &str =
-    "rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
+const SECONDARY: &str = "rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
 const CELL: &str = "px-3 py-2 text-left align-top";
-const CARD: &str = "rounded-xl border border-slate-200 bg-white p-6";
+const CARD: &str = "rounded-xl border border-slate-200 bg-surface p-6";
 
 const STARTER: &str = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"iam:ListUsers\",\n      \"Resource\": \"*\"\n    }\n  ]\n}\n";
 
@@ -71,7 +70,7 @@ pub fn PoliciesPage() -> impl IntoView {
                             format!("/policies?scope={}&q={}&after={}", scope.unwrap_or_default(), urlencode(&q.unwrap_or_default()), urlencode(&m))
                         });
                         view! {
-                            <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+                            <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 bg-surface" tabindex="0" role="region" aria-label="Policies">
                                 <table class="min-w-full text-sm" data-testid="policies-table">
                                     <thead class="bg-slate-50 text-slate-600">
                                         <tr>
@@ -84,7 +83,7 @@ pub fn PoliciesPage() -> impl IntoView {
                                     <tbody>
                                         {page.items.into_iter().map(|p| view! {
                                             <tr class="border-t border-slate-100">
-                                                <td class=CELL><a class="font-medium text-indigo-600" href=format!("/policies/view?arn={}", urlencode(&p.arn))>{p.name.to_string()}</a></td>
+                                                <td class=CELL><a class="font-medium text-link" href=format!("/policies/view?arn={}", urlencode(&p.arn))>{p.name.to_string()}</a></td>
                                                 <td class=CELL>{if p.account.is_some() { "Customer managed" } else { "AWS managed" }}</td>
                                                 <td class=CELL>{p.attachment_count}</td>
                                                 <td class=CELL>{p.description.clone()}</td>
@@ -93,7 +92,7 @@ pub fn PoliciesPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            {next.map(|href| view! { <a class="mt-4 inline-block text-sm font-medium text-indigo-600" href=href>"Next page"</a> })}
+                            {next.map(|href| view! { <a class="mt-4 inline-block text-sm font-medium text-link" href=href>"Next page"</a> })}
                         }.into_any()
                     }
                     Err(error) => view! { <div class="mt-4"><ErrorAlert error /></div> }.into_any(),
@@ -148,11 +147,12 @@ pub fn NewPolicyPage() -> impl IntoView {
         <Title text="Create policy" />
         <h1 class="text-2xl font-semibold">"Create policy"</h1>
         <ActionForm action attr:class="mt-6 max-w-3xl space-y-4">
-            {ActionError(action)}
-            <TextField name="policy_name" label="Policy name" required=true hint="Up to 128 letters, digits and + = , . @ _ -" />
-            <TextField name="description" label="Description" hint="Optional; cannot be changed later" />
-            <PolicyEditor initial=STARTER.to_owned() />
-            <button type="submit" class=BUTTON disabled=move || action.pending().get()>"Create policy"</button>
+            <FormFields action>
+                <TextField name="policy_name" label="Policy name" required=true hint="Up to 128 letters, digits and + = , . @ _ -" />
+                <TextField name="description" label="Description" hint="Optional; cannot be changed later" />
+                <PolicyEditor initial=STARTER.to_owned() />
+                <button type="submit" class=BUTTON disabled=move || action.pending().get()>"Create policy"</button>
+            </FormFields>
         </ActionForm>
     }
 }
@@ -209,12 +209,12 @@ fn PolicyDetail(
     let edit_doc = default_doc.clone();
     view! {
         <h1 class="text-2xl font-semibold">{policy.name.to_string()}</h1>
-        <p class="mt-1 break-all font-mono text-sm text-slate-600" data-testid="policy-arn">{policy.arn.clone()}</p>
+        <p class="mt-1 text-sm text-slate-600"><span class="break-all font-mono" data-testid="policy-arn">{policy.arn.clone()}</span><CopyButton text=policy.arn.clone() what="ARN" /></p>
         <p class="mt-1 text-sm text-slate-600">{policy.description.clone()}</p>
         <div class="mt-6 grid gap-6 lg:grid-cols-2">
             <section class=CARD aria-labelledby="document-heading">
                 <h2 id="document-heading" class="text-lg font-medium">{format!("Document ({})", policy.default_version_id())}</h2>
-                <pre class="mt-3 overflow-x-auto rounded-md bg-slate-50 p-3 text-xs" data-testid="policy-document">{pretty(&default_doc)}</pre>
+                <pre class="mt-3 overflow-x-auto rounded-md bg-slate-50 p-3 text-xs" tabindex="0" role="region" aria-label="Policy document" data-testid="policy-document">{pretty(&default_doc)}</pre>
             </section>
             <Versions versions=data.versions.clone() arn=arn_value.clone() customer set_default delete_version />
             <section class=CARD aria-labelledby="entities-heading">
@@ -305,7 +305,7 @@ fn Versions(
                     {options2.into_iter().map(|n| view! { <option value=n.to_string() selected=move || right.get() == n>{format!("v{n}")}</option> }).collect_view()}
                 </select></label>
             </div>
-            <pre class="mt-2 overflow-x-auto rounded-md bg-slate-50 p-3 text-xs" data-testid="policy-diff">
+            <pre class="mt-2 overflow-x-auto rounded-md bg-slate-50 p-3 text-xs" tabindex="0" role="region" aria-label="Differences between the versions" data-testid="policy-diff">
                 {move || diff().into_iter().map(|(mark, line)| {
                     let class = match mark { '+' => "block bg-emerald-50 text-emerald-800", '-' => "block bg-red-50 text-red-800", _ => "block" };
                     view! { <span class=class>{format!("{mark} {line}")}</span> }

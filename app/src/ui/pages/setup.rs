@@ -1,6 +1,6 @@
 use super::{AuthCard, SUBMIT_CLASS};
 use crate::api::setup::{CreateFirstAccount, setup_required};
-use crate::ui::components::{ActionError, ErrorAlert, PasswordChecklist, PasswordField, TextField};
+use crate::ui::components::{ErrorAlert, FormFields, PasswordChecklist, PasswordField, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -30,7 +30,7 @@ fn AlreadySetUp() -> impl IntoView {
     view! {
         <div role="status" class="space-y-3 text-sm">
             <p>"Portcullis is already set up: an account exists, so setup is closed."</p>
-            <a href="/signin" class="font-medium text-indigo-600 underline">
+            <a href="/signin" class="font-medium text-link underline">
                 "Sign in"
             </a>
         </div>
@@ -47,38 +47,39 @@ fn SetupForm() -> impl IntoView {
             "Create the first account and its root user. The root user can do anything in the account; keep its password safe."
         </p>
         <ActionForm action attr:class="space-y-4">
-            {ActionError(action)}
-            <TextField
-                name="setup_token"
-                label="Setup token"
-                autocomplete="off"
-                required=true
-                hint="Printed by the server when it started, and kept in the file setup-token in its data directory."
-            />
-            <TextField
-                name="email"
-                label="Root user email address"
-                kind="email"
-                autocomplete="username"
-                required=true
-                on_input=move |v| set_email.set(v)
-            />
-            <PasswordField
-                name="password"
-                label="Password"
-                autocomplete="new-password"
-                on_input=move |v| set_password.set(v)
-            />
-            <PasswordChecklist password=password.into() email=email.into() />
-            <PasswordField name="password_confirmation" label="Confirm password" autocomplete="new-password" />
-            <TextField
-                name="alias"
-                label="Account alias (optional)"
-                hint="Lowercase letters, digits and hyphens; used in your IAM users' sign-in URL."
-            />
-            <button type="submit" class=SUBMIT_CLASS disabled=move || action.pending().get()>
-                {move || if action.pending().get() { "Creating…" } else { "Create account" }}
-            </button>
+            <FormFields action>
+                <TextField
+                    name="setup_token"
+                    label="Setup token"
+                    autocomplete="off"
+                    required=true
+                    hint="Printed by the server when it started, and kept in the file setup-token in its data directory."
+                />
+                <TextField
+                    name="email"
+                    label="Root user email address"
+                    kind="email"
+                    autocomplete="username"
+                    required=true
+                    on_input=move |v| set_email.set(v)
+                />
+                <PasswordField
+                    name="password"
+                    label="Password"
+                    autocomplete="new-password"
+                    on_input=move |v| set_password.set(v)
+                />
+                <PasswordChecklist password=password.into() email=email.into() />
+                <PasswordField name="password_confirmation" label="Confirm password" autocomplete="new-password" />
+                <TextField
+                    name="alias"
+                    label="Account alias (optional)"
+                    hint="Lowercase letters, digits and hyphens; used in your IAM users' sign-in URL."
+                />
+                <button type="submit" class=SUBMIT_CLASS disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Creating…" } else { "Create account" }}
+                </button>
+            </FormFields>
         </ActionForm>
     }
 }

@@ -1,11 +1,11 @@
 use super::{AuthCard, SUBMIT_CLASS};
 use crate::api::auth::{SignIn, SignInUser};
-use crate::ui::components::{ActionError, PasswordField, TextField};
+use crate::ui::components::{FormFields, PasswordField, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-const LINK_CLASS: &str = "font-medium text-indigo-600 hover:text-indigo-500";
+const LINK_CLASS: &str = "font-medium text-link hover:underline";
 
 /// `/signin`: the root user's form, or (`?as=user`) the IAM user's with an empty
 /// account field.
@@ -21,12 +21,13 @@ pub fn SignInPage() -> impl IntoView {
         <Title text="Sign in" />
         <AuthCard title="Sign in as the root user">
             <ActionForm action attr:class="space-y-4">
-                {ActionError(action)}
-                <TextField name="email" label="Root user email address" kind="email" autocomplete="username" required=true />
-                <PasswordField name="password" label="Password" autocomplete="current-password" />
-                <button type="submit" class=SUBMIT_CLASS disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
-                </button>
+                <FormFields action>
+                    <TextField name="email" label="Root user email address" kind="email" autocomplete="username" required=true />
+                    <PasswordField name="password" label="Password" autocomplete="current-password" />
+                    <button type="submit" class=SUBMIT_CLASS disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </FormFields>
             </ActionForm>
             <p class="mt-6 text-sm text-slate-600">
                 "An IAM user? "
@@ -64,13 +65,14 @@ fn UserSignInForm(account: String) -> impl IntoView {
     let action = ServerAction::<SignInUser>::new();
     view! {
         <ActionForm action attr:class="space-y-4">
-            {ActionError(action)}
-            <TextField name="account" label="Account ID or alias" autocomplete="organization" required=true value=account />
-            <TextField name="user_name" label="IAM user name" autocomplete="username" required=true />
-            <PasswordField name="password" label="Password" autocomplete="current-password" />
-            <button type="submit" class=SUBMIT_CLASS disabled=move || action.pending().get()>
-                {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
-            </button>
+            <FormFields action>
+                <TextField name="account" label="Account ID or alias" autocomplete="organization" required=true value=account />
+                <TextField name="user_name" label="IAM user name" autocomplete="username" required=true />
+                <PasswordField name="password" label="Password" autocomplete="current-password" />
+                <button type="submit" class=SUBMIT_CLASS disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </FormFields>
         </ActionForm>
     }
 }

@@ -1,9 +1,7 @@
-//! Users: the list (server-side search, path filter, keyset pages) and the create form.
+//! Users: the list (server-side search, path filter, keyset pages) and a user's page.
 
-use crate::api::users::{
-    CreateUser, CreatedUser, SetConsoleAccess, UserView, get_user, list_users,
-};
-use crate::ui::components::{ActionError, ErrorAlert, TextField};
+use crate::api::users::{SetConsoleAccess, UserView, get_user, list_users};
+use crate::ui::components::{ActionError, CopyButton, ErrorAlert};
 use crate::ui::format::{format_time, urlencode};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -42,7 +40,7 @@ pub fn UsersPage() -> impl IntoView {
                 <input name="path" class="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm" placeholder="/"
                     prop:value=move || query.read().get("path").unwrap_or_default() />
             </label>
-            <button type="submit" class="rounded-md border border-slate-300 bg-white px-4 py-2 text-sm font-medium hover:bg-slate-50">
+            <button type="submit" class="rounded-md border border-slate-300 bg-surface px-4 py-2 text-sm font-medium hover:bg-slate-50">
                 "Search"
             </button>
         </form>
@@ -58,7 +56,7 @@ pub fn UsersPage() -> impl IntoView {
                             href
                         });
                         view! {
-                            <div class="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-white">
+                            <div class="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-surface" tabindex="0" role="region" aria-label="Users">
                                 <table class="min-w-full text-sm" data-testid="users-table">
                                     <thead class="bg-slate-50 text-slate-600">
                                         <tr>
@@ -72,7 +70,7 @@ pub fn UsersPage() -> impl IntoView {
                                     <tbody>
                                         {page.items.into_iter().map(|u| view! {
                                             <tr class="border-t border-slate-100">
-                                                <td class=CELL><a class="font-medium text-indigo-600" href=format!("/users/{}", u.name)>{u.name.to_string()}</a></td>
+                                                <td class=CELL><a class="font-medium text-link" href=format!("/users/details/{}", u.name)>{u.name.to_string()}</a></td>
                                                 <td class=format!("{CELL} font-mono")>{u.path.to_string()}</td>
                                                 <td class=CELL>{u.group_count}</td>
                                                 <td class=CELL>{u.password_last_used.map_or_else(|| "Never".to_owned(), format_time)}</td>
@@ -83,7 +81,7 @@ pub fn UsersPage() -> impl IntoView {
                                 </table>
                             </div>
                             {next.map(|href| view! {
-                                <a href=href class="mt-4 inline-block text-sm font-medium text-indigo-600 hover:text-indigo-500">"Next page"</a>
+                                <a href=href class="mt-4 inline-block text-sm font-medium text-link hover:underline">"Next page"</a>
                             })}
                         }.into_any()
                     }
@@ -91,104 +89,6 @@ pub fn UsersPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-#[component]
-pub fn NewUserPage() -> impl IntoView {
-    let action = ServerAction::<CreateUser>::new();
-    let created = move || action.value().get().and_then(Result::ok);
-    view! {
-        <Title text="Create user" />
-        <h1 class="text-2xl font-semibold">"Create user"</h1>
-        <Show
-            when=move || created().is_some()
-            fallback=move || view! {
-                <ActionForm action attr:class="mt-6 max-w-lg space-y-4">
-                    {ActionError(action)}
-                    <TextField name="user_name" label="User name" required=true
-                        hint="Up to 64 letters, digits and + = , . @ _ -" />
-                    <TextField name="path" label="Path" hint="Optional, for example /engineering/" />
-                    <fieldset class="space-y-2 rounded-md border border-slate-200 p-4">
-                        <legend class="px-1 text-sm font-medium text-slate-700">"Console access"</legend>
-                        <label class="flex items-center gap-2 text-sm">
-                            <input type="checkbox" name="console_access" value="on" />
-                            "Let this user sign in to the console"
-                        </label>
-                        <label class="flex items-center gap-2 text-sm">
-                            <input type="radio" name="password_choice" value="generated" checked=true />
-                            "Generate a password"
-                        </label>
-                        <label class="flex items-center gap-2 text-sm">
-                            <input type="radio" name="password_choice" value="custom" />
-                            "Custom password"
-                        </label>
-                        <label class="block">
-                            <span class="text-sm text-slate-700">"Custom password"</span>
-                            <input type="password" name="password" autocomplete="new-password"
-                                class="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm" />
-                        </label>
-                        <label class="flex items-center gap-2 text-sm">
-                            <input type="checkbox" name="require_reset" value="on" checked=true />
-                            "User must create a new password at next sign-in"
-                        </label>
-                    </fieldset>
-                    <button type="submit" class=BUTTON disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Creating…" } else { "Create user" }}
-                    </button>
-                </ActionForm>
-            }
-        >
-            {move || created().map(|c| view! { <Created created=c /> })}
-        </Show>
-    }
-}
-
-/// The success page: the password is shown this once, with a CSV to hand over.
-#[component]
-fn Created(created: CreatedUser) -> impl IntoView {
-    let name = created.user.name.to_string();
-    let csv = created.console_password.as_ref().map(|p| {
-        format!(
-            "User name,Password,Console sign-in URL\r\n{},{},{}\r\n",
-            csv_field(&name),
-            csv_field(p),
-            csv_field(&created.signin_url)
-        )
-    });
-    view! {
-        <div class="mt-6 max-w-2xl space-y-4 rounded-xl border border-emerald-200 bg-emerald-50 p-6" role="status">
-            <p class="font-medium">{format!("User {name} created.")}</p>
-            <dl class="grid grid-cols-3 gap-y-2 text-sm">
-                <dt class="text-slate-600">"ARN"</dt>
-                <dd class="col-span-2 break-all font-mono">{created.user.arn.clone()}</dd>
-                <dt class="text-slate-600">"Console sign-in URL"</dt>
-                <dd class="col-span-2 break-all font-mono" data-testid="signin-url">{created.signin_url.clone()}</dd>
-                {created.console_password.clone().map(|p| view! {
-                    <dt class="text-slate-600">"Password"</dt>
-                    <dd class="col-span-2 font-mono" data-testid="generated-password">{p}</dd>
-                })}
-            </dl>
-            {csv.map(|csv| view! {
-                <p class="text-sm text-slate-700">"This is the only time the password is shown. Download it or copy it now."</p>
-                <a
-                    class=BUTTON
-                    download=format!("{name}_credentials.csv")
-                    href=format!("data:text/csv;charset=utf-8,{}", urlencode(&csv))
-                >
-                    "Download .csv"
-                </a>
-            })}
-            <p><a href="/users" class="text-sm font-medium text-indigo-600">"Back to users"</a></p>
-        </div>
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
     }
 }
 
@@ -226,7 +126,7 @@ fn UserDetail(view: UserView, console: ServerAction<SetConsoleAccess>) -> impl I
             <ActionForm action=console>
                 <input type="hidden" name="user_name" value=name />
                 <input type="hidden" name="change" value=change />
-                <button type="submit" class="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50">{label}</button>
+                <button type="submit" class="rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50">{label}</button>
             </ActionForm>
         }
     };
@@ -246,9 +146,9 @@ fn UserDetail(view: UserView, console: ServerAction<SetConsoleAccess>) -> impl I
         }.into_any(),
     };
     view! {
-        <p class="mt-1 break-all font-mono text-sm text-slate-600" data-testid="user-arn">{user.arn.clone()}</p>
+        <p class="mt-1 text-sm text-slate-600"><span class="break-all font-mono" data-testid="user-arn">{user.arn.clone()}</span><CopyButton text=user.arn.clone() what="ARN" /></p>
         <div class="mt-6 grid gap-6 lg:grid-cols-2">
-            <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="summary-heading">
+            <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="summary-heading">
                 <h2 id="summary-heading" class="text-lg font-medium">"Summary"</h2>
                 <dl class="mt-3 grid grid-cols-3 gap-y-2 text-sm">
                     <dt class="text-slate-500">"Created"</dt><dd class="col-span-2">{format_time(user.created_at)}</dd>
@@ -260,11 +160,11 @@ fn UserDetail(view: UserView, console: ServerAction<SetConsoleAccess>) -> impl I
                     <dd class="col-span-2">{user.tags.iter().map(|t| format!("{}={}", t.key, t.value)).collect::<Vec<_>>().join(", ")}</dd>
                 </dl>
             </section>
-            <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="permissions-heading">
+            <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="permissions-heading">
                 <h2 id="permissions-heading" class="text-lg font-medium">"Permissions"</h2>
                 <h3 class="mt-3 text-sm font-medium">"Groups (their policies apply too)"</h3>
                 <ul class="text-sm" data-testid="user-groups">
-                    {view.groups.iter().map(|g| view! { <li><a class="text-indigo-600" href=format!("/groups/{g}")>{g.clone()}</a></li> }).collect_view()}
+                    {view.groups.iter().map(|g| view! { <li><a class="text-link" href=format!("/groups/details/{g}")>{g.clone()}</a></li> }).collect_view()}
                 </ul>
                 <h3 class="mt-3 text-sm font-medium">"Attached directly"</h3>
                 <ul class="text-sm" data-testid="user-policies">
@@ -273,7 +173,7 @@ fn UserDetail(view: UserView, console: ServerAction<SetConsoleAccess>) -> impl I
                 <h3 class="mt-3 text-sm font-medium">"Inline"</h3>
                 <ul class="text-sm">{view.inline.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
             </section>
-            <section class="rounded-xl border border-slate-200 bg-white p-6" aria-labelledby="credentials-heading">
+            <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="credentials-heading">
                 <h2 id="credentials-heading" class="text-lg font-medium">"Security credentials"</h2>
                 <div class="mt-3">{access}</div>
                 {ActionError(console)}
