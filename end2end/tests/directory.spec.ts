@@ -115,8 +115,9 @@ test('root creates group Admins with AWS AdministratorAccess and puts the new us
   await expect(page.getByTestId('users-table')).toContainText('newhire');
 });
 
-test('the create-user wizard puts a user in a group with a tag, and reopens the step a refusal names', async ({ page, expectRejection }) => {
+test('the create-user wizard puts a user in a group with a tag, and reopens the step a refusal names; deleting the user', async ({ page, expectRejection }) => {
   expectRejection(409);
+  expectRejection(400);
   await signInAsRoot(page);
   await page.goto('/users/new');
   await hydrated(page);
@@ -152,6 +153,18 @@ test('the create-user wizard puts a user in a group with a tag, and reopens the 
   await expect(page).toHaveURL(/\/users\/details\/wizard\.made$/);
   await expect(page.getByText('team=bisdev')).toBeVisible();
   await expect(page.getByText('Admins').first()).toBeVisible();
+  // Deleting takes the group membership with it, once the name is typed again.
+  await hydrated(page);
+  await expect(page.getByTestId('delete-removes')).toContainText('membership of 1 group');
+  const confirm = page.getByLabel('To confirm, type the user name');
+  await confirm.fill('wizard');
+  await page.getByRole('button', { name: 'Delete user' }).click();
+  await expect(page.locator('#confirmation-error')).toContainText('Type the user name wizard.made exactly');
+  await expect(confirm).toHaveAttribute('aria-invalid', 'true');
+  await confirm.fill('wizard.made');
+  await page.getByRole('button', { name: 'Delete user' }).click();
+  await expect(page).toHaveURL(/\/users$/);
+  await expect(page.getByTestId('users-table')).not.toContainText('wizard.made');
 });
 
 test('a nested-group cycle is refused with a clear message', async ({ page, expectRejection }) => {

@@ -302,3 +302,55 @@ pub async fn set_console_access(
     })
     .await
 }
+
+/// "Delete user" in the console: as AWS's console does, everything that would make
+/// DeleteUser refuse (console password, group memberships, attached and inline policies)
+/// is removed first, each by its own authorised and audited action, then the user.
+/// The user name must be typed again to confirm.
+///
+/// A step the caller may not take stops the deletion there: what was removed before it
+/// stays removed (each step is its own action, as in AWS), and the error names the step.
+#[server(endpoint = "users/delete")]
+pub async fn delete_user(user_name: String, confirmation: String) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::groups;
+    use crate::directory::policies::{self, HolderName};
+    use crate::directory::users;
+    use crate::model::UserName;
+    request::serve(|cx| async move {
+        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        if confirmation.trim() != name.as_str() {
+            return Err(AppError::validation(
+                "confirmation",
+                format!("type the user name {name} exactly to confirm the deletion"),
+            ));
+        }
+        match users::delete_login_profile(&cx, &name).await {
+            Ok(()) | Err(AppError::NotFound { .. }) => {}
+            Err(error) => return Err(error),
+        }
+        for group in groups::list_groups_for_user(&cx, &name, None, Some(1000))
+            .await?
+            .items
+        {
+            groups::remove_user_from_group(&cx, &group.name, &name).await?;
+        }
+        let holder = HolderName::User(&name);
+        for attached in policies::list_attached_policies(&cx, holder, None, None, Some(1000))
+            .await?
+            .items
+        {
+            policies::detach_policy(&cx, holder, &attached.arn).await?;
+        }
+        for inline in policies::list_inline_policies(&cx, holder, None, Some(1000))
+            .await?
+            .items
+        {
+            policies::delete_inline_policy(&cx, holder, &inline).await?;
+        }
+        users::delete_user(&cx, &name).await?;
+        leptos_axum::redirect("/users");
+        Ok(())
+    })
+    .await
+}

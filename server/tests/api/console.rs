@@ -634,3 +634,183 @@ async fn a_wizard_step_the_caller_may_not_take_is_reported_with_the_created_user
         "{unfinished}"
     );
 }
+
+/// A user with a password, a group, an attached and an inline policy, made by root.
+async fn user_with_everything(app: &TestApp, name: &str) {
+    use app::directory::policies::{self, HolderName, IdentityPolicy};
+    use app::model::{PolicyName, UserName};
+    app.call(
+        "users/create",
+        &[
+            ("user_name", name),
+            ("console_access", "on"),
+            ("groups[0]", "Staff"),
+            ("policy_arns[0]", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        ],
+    )
+    .await
+    .unwrap();
+    let root = app.root_ctx().await;
+    policies::put_inline_policy(
+        &root,
+        HolderName::User(&UserName::parse(name).unwrap()),
+        &PolicyName::parse("own").unwrap(),
+        IdentityPolicy::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}"#,
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn deleting_a_user_in_the_console_removes_everything_after_the_name_is_typed() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    app.call("groups/create", &[("group_name", "Staff")])
+        .await
+        .unwrap();
+    user_with_everything(&app, "leaver").await;
+    let (_, _, page) = app.page("/users/details/leaver").await;
+    assert!(
+        page.contains(
+            "This also removes the console password, membership of 1 group, \
+             1 attached managed policy, 1 inline policy."
+        ),
+        "{page}"
+    );
+    let events = "SELECT count(*) FROM audit_events";
+    let before = app.count(events).await;
+    for typed in ["", "Leaver", "leaver2"] {
+        let refused = app
+            .call(
+                "users/delete",
+                &[("user_name", "leaver"), ("confirmation", typed)],
+            )
+            .await;
+        assert!(
+            matches!(&refused, Err(AppError::Validation { field, .. }) if field == "confirmation"),
+            "{typed:?}: {refused:?}"
+        );
+    }
+    assert_eq!(
+        app.count(events).await,
+        before,
+        "a refused form changes nothing"
+    );
+    app.call(
+        "users/delete",
+        &[("user_name", "leaver"), ("confirmation", "leaver")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.count("SELECT count(*) FROM iam_users").await, 0);
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_events WHERE seq > (SELECT max(seq) FROM audit_events) - 5 \
+         ORDER BY seq",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "iam:DeleteLoginProfile",
+            "iam:RemoveUserFromGroup",
+            "iam:DetachUserPolicy",
+            "iam:DeleteUserPolicy",
+            "iam:DeleteUser"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_deletion_the_caller_may_only_partly_make_stops_at_the_refused_step() {
+    use app::directory::policies::{self, HolderName, IdentityPolicy};
+    use app::directory::users::{self, NewPassword, NewUser};
+    use app::model::{Password, PolicyName, UserName};
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    app.call("groups/create", &[("group_name", "Staff")])
+        .await
+        .unwrap();
+    user_with_everything(&app, "leaver").await;
+    let root = app.root_ctx().await;
+    let offboarding = UserName::parse("offboarding").unwrap();
+    users::create_user(&root, NewUser::parse("offboarding", "/", &[]).unwrap())
+        .await
+        .unwrap();
+    users::create_login_profile(
+        &root,
+        &offboarding,
+        NewPassword::Chosen(Password::new("Offboard-Passw0rd!".to_owned())),
+        false,
+    )
+    .await
+    .unwrap();
+    // May take away passwords and group memberships, nothing more.
+    policies::put_inline_policy(
+        &root,
+        HolderName::User(&offboarding),
+        &PolicyName::parse("offboard").unwrap(),
+        IdentityPolicy::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":
+            ["iam:DeleteLoginProfile","iam:ListGroupsForUser","iam:RemoveUserFromGroup"],
+            "Resource":"*"}]}"#,
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    let client = app.new_client();
+    call_with(
+        &client,
+        &app.url("/api/signin/user"),
+        &[
+            ("account", "acme"),
+            ("user_name", "offboarding"),
+            ("password", "Offboard-Passw0rd!"),
+        ],
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    let refused = call_with(
+        &client,
+        &app.url("/api/users/delete"),
+        &[("user_name", "leaver"), ("confirmation", "leaver")],
+        Default::default(),
+    )
+    .await;
+    match refused {
+        Err(AppError::AccessDenied { message, .. }) => assert!(
+            message.starts_with(&format!(
+                "User: arn:aws:iam::{}:user/offboarding is not authorized to perform: \
+                 iam:ListAttachedUserPolicies",
+                account.id
+            )),
+            "{message}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    // The steps before the refused one stand; the user and its policies remain.
+    let leaver = UserName::parse("leaver").unwrap();
+    assert!(matches!(
+        users::get_login_profile(&root, &leaver).await,
+        Err(AppError::NotFound { .. })
+    ));
+    assert_eq!(app.count("SELECT count(*) FROM group_users").await, 0);
+    assert_eq!(
+        app.count("SELECT count(*) FROM iam_users WHERE name = 'leaver'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT count(*) FROM user_policy_attachments")
+            .await,
+        1
+    );
+}

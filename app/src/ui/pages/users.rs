@@ -1,7 +1,7 @@
 //! Users: the list (server-side search, path filter, keyset pages) and a user's page.
 
-use crate::api::users::{SetConsoleAccess, UserView, get_user, list_users};
-use crate::ui::components::{ActionError, CopyButton, ErrorAlert};
+use crate::api::users::{DeleteUser, SetConsoleAccess, UserView, get_user, list_users};
+use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use crate::ui::format::{format_time, urlencode};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -98,9 +98,18 @@ pub fn UserPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let name = move || params.read().get("name").unwrap_or_default();
     let console = ServerAction::<SetConsoleAccess>::new();
+    let delete = ServerAction::<DeleteUser>::new();
+    // A refused deletion may have removed some of what hung on the user: read it again.
+    // A successful one leads away from the page, so it must not reload a deleted user.
+    let refusals = RwSignal::new(0_usize);
+    Effect::new(move |_| {
+        if delete.value().with(|v| matches!(v, Some(Err(_)))) {
+            refusals.update(|n| *n += 1);
+        }
+    });
     let data = Resource::new(
-        move || (name(), console.version().get()),
-        |(n, _)| get_user(n),
+        move || (name(), console.version().get(), refusals.get()),
+        |(n, _, _)| get_user(n),
     );
     view! {
         <Title text="User" />
@@ -108,7 +117,7 @@ pub fn UserPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(view) => view! { <UserDetail view console /> }.into_any(),
+                    Ok(view) => view! { <UserDetail view console delete /> }.into_any(),
                     Err(error) => view! { <div class="mt-4"><ErrorAlert error /></div> }.into_any(),
                 }
             })}
@@ -117,7 +126,11 @@ pub fn UserPage() -> impl IntoView {
 }
 
 #[component]
-fn UserDetail(view: UserView, console: ServerAction<SetConsoleAccess>) -> impl IntoView {
+fn UserDetail(
+    view: UserView,
+    console: ServerAction<SetConsoleAccess>,
+    delete: ServerAction<DeleteUser>,
+) -> impl IntoView {
     let user = view.user.clone();
     let name = user.name.to_string();
     let generated = move || console.value().get().and_then(Result::ok).flatten();
@@ -183,6 +196,63 @@ fn UserDetail(view: UserView, console: ServerAction<SetConsoleAccess>) -> impl I
                     </p>
                 })}
             </section>
+            <DeleteUserSection view=view.clone() delete />
         </div>
+    }
+}
+
+/// What deleting the user removes with it, in words.
+fn removed_with(view: &UserView) -> Vec<String> {
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut removed = Vec::new();
+    if view.console.is_some() {
+        removed.push("the console password".to_owned());
+    }
+    if !view.groups.is_empty() {
+        removed.push(format!(
+            "membership of {}",
+            count(view.groups.len(), "group", "groups")
+        ));
+    }
+    if !view.attached.is_empty() {
+        removed.push(count(
+            view.attached.len(),
+            "attached managed policy",
+            "attached managed policies",
+        ));
+    }
+    if !view.inline.is_empty() {
+        removed.push(count(view.inline.len(), "inline policy", "inline policies"));
+    }
+    removed
+}
+
+/// Delete the user and everything that hangs on it, after the name is typed again.
+#[component]
+fn DeleteUserSection(view: UserView, delete: ServerAction<DeleteUser>) -> impl IntoView {
+    let name = view.user.name.to_string();
+    let removed = removed_with(&view);
+    let what = if removed.is_empty() {
+        "Nothing else hangs on this user.".to_owned()
+    } else {
+        format!("This also removes {}.", removed.join(", "))
+    };
+    view! {
+        <section class="rounded-xl border border-red-200 bg-surface p-6" aria-labelledby="delete-heading">
+            <h2 id="delete-heading" class="text-lg font-medium">"Delete user"</h2>
+            <p class="mt-1 text-sm text-slate-600" data-testid="delete-removes">{what}" It cannot be undone."</p>
+            <ActionForm action=delete attr:class="mt-4 space-y-3">
+                <FormFields action=delete>
+                    <input type="hidden" name="user_name" value=name.clone() />
+                    <TextField name="confirmation" label="To confirm, type the user name"
+                        autocomplete="off" hint="Exactly as shown in the page's title." />
+                    <button type="submit" class="rounded-md bg-red-700 px-4 py-2 text-sm font-medium text-white hover:bg-red-600 disabled:opacity-60"
+                        disabled=move || delete.pending().get()>
+                        "Delete user"
+                    </button>
+                </FormFields>
+            </ActionForm>
+        </section>
     }
 }
