@@ -152,6 +152,10 @@ test('the create-user wizard puts a user in a group with a tag, and reopens the 
   await page.getByRole('link', { name: 'Open the user' }).click();
   await expect(page).toHaveURL(/\/users\/details\/wizard\.made$/);
   await expect(page.getByText('team=bisdev')).toBeVisible();
+  // Its permissions say where they come from: AdministratorAccess through group Admins.
+  const permissions = page.getByTestId('user-permissions');
+  await expect(permissions).toContainText('AdministratorAccess');
+  await expect(permissions).toContainText('Group Admins');
   await expect(page.getByText('Admins').first()).toBeVisible();
   // Deleting takes the group membership with it, once the name is typed again.
   await hydrated(page);

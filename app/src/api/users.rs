@@ -220,6 +220,8 @@ pub struct UserView {
     pub groups: Vec<String>,
     pub attached: Vec<crate::model::AttachedPolicy>,
     pub inline: Vec<String>,
+    /// Every policy that applies, with where it comes from.
+    pub sources: Vec<crate::model::UserPolicy>,
     /// `None` without console access; else whether a new password is required.
     pub console: Option<bool>,
 }
@@ -250,6 +252,7 @@ pub async fn get_user(user_name: String) -> Result<UserView, AppError> {
             .into_iter()
             .map(|n| n.to_string())
             .collect();
+        let sources = policies::list_user_policy_sources(&cx, &name).await?;
         let console = match users::get_login_profile(&cx, &name).await {
             Ok(profile) => Some(profile.password_reset_required),
             Err(AppError::NotFound { .. }) => None,
@@ -260,6 +263,7 @@ pub async fn get_user(user_name: String) -> Result<UserView, AppError> {
             groups,
             attached,
             inline,
+            sources,
             console,
         })
     })

@@ -8,8 +8,8 @@ use super::users::{no_such_user, request_tag_context, resource_tag_context};
 use crate::authz::{Ctx, IamAction, Op};
 use crate::error::AppError;
 use crate::model::{
-    AttachedPolicy, GroupName, IamPath, IdKind, Page, Policy, PolicyName, PolicyVersion, Tag,
-    UniqueId, UserName, arn, parse_description, parse_tags,
+    AttachedPolicy, GroupName, IamPath, IdKind, Page, Policy, PolicyName, PolicySource,
+    PolicyVersion, Tag, UniqueId, UserName, UserPolicy, arn, parse_description, parse_tags,
 };
 use crate::policy::{Context, PolicyDocument, PolicyKind, policy_size};
 use crate::store::{
@@ -743,6 +743,48 @@ pub async fn list_attached_policies(
     Ok(paginate(items, limit, |p| {
         format!("{}/{}", p.key.0, p.key.1)
     }))
+}
+
+/// Every policy that applies to a user and where it comes from (the console's
+/// Permissions view; AWS's console builds it from several List calls, and it is
+/// authorised as those: ListAttachedUserPolicies, ListUserPolicies and ListGroupsForUser
+/// on the user, ListAttachedGroupPolicies and ListGroupPolicies on each group whose
+/// policies it shows).
+pub async fn list_user_policy_sources(
+    cx: &Ctx,
+    user: &UserName,
+) -> Result<Vec<UserPolicy>, AppError> {
+    let mut op = cx.begin().await?;
+    let holder = HolderName::User(user);
+    let (found, arn) = holder.find(&mut op).await?;
+    let context = found
+        .as_ref()
+        .map_or_else(Context::new, |f| f.context.clone());
+    for action in [
+        IamAction::ListAttachedUserPolicies,
+        IamAction::ListUserPolicies,
+        IamAction::ListGroupsForUser,
+    ] {
+        op.authorize_with(action, &arn, context.clone()).await?;
+    }
+    let found = found.ok_or_else(|| holder.not_found())?;
+    let sources =
+        store::policies::sources_for_user(op.reader(), cx.account(), found.id.as_str()).await?;
+    let mut groups: Vec<&str> = sources
+        .iter()
+        .filter_map(|s| match &s.source {
+            PolicySource::Group { arn, .. } => Some(arn.as_str()),
+            _ => None,
+        })
+        .collect();
+    groups.sort_unstable();
+    groups.dedup();
+    for arn in groups {
+        op.authorize(IamAction::ListAttachedGroupPolicies, arn)
+            .await?;
+        op.authorize(IamAction::ListGroupPolicies, arn).await?;
+    }
+    Ok(sources)
 }
 
 fn inline_size_limit(holder: HolderName<'_>) -> AppError {

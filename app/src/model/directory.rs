@@ -95,6 +95,31 @@ pub struct AttachedPolicy {
     pub key: (String, String),
 }
 
+/// One policy that applies to a user, and where it comes from (the user page's
+/// Permissions view).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserPolicy {
+    pub name: PolicyName,
+    /// A managed policy's ARN; `None` for an inline policy.
+    pub arn: Option<String>,
+    pub source: PolicySource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PolicySource {
+    /// Attached to the user, or inline in it.
+    Direct,
+    /// Attached to or inline in a group the user is in, or a group that group is in:
+    /// `through` is then the user's own group it is reached from.
+    Group {
+        name: GroupName,
+        arn: String,
+        through: Option<GroupName>,
+    },
+    /// The user's permissions boundary: it limits, never grants.
+    Boundary,
+}
+
 /// One event of the activity log, as the Activity page and its exports show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEvent {

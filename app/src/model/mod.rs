@@ -12,7 +12,8 @@ mod tags;
 
 pub use account::{Account, AccountAlias, AccountId};
 pub use directory::{
-    AttachedPolicy, AuditEvent, Group, GroupDetail, Page, Policy, PolicyVersion, User,
+    AttachedPolicy, AuditEvent, Group, GroupDetail, Page, Policy, PolicySource, PolicyVersion,
+    User, UserPolicy,
 };
 pub use email::EmailAddress;
 pub use ids::{ID_RANDOM_LEN, IdKind, UniqueId, arn};

@@ -12,8 +12,8 @@ use super::{
 };
 use crate::authz::Writer;
 use crate::model::{
-    AccountId, AttachedPolicy, IamPath, IdKind, Policy, PolicyName, PolicyVersion, Tag, UniqueId,
-    arn,
+    AccountId, AttachedPolicy, GroupName, IamPath, IdKind, Policy, PolicyName, PolicySource,
+    PolicyVersion, Tag, UniqueId, UserPolicy, arn,
 };
 use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, PgConnection};
@@ -728,4 +728,115 @@ pub async fn delete_inline(
     .fetch_optional(w.conn())
     .await?;
     Ok(done.is_some())
+}
+
+/// Every policy that applies to a user and where it comes from: attached to or inline in
+/// the user, in a group the user is in or one of that group's outer groups (reached
+/// from the user's group nearest to it), and the boundary. The same set as
+/// `authz::user_policy_refs`, named for people.
+pub async fn sources_for_user(
+    conn: &mut PgConnection,
+    account: &AccountId,
+    user_id: &str,
+) -> Result<Vec<UserPolicy>, StoreError> {
+    #[derive(FromRow)]
+    struct Row {
+        kind: String,
+        policy_account: Option<String>,
+        policy_name: String,
+        policy_path: Option<String>,
+        group_name: Option<String>,
+        group_path: Option<String>,
+        through_name: Option<String>,
+    }
+    // Nesting has no cycles (refused when added), and depth bounds the walk regardless.
+    let rows: Vec<Row> = sqlx::query_as(
+        "WITH RECURSIVE member_of(group_id, through_id, depth) AS (
+             SELECT group_id, group_id, 0 FROM group_users WHERE user_id = $1
+             UNION
+             SELECT gg.parent_id, m.through_id, m.depth + 1
+               FROM group_groups gg JOIN member_of m ON gg.child_id = m.group_id
+              WHERE m.depth < 64
+         ),
+         reached AS (
+             SELECT DISTINCT ON (m.group_id) m.group_id, g.name, g.name_key, g.path,
+                    CASE WHEN m.depth > 0 THEN t.name END AS through_name
+               FROM member_of m
+               JOIN iam_groups g ON g.group_id = m.group_id
+               JOIN iam_groups t ON t.group_id = m.through_id
+              ORDER BY m.group_id, m.depth, t.name_key
+         )
+         SELECT kind, policy_account, policy_name, policy_path, group_name, group_path,
+                through_name
+           FROM (
+             SELECT 0 AS rank, 'direct' AS kind, p.account_id AS policy_account,
+                    p.name AS policy_name, p.name_key, p.path AS policy_path,
+                    NULL::text AS group_name, NULL::text AS group_key,
+                    NULL::text AS group_path, NULL::text AS through_name
+               FROM user_policy_attachments a JOIN managed_policies p USING (policy_id)
+              WHERE a.user_id = $1
+             UNION ALL
+             SELECT 0, 'direct', NULL, i.name, lower(i.name), NULL, NULL, NULL, NULL, NULL
+               FROM user_inline_policies i WHERE i.user_id = $1
+             UNION ALL
+             SELECT 1, 'group', p.account_id, p.name, p.name_key, p.path,
+                    r.name, r.name_key, r.path, r.through_name
+               FROM reached r
+               JOIN group_policy_attachments a ON a.group_id = r.group_id
+               JOIN managed_policies p ON p.policy_id = a.policy_id
+             UNION ALL
+             SELECT 1, 'group', NULL, i.name, lower(i.name), NULL,
+                    r.name, r.name_key, r.path, r.through_name
+               FROM reached r JOIN group_inline_policies i ON i.group_id = r.group_id
+             UNION ALL
+             SELECT 2, 'boundary', p.account_id, p.name, p.name_key, p.path,
+                    NULL, NULL, NULL, NULL
+               FROM iam_users u JOIN managed_policies p ON p.policy_id = u.boundary_policy_id
+              WHERE u.user_id = $1
+           ) sources
+          ORDER BY rank, group_key NULLS FIRST, name_key, policy_path NULLS FIRST",
+    )
+    .bind(user_id)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let name = decode("policy_name", &r.policy_name, PolicyName::parse)?;
+            let arn = match &r.policy_path {
+                Some(path) => {
+                    let policy_account = r
+                        .policy_account
+                        .as_deref()
+                        .map(|a| decode("account_id", a, AccountId::parse))
+                        .transpose()?;
+                    let path = decode("path", path, IamPath::parse)?;
+                    Some(arn::policy(policy_account.as_ref(), &path, &name))
+                }
+                None => None,
+            };
+            let source = match (r.kind.as_str(), r.group_name, r.group_path) {
+                ("direct", _, _) => PolicySource::Direct,
+                ("boundary", _, _) => PolicySource::Boundary,
+                (_, Some(group), Some(path)) => {
+                    let group = decode("group_name", &group, GroupName::parse)?;
+                    let path = decode("group_path", &path, IamPath::parse)?;
+                    PolicySource::Group {
+                        arn: arn::group(account, &path, &group),
+                        name: group,
+                        through: r
+                            .through_name
+                            .as_deref()
+                            .map(|t| decode("through_name", t, GroupName::parse))
+                            .transpose()?,
+                    }
+                }
+                (kind, _, _) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "policy source {kind} without a group"
+                    )));
+                }
+            };
+            Ok(UserPolicy { name, arn, source })
+        })
+        .collect()
 }

@@ -814,3 +814,98 @@ async fn a_deletion_the_caller_may_only_partly_make_stops_at_the_refused_step() 
         1
     );
 }
+
+#[tokio::test]
+async fn a_users_permissions_name_where_each_policy_comes_from() {
+    use app::directory::policies::{self, HolderName, IdentityPolicy};
+    use app::model::{GroupName, PolicyName, UserName};
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    for group in ["Team", "Outer"] {
+        app.call("groups/create", &[("group_name", group)])
+            .await
+            .unwrap();
+    }
+    // Team is in Outer: Team's members get Outer's policies.
+    app.call(
+        "groups/add-group",
+        &[("group_name", "Outer"), ("member_group_name", "Team")],
+    )
+    .await
+    .unwrap();
+    app.call(
+        "groups/attach",
+        &[
+            ("group_name", "Outer"),
+            ("policy_arn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess"),
+        ],
+    )
+    .await
+    .unwrap();
+    app.call(
+        "users/create",
+        &[
+            ("user_name", "tom"),
+            ("groups[0]", "Team"),
+            (
+                "policy_arns[0]",
+                "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    let root = app.root_ctx().await;
+    let doc = || {
+        IdentityPolicy::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}"#,
+        )
+        .unwrap()
+    };
+    let tom = UserName::parse("tom").unwrap();
+    let team = GroupName::parse("Team").unwrap();
+    policies::put_inline_policy(
+        &root,
+        HolderName::User(&tom),
+        &PolicyName::parse("own").unwrap(),
+        doc(),
+    )
+    .await
+    .unwrap();
+    policies::put_inline_policy(
+        &root,
+        HolderName::Group(&team),
+        &PolicyName::parse("team-inline").unwrap(),
+        doc(),
+    )
+    .await
+    .unwrap();
+    policies::put_user_permissions_boundary(&root, &tom, "arn:aws:iam::aws:policy/ReadOnlyAccess")
+        .await
+        .unwrap();
+
+    let view = app
+        .call("users/get", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    let group = |name: &str, through: Option<&str>| {
+        serde_json::json!({"Group": {
+            "name": name,
+            "arn": format!("arn:aws:iam::{}:group/{name}", account.id),
+            "through": through,
+        }})
+    };
+    assert_eq!(
+        view["sources"],
+        serde_json::json!([
+            {"name": "AmazonS3ReadOnlyAccess", "arn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess", "source": "Direct"},
+            {"name": "own", "arn": null, "source": "Direct"},
+            {"name": "IAMReadOnlyAccess", "arn": "arn:aws:iam::aws:policy/IAMReadOnlyAccess", "source": group("Outer", Some("Team"))},
+            {"name": "team-inline", "arn": null, "source": group("Team", None)},
+            {"name": "ReadOnlyAccess", "arn": "arn:aws:iam::aws:policy/ReadOnlyAccess", "source": "Boundary"},
+        ])
+    );
+    let (_, _, page) = app.page("/users/details/tom").await;
+    assert!(page.contains("(nested: through Team)"), "{page}");
+}

@@ -566,3 +566,55 @@ async fn a_change_through_one_server_holds_on_the_next_request_of_another() {
         Err(AppError::AccessDenied { .. })
     ));
 }
+
+#[tokio::test]
+async fn a_users_policy_sources_are_authorised_as_the_list_calls_they_stand_for() {
+    let fx = fixture().await;
+    let root = fx.root().await;
+    users::create_user(&root, NewUser::parse("tom", "/", &[]).unwrap())
+        .await
+        .unwrap();
+    let team = GroupName::parse("Team").unwrap();
+    groups::create_group(&root, team.clone(), IamPath::root())
+        .await
+        .unwrap();
+    groups::add_user_to_group(&root, &team, &name("tom"))
+        .await
+        .unwrap();
+    policies::put_inline_policy(
+        &root,
+        HolderName::Group(&team),
+        &PolicyName::parse("team").unwrap(),
+        doc(GET_USER),
+    )
+    .await
+    .unwrap();
+    let lists_user = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":
+        ["iam:ListAttachedUserPolicies","iam:ListUserPolicies","iam:ListGroupsForUser"],
+        "Resource":"*"}]}"#;
+    let reader = fx.user("reader", &[lists_user]).await;
+    let refused = policies::list_user_policy_sources(&reader, &name("tom")).await;
+    match refused {
+        Err(AppError::AccessDenied { message, .. }) => assert!(
+            message.contains(&format!(
+                "iam:ListAttachedGroupPolicies on resource: arn:aws:iam::{}:group/Team",
+                root.account()
+            )),
+            "{message}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    let lists_all = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":
+        ["iam:ListAttached*","iam:List*Policies","iam:ListGroupsForUser"],"Resource":"*"}]}"#;
+    let auditor = fx.user("auditor", &[lists_all]).await;
+    let sources = policies::list_user_policy_sources(&auditor, &name("tom"))
+        .await
+        .unwrap();
+    assert_eq!(sources.len(), 1);
+    assert_eq!(sources[0].name.as_str(), "team");
+    // A user that does not exist is "not found", after the check.
+    assert!(matches!(
+        policies::list_user_policy_sources(&auditor, &name("nobody")).await,
+        Err(AppError::NotFound { .. })
+    ));
+}

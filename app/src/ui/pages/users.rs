@@ -1,6 +1,7 @@
 //! Users: the list (server-side search, path filter, keyset pages) and a user's page.
 
 use crate::api::users::{DeleteUser, SetConsoleAccess, UserView, get_user, list_users};
+use crate::model::{PolicySource, UserPolicy};
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use crate::ui::format::{format_time, urlencode};
 use leptos::prelude::*;
@@ -167,25 +168,23 @@ fn UserDetail(
                     <dt class="text-slate-500">"Created"</dt><dd class="col-span-2">{format_time(user.created_at)}</dd>
                     <dt class="text-slate-500">"Last console sign-in"</dt>
                     <dd class="col-span-2">{user.password_last_used.map_or_else(|| "Never".to_owned(), format_time)}</dd>
-                    <dt class="text-slate-500">"Permissions boundary"</dt>
-                    <dd class="col-span-2 break-all font-mono">{user.permissions_boundary.clone().unwrap_or_else(|| "None".to_owned())}</dd>
                     <dt class="text-slate-500">"Tags"</dt>
                     <dd class="col-span-2">{user.tags.iter().map(|t| format!("{}={}", t.key, t.value)).collect::<Vec<_>>().join(", ")}</dd>
                 </dl>
             </section>
-            <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="permissions-heading">
-                <h2 id="permissions-heading" class="text-lg font-medium">"Permissions"</h2>
-                <h3 class="mt-3 text-sm font-medium">"Groups (their policies apply too)"</h3>
-                <ul class="text-sm" data-testid="user-groups">
-                    {view.groups.iter().map(|g| view! { <li><a class="text-link" href=format!("/groups/details/{g}")>{g.clone()}</a></li> }).collect_view()}
-                </ul>
-                <h3 class="mt-3 text-sm font-medium">"Attached directly"</h3>
-                <ul class="text-sm" data-testid="user-policies">
-                    {view.attached.iter().map(|p| view! { <li class="break-all font-mono">{p.arn.clone()}</li> }).collect_view()}
-                </ul>
-                <h3 class="mt-3 text-sm font-medium">"Inline"</h3>
-                <ul class="text-sm">{view.inline.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
+            <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="groups-heading">
+                <h2 id="groups-heading" class="text-lg font-medium">"Groups"</h2>
+                {if view.groups.is_empty() {
+                    view! { <p class="mt-3 text-sm text-slate-600">"Not in any group."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="mt-3 text-sm" data-testid="user-groups">
+                            {view.groups.iter().map(|g| view! { <li><a class="text-link" href=format!("/groups/details/{g}")>{g.clone()}</a></li> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
             </section>
+            <PermissionsSection sources=view.sources.clone() />
             <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="credentials-heading">
                 <h2 id="credentials-heading" class="text-lg font-medium">"Security credentials"</h2>
                 <div class="mt-3">{access}</div>
@@ -199,6 +198,71 @@ fn UserDetail(
             <DeleteUserSection view=view.clone() delete />
         </div>
     }
+}
+
+/// Every policy that applies to the user, and where it comes from.
+#[component]
+fn PermissionsSection(sources: Vec<UserPolicy>) -> impl IntoView {
+    let (boundary, granting): (Vec<_>, Vec<_>) = sources
+        .into_iter()
+        .partition(|s| s.source == PolicySource::Boundary);
+    let rows = granting
+        .into_iter()
+        .map(|policy| {
+            let kind = match &policy.arn {
+                None => "Inline",
+                Some(arn) if arn.starts_with("arn:aws:iam::aws:") => "AWS managed",
+                Some(_) => "Customer managed",
+            };
+            let name = policy.name.to_string();
+            let name_cell = match &policy.arn {
+                Some(arn) => view! {
+                    <a class="font-medium text-link" href=format!("/policies/view?arn={}", urlencode(arn))>{name}</a>
+                }.into_any(),
+                None => view! { <span class="font-medium">{name}</span> }.into_any(),
+            };
+            let from = match policy.source {
+                PolicySource::Group { name, through, .. } => {
+                    let group = name.to_string();
+                    view! {
+                        "Group "
+                        <a class="text-link" href=format!("/groups/details/{group}")>{group.clone()}</a>
+                        {through.map(|t| format!(" (nested: through {t})"))}
+                    }.into_any()
+                }
+                _ => view! { "Directly" }.into_any(),
+            };
+            view! {
+                <tr class="border-t border-slate-200">
+                    <td class=CELL>{name_cell}</td>
+                    <td class=CELL>{kind}</td>
+                    <td class=CELL>{from}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="rounded-xl border border-slate-200 bg-surface p-6 lg:col-span-2" aria-labelledby="permissions-heading">
+            <h2 id="permissions-heading" class="text-lg font-medium">"Permissions"</h2>
+            <p class="mt-1 text-sm text-slate-600">"Every policy that applies to this user: attached or inline, directly or through a group (also a group that the user's group is in)."</p>
+            <div class="mt-3 overflow-x-auto" tabindex="0" role="region" aria-label="Policies that apply">
+                <table class="min-w-full text-sm" data-testid="user-permissions">
+                    <thead class="text-left text-slate-500">
+                        <tr><th scope="col" class=CELL>"Policy"</th><th scope="col" class=CELL>"Type"</th><th scope="col" class=CELL>"Applies"</th></tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <p class="mt-3 text-sm" data-testid="user-boundary">
+                "Permissions boundary: "
+                {match boundary.into_iter().next().and_then(|b| b.arn) {
+                    Some(arn) => view! { <a class="break-all text-link" href=format!("/policies/view?arn={}", urlencode(&arn))>{arn.clone()}</a>" (limits what the policies above may grant)" }.into_any(),
+                    None => view! { "none" }.into_any(),
+                }}
+            </p>
+        </section>
+    }
+    .into_any()
 }
 
 /// What deleting the user removes with it, in words.
