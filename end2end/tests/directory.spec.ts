@@ -157,8 +157,17 @@ test('the create-user wizard puts a user in a group with a tag, and reopens the 
   await expect(permissions).toContainText('AdministratorAccess');
   await expect(permissions).toContainText('Group Admins');
   await expect(page.getByText('Admins').first()).toBeVisible();
-  // Deleting takes the group membership with it, once the name is typed again.
+  // Tags are edited in place.
   await hydrated(page);
+  await page.getByLabel('Tag key').fill('env');
+  await page.getByLabel('Tag value').fill('prod');
+  await page.getByRole('button', { name: 'Add tag' }).click();
+  const tags = page.getByTestId('user-tags');
+  await expect(tags).toContainText('env=prod');
+  await page.getByRole('button', { name: 'Remove tag team' }).click();
+  await expect(tags).not.toContainText('team=bisdev');
+  await expect(tags).toContainText('env=prod');
+  // Deleting takes the group membership with it, once the name is typed again.
   await expect(page.getByTestId('delete-removes')).toContainText('membership of 1 group');
   const confirm = page.getByLabel('To confirm, type the user name');
   await confirm.fill('wizard');

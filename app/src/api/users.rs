@@ -358,3 +358,61 @@ pub async fn delete_user(user_name: String, confirmation: String) -> Result<(), 
     })
     .await
 }
+
+/// AttachUserPolicy, from the user's page.
+#[server(endpoint = "users/attach")]
+pub async fn attach_user_policy(user_name: String, policy_arn: String) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::policies::{self, HolderName};
+    use crate::model::UserName;
+    request::serve(|cx| async move {
+        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        policies::attach_policy(&cx, HolderName::User(&name), policy_arn.trim()).await
+    })
+    .await
+}
+
+/// DetachUserPolicy, from the user's page.
+#[server(endpoint = "users/detach")]
+pub async fn detach_user_policy(user_name: String, policy_arn: String) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::policies::{self, HolderName};
+    use crate::model::UserName;
+    request::serve(|cx| async move {
+        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        policies::detach_policy(&cx, HolderName::User(&name), policy_arn.trim()).await
+    })
+    .await
+}
+
+/// TagUser with one tag (a tag with an existing key replaces it, as in AWS).
+#[server(endpoint = "users/tag")]
+pub async fn tag_user(
+    user_name: String,
+    tag_key: String,
+    tag_value: String,
+) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::users;
+    use crate::model::{Tag, UserName};
+    request::serve(|cx| async move {
+        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        let tag = Tag::parse(tag_key.trim(), &tag_value)
+            .map_err(|(field, m)| AppError::validation(field, m))?;
+        users::tag_user(&cx, &name, vec![tag]).await
+    })
+    .await
+}
+
+/// UntagUser with one key.
+#[server(endpoint = "users/untag")]
+pub async fn untag_user(user_name: String, tag_key: String) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::users;
+    use crate::model::UserName;
+    request::serve(|cx| async move {
+        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        users::untag_user(&cx, &name, vec![tag_key]).await
+    })
+    .await
+}

@@ -909,3 +909,73 @@ async fn a_users_permissions_name_where_each_policy_comes_from() {
     let (_, _, page) = app.page("/users/details/tom").await;
     assert!(page.contains("(nested: through Team)"), "{page}");
 }
+
+#[tokio::test]
+async fn a_users_page_attaches_detaches_tags_and_untags() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    app.call("users/create", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    let s3 = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+    app.call("users/attach", &[("user_name", "tom"), ("policy_arn", s3)])
+        .await
+        .unwrap();
+    app.call(
+        "users/tag",
+        &[
+            ("user_name", "tom"),
+            ("tag_key", "team"),
+            ("tag_value", "BisDev"),
+        ],
+    )
+    .await
+    .unwrap();
+    let view = app
+        .call("users/get", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    assert_eq!(view["attached"][0]["arn"], s3);
+    assert_eq!(
+        view["user"]["tags"],
+        serde_json::json!([{"key": "team", "value": "BisDev"}])
+    );
+    let (_, _, page) = app.page("/users/details/tom").await;
+    assert!(
+        page.contains("team=BisDev") && page.contains("Detach"),
+        "{page}"
+    );
+    // A key AWS reserves is refused beside the key field, and nothing changes.
+    let refused = app
+        .call(
+            "users/tag",
+            &[
+                ("user_name", "tom"),
+                ("tag_key", "aws:team"),
+                ("tag_value", "x"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(&refused, Err(AppError::Validation { field, .. }) if field == "tag_key"),
+        "{refused:?}"
+    );
+    app.call("users/detach", &[("user_name", "tom"), ("policy_arn", s3)])
+        .await
+        .unwrap();
+    app.call("users/untag", &[("user_name", "tom"), ("tag_key", "team")])
+        .await
+        .unwrap();
+    let view = app
+        .call("users/get", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    assert_eq!(view["attached"], serde_json::json!([]));
+    assert_eq!(view["user"]["tags"], serde_json::json!([]));
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_events WHERE action IN ('iam:AttachUserPolicy', 'iam:DetachUserPolicy', 'iam:TagUser', 'iam:UntagUser')")
+            .await,
+        4
+    );
+}

@@ -26,7 +26,7 @@ fn Overview(view: DashboardView) -> impl IntoView {
     let done = view.security.iter().filter(|i| i.ok).count();
     let total = view.security.len();
     view! {
-        <div class="mt-6 grid gap-6 lg:grid-cols-2">
+        <div class="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-2">
             <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="account-heading">
                 <h2 id="account-heading" class="text-lg font-medium">"Account"</h2>
                 <dl class="mt-4 grid grid-cols-3 gap-y-3 text-sm">

@@ -121,7 +121,7 @@ pub fn GroupPage() -> impl IntoView {
                 let (g1, g2, g3, g4, g5) = (group_name.clone(), group_name.clone(), group_name.clone(), group_name.clone(), group_name.clone());
                 view! {
                     <p class="mt-1 text-sm text-slate-600"><span class="break-all font-mono" data-testid="group-arn">{data.detail.group.arn.clone()}</span><CopyButton text=data.detail.group.arn.clone() what="ARN" /></p>
-                    <div class="mt-6 grid gap-6 lg:grid-cols-2">
+                    <div class="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-2">
                         <section class=CARD aria-labelledby="members-heading">
                             <h2 id="members-heading" class="text-lg font-medium">"Users"</h2>
                             <ul class="mt-3 space-y-2 text-sm" data-testid="group-members">

@@ -211,7 +211,7 @@ fn PolicyDetail(
         <h1 class="text-2xl font-semibold">{policy.name.to_string()}</h1>
         <p class="mt-1 text-sm text-slate-600"><span class="break-all font-mono" data-testid="policy-arn">{policy.arn.clone()}</span><CopyButton text=policy.arn.clone() what="ARN" /></p>
         <p class="mt-1 text-sm text-slate-600">{policy.description.clone()}</p>
-        <div class="mt-6 grid gap-6 lg:grid-cols-2">
+        <div class="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-2">
             <section class=CARD aria-labelledby="document-heading">
                 <h2 id="document-heading" class="text-lg font-medium">{format!("Document ({})", policy.default_version_id())}</h2>
                 <pre class="mt-3 overflow-x-auto rounded-md bg-slate-50 p-3 text-xs" tabindex="0" role="region" aria-label="Policy document" data-testid="policy-document">{pretty(&default_doc)}</pre>

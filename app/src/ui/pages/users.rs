@@ -1,7 +1,11 @@
 //! Users: the list (server-side search, path filter, keyset pages) and a user's page.
 
-use crate::api::users::{DeleteUser, SetConsoleAccess, UserView, get_user, list_users};
-use crate::model::{PolicySource, UserPolicy};
+use crate::api::groups::{AddUserToGroup, RemoveUserFromGroup};
+use crate::api::users::{
+    AttachUserPolicy, DeleteUser, DetachUserPolicy, SetConsoleAccess, TagUser, UntagUser, UserView,
+    get_user, list_users,
+};
+use crate::model::{PolicySource, Tag, UserPolicy};
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use crate::ui::format::{format_time, urlencode};
 use leptos::prelude::*;
@@ -11,6 +15,9 @@ use leptos_router::hooks::use_query_map;
 const BUTTON: &str =
     "rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500";
 const CELL: &str = "px-3 py-2 text-left";
+const CARD: &str = "rounded-xl border border-slate-200 bg-surface p-6";
+const SMALL_BUTTON: &str = "rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm \
+     font-medium hover:bg-slate-50";
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -98,8 +105,8 @@ pub fn UsersPage() -> impl IntoView {
 pub fn UserPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
     let name = move || params.read().get("name").unwrap_or_default();
-    let console = ServerAction::<SetConsoleAccess>::new();
-    let delete = ServerAction::<DeleteUser>::new();
+    let edits = Edits::new();
+    let delete = edits.delete;
     // A refused deletion may have removed some of what hung on the user: read it again.
     // A successful one leads away from the page, so it must not reload a deleted user.
     let refusals = RwSignal::new(0_usize);
@@ -109,7 +116,7 @@ pub fn UserPage() -> impl IntoView {
         }
     });
     let data = Resource::new(
-        move || (name(), console.version().get(), refusals.get()),
+        move || (name(), edits.versions(), refusals.get()),
         |(n, _, _)| get_user(n),
     );
     view! {
@@ -118,7 +125,7 @@ pub fn UserPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(view) => view! { <UserDetail view console delete /> }.into_any(),
+                    Ok(view) => view! { <UserDetail view edits /> }.into_any(),
                     Err(error) => view! { <div class="mt-4"><ErrorAlert error /></div> }.into_any(),
                 }
             })}
@@ -126,12 +133,67 @@ pub fn UserPage() -> impl IntoView {
     }
 }
 
-#[component]
-fn UserDetail(
-    view: UserView,
+/// What the user's page can change; every change reloads the page's data.
+#[derive(Clone, Copy)]
+struct Edits {
     console: ServerAction<SetConsoleAccess>,
+    add_group: ServerAction<AddUserToGroup>,
+    remove_group: ServerAction<RemoveUserFromGroup>,
+    attach: ServerAction<AttachUserPolicy>,
+    detach: ServerAction<DetachUserPolicy>,
+    tag: ServerAction<TagUser>,
+    untag: ServerAction<UntagUser>,
     delete: ServerAction<DeleteUser>,
-) -> impl IntoView {
+}
+
+impl Edits {
+    fn new() -> Self {
+        Self {
+            console: ServerAction::new(),
+            add_group: ServerAction::new(),
+            remove_group: ServerAction::new(),
+            attach: ServerAction::new(),
+            detach: ServerAction::new(),
+            tag: ServerAction::new(),
+            untag: ServerAction::new(),
+            delete: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever a change (other than deletion) was made or refused.
+    fn versions(self) -> [usize; 7] {
+        [
+            self.console.version().get(),
+            self.add_group.version().get(),
+            self.remove_group.version().get(),
+            self.attach.version().get(),
+            self.detach.version().get(),
+            self.tag.version().get(),
+            self.untag.version().get(),
+        ]
+    }
+}
+
+/// A small button that posts hidden `fields` to `action`; the label and a hidden `what`
+/// name it. (A macro: `ActionForm`'s bounds on the server function are many.)
+macro_rules! small_post {
+    ($action:expr, [$(($name:literal, $value:expr)),* $(,)?], $label:literal, $what:expr) => {
+        {
+            let fields: Vec<(&'static str, String)> = vec![$(($name, $value)),*];
+            let what = format!(" {}", $what);
+            view! {
+                <ActionForm action=$action>
+                    {fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()}
+                    <button type="submit" class=SMALL_BUTTON>{$label}<span class="sr-only">{what}</span></button>
+                </ActionForm>
+            }
+        }
+    };
+}
+
+#[component]
+fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
+    let console = edits.console;
     let user = view.user.clone();
     let name = user.name.to_string();
     let generated = move || console.value().get().and_then(Result::ok).flatten();
@@ -161,30 +223,18 @@ fn UserDetail(
     };
     view! {
         <p class="mt-1 text-sm text-slate-600"><span class="break-all font-mono" data-testid="user-arn">{user.arn.clone()}</span><CopyButton text=user.arn.clone() what="ARN" /></p>
-        <div class="mt-6 grid gap-6 lg:grid-cols-2">
+        <div class="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-2">
             <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="summary-heading">
                 <h2 id="summary-heading" class="text-lg font-medium">"Summary"</h2>
                 <dl class="mt-3 grid grid-cols-3 gap-y-2 text-sm">
                     <dt class="text-slate-500">"Created"</dt><dd class="col-span-2">{format_time(user.created_at)}</dd>
                     <dt class="text-slate-500">"Last console sign-in"</dt>
                     <dd class="col-span-2">{user.password_last_used.map_or_else(|| "Never".to_owned(), format_time)}</dd>
-                    <dt class="text-slate-500">"Tags"</dt>
-                    <dd class="col-span-2">{user.tags.iter().map(|t| format!("{}={}", t.key, t.value)).collect::<Vec<_>>().join(", ")}</dd>
                 </dl>
             </section>
-            <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="groups-heading">
-                <h2 id="groups-heading" class="text-lg font-medium">"Groups"</h2>
-                {if view.groups.is_empty() {
-                    view! { <p class="mt-3 text-sm text-slate-600">"Not in any group."</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="mt-3 text-sm" data-testid="user-groups">
-                            {view.groups.iter().map(|g| view! { <li><a class="text-link" href=format!("/groups/details/{g}")>{g.clone()}</a></li> }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }}
-            </section>
-            <PermissionsSection sources=view.sources.clone() />
+            <GroupsSection user=name.clone() groups=view.groups.clone() edits />
+            <TagsSection user=name.clone() tags=user.tags.clone() edits />
+            <PermissionsSection user=name.clone() sources=view.sources.clone() edits />
             <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="credentials-heading">
                 <h2 id="credentials-heading" class="text-lg font-medium">"Security credentials"</h2>
                 <div class="mt-3">{access}</div>
@@ -195,14 +245,14 @@ fn UserDetail(
                     </p>
                 })}
             </section>
-            <DeleteUserSection view=view.clone() delete />
+            <DeleteUserSection view=view.clone() delete=edits.delete />
         </div>
     }
 }
 
 /// Every policy that applies to the user, and where it comes from.
 #[component]
-fn PermissionsSection(sources: Vec<UserPolicy>) -> impl IntoView {
+fn PermissionsSection(user: String, sources: Vec<UserPolicy>, edits: Edits) -> impl IntoView {
     let (boundary, granting): (Vec<_>, Vec<_>) = sources
         .into_iter()
         .partition(|s| s.source == PolicySource::Boundary);
@@ -221,6 +271,16 @@ fn PermissionsSection(sources: Vec<UserPolicy>) -> impl IntoView {
                 }.into_any(),
                 None => view! { <span class="font-medium">{name}</span> }.into_any(),
             };
+            // Only what is attached to the user itself can be detached here.
+            let detach = match (&policy.arn, &policy.source) {
+                (Some(arn), PolicySource::Direct) => Some(small_post!(
+                    edits.detach,
+                    [("user_name", user.clone()), ("policy_arn", arn.clone())],
+                    "Detach",
+                    policy.name
+                )),
+                _ => None,
+            };
             let from = match policy.source {
                 PolicySource::Group { name, through, .. } => {
                     let group = name.to_string();
@@ -237,6 +297,7 @@ fn PermissionsSection(sources: Vec<UserPolicy>) -> impl IntoView {
                     <td class=CELL>{name_cell}</td>
                     <td class=CELL>{kind}</td>
                     <td class=CELL>{from}</td>
+                    <td class=CELL>{detach}</td>
                 </tr>
             }
         })
@@ -248,7 +309,7 @@ fn PermissionsSection(sources: Vec<UserPolicy>) -> impl IntoView {
             <div class="mt-3 overflow-x-auto" tabindex="0" role="region" aria-label="Policies that apply">
                 <table class="min-w-full text-sm" data-testid="user-permissions">
                     <thead class="text-left text-slate-500">
-                        <tr><th scope="col" class=CELL>"Policy"</th><th scope="col" class=CELL>"Type"</th><th scope="col" class=CELL>"Applies"</th></tr>
+                        <tr><th scope="col" class=CELL>"Policy"</th><th scope="col" class=CELL>"Type"</th><th scope="col" class=CELL>"Applies"</th><th scope="col" class=CELL><span class="sr-only">"Change"</span></th></tr>
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
@@ -260,6 +321,110 @@ fn PermissionsSection(sources: Vec<UserPolicy>) -> impl IntoView {
                     None => view! { "none" }.into_any(),
                 }}
             </p>
+            {ActionError(edits.detach)}
+            <ActionForm action=edits.attach attr:class="mt-4">
+                <FormFields action=edits.attach>
+                    <input type="hidden" name="user_name" value=user.clone() />
+                    <div class="flex flex-wrap items-end gap-2">
+                        <div class="min-w-0 flex-1">
+                            <TextField name="policy_arn" label="Attach a managed policy (ARN)"
+                                hint="For example arn:aws:iam::aws:policy/ReadOnlyAccess" />
+                        </div>
+                        <button type="submit" class=SMALL_BUTTON>"Attach"</button>
+                    </div>
+                </FormFields>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+/// The groups the user is in: leave one, join another.
+#[component]
+fn GroupsSection(user: String, groups: Vec<String>, edits: Edits) -> impl IntoView {
+    let list = if groups.is_empty() {
+        view! { <p class="mt-3 text-sm text-slate-600">"Not in any group."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="mt-3 space-y-2 text-sm" data-testid="user-groups">
+                {groups.into_iter().map(|g| {
+                    let remove = small_post!(
+                        edits.remove_group,
+                        [("group_name", g.clone()), ("user_name", user.clone())],
+                        "Remove",
+                        format!("from {g}")
+                    );
+                    view! {
+                        <li class="flex items-center justify-between gap-2">
+                            <a class="text-link" href=format!("/groups/details/{g}")>{g.clone()}</a>
+                            {remove}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <section class=CARD aria-labelledby="groups-heading">
+            <h2 id="groups-heading" class="text-lg font-medium">"Groups"</h2>
+            {list}
+            {ActionError(edits.remove_group)}
+            <ActionForm action=edits.add_group attr:class="mt-4">
+                <FormFields action=edits.add_group>
+                    <input type="hidden" name="user_name" value=user.clone() />
+                    <div class="flex flex-wrap items-end gap-2">
+                        <div class="min-w-0 flex-1"><TextField name="group_name" label="Add to group" /></div>
+                        <button type="submit" class=SMALL_BUTTON>"Add"</button>
+                    </div>
+                </FormFields>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}
+
+/// The user's tags: remove one, add or replace one.
+#[component]
+fn TagsSection(user: String, tags: Vec<Tag>, edits: Edits) -> impl IntoView {
+    let list = if tags.is_empty() {
+        view! { <p class="mt-3 text-sm text-slate-600">"No tags."</p> }.into_any()
+    } else {
+        view! {
+            <ul class="mt-3 space-y-2 text-sm" data-testid="user-tags">
+                {tags.into_iter().map(|t| {
+                    let remove = small_post!(
+                        edits.untag,
+                        [("user_name", user.clone()), ("tag_key", t.key.clone())],
+                        "Remove",
+                        format!("tag {}", t.key)
+                    );
+                    view! {
+                        <li class="flex items-center justify-between gap-2">
+                            <span class="break-all">{format!("{}={}", t.key, t.value)}</span>
+                            {remove}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <section class=CARD aria-labelledby="tags-heading">
+            <h2 id="tags-heading" class="text-lg font-medium">"Tags"</h2>
+            {list}
+            {ActionError(edits.untag)}
+            <ActionForm action=edits.tag attr:class="mt-4">
+                <FormFields action=edits.tag>
+                    <input type="hidden" name="user_name" value=user.clone() />
+                    <div class="grid gap-2 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
+                        <TextField name="tag_key" label="Tag key" />
+                        <TextField name="tag_value" label="Tag value" />
+                        <button type="submit" class=SMALL_BUTTON>"Add tag"</button>
+                    </div>
+                </FormFields>
+            </ActionForm>
         </section>
     }
     .into_any()
