@@ -133,7 +133,7 @@ pub fn GroupPage() -> impl IntoView {
                                             <ActionForm action=remove_user>
                                                 <input type="hidden" name="group_name" value=g />
                                                 <input type="hidden" name="user_name" value=u.name.to_string() />
-                                                <button type="submit" class=SECONDARY>"Remove"</button>
+                                                <button type="submit" class=SECONDARY>"Remove"<span class="sr-only">{format!(" {}", u.name)}</span></button>
                                             </ActionForm>
                                         </li>
                                     }
