@@ -8,7 +8,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # The release build: a small wasm bundle, precompressed (brotli, gzip), with content
 # hashes in its file names so browsers may cache it for a year.
 run: prerequisites
-	LEPTOS_HASH_FILES=true cargo leptos build --release --precompress
+	LEPTOS_HASH_FILES=true scripts/build-release.sh --precompress
 	./target/release/portcullis serve
 
 test: test-prerequisites lint unit-tests integration-tests build e2e

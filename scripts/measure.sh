@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures the figures in the README's Performance section:
-#   - clean release build time (cargo leptos build --release, in its own target dir)
+#   - clean release build time (scripts/build-release.sh, in its own target dir)
 #   - release wasm size, raw and gzip -9
 #   - root sign-in latency (median and p90 of N sequential sign-ins over HTTP,
 #     argon2id m=19456 KiB t=2 p=1), against the release server on a fresh embedded DB
@@ -12,7 +12,7 @@ port=${PORT:-3190}
 
 rm -rf "$target"
 start=$(date +%s)
-CARGO_TARGET_DIR=$target cargo leptos build --release >/dev/null 2>&1
+CARGO_TARGET_DIR=$target scripts/build-release.sh >/dev/null 2>&1
 build_secs=$(( $(date +%s) - start ))
 
 wasm=target/site/pkg/portcullis.wasm
@@ -41,6 +41,6 @@ sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 median=$(echo "$sorted" | awk -v n="$N" 'NR==int((n+1)/2){printf "%.1f", $1*1000}')
 p90=$(echo "$sorted" | awk -v n="$N" 'NR==int(n*0.9){printf "%.1f", $1*1000}')
 
-echo "clean release build (cargo leptos build --release): ${build_secs} s"
+echo "clean release build (scripts/build-release.sh): ${build_secs} s"
 echo "release wasm: $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzip -9"
 echo "root sign-in over HTTP (N=$N, sequential): median ${median} ms, p90 ${p90} ms"
