@@ -84,10 +84,9 @@ pub async fn get_group(group_name: String) -> Result<GroupView, AppError> {
 pub async fn add_user_to_group(group_name: String, user_name: String) -> Result<(), AppError> {
     use super::request;
     use crate::directory::groups;
-    use crate::model::UserName;
     request::serve(|cx| async move {
         let group = groups::parse_group_name("group_name", &group_name)?;
-        let user = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        let user = crate::directory::users::parse_user_name("user_name", &user_name)?;
         groups::add_user_to_group(&cx, &group, &user).await
     })
     .await
@@ -97,10 +96,9 @@ pub async fn add_user_to_group(group_name: String, user_name: String) -> Result<
 pub async fn remove_user_from_group(group_name: String, user_name: String) -> Result<(), AppError> {
     use super::request;
     use crate::directory::groups;
-    use crate::model::UserName;
     request::serve(|cx| async move {
         let group = groups::parse_group_name("group_name", &group_name)?;
-        let user = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        let user = crate::directory::users::parse_user_name("user_name", &user_name)?;
         groups::remove_user_from_group(&cx, &group, &user).await
     })
     .await

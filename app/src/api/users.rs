@@ -89,7 +89,7 @@ pub async fn create_user(
     use crate::directory::groups::{self as group_service, parse_group_name};
     use crate::directory::policies::{self, HolderName};
     use crate::directory::users::{self, NewPassword, NewUser};
-    use crate::model::{GroupName, Password, UserName};
+    use crate::model::{GroupName, Password};
     request::serve(|cx| async move {
         let tags: Vec<(String, String)> = tags
             .into_iter()
@@ -127,7 +127,7 @@ pub async fn create_user(
         // nothing.
         if let Some(source) = copy_from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let source =
-                UserName::parse(source).map_err(|m| AppError::validation("copy_from", m))?;
+                users::parse_user_name("copy_from", source)?;
             for group in group_service::list_groups_for_user(&cx, &source, None, Some(1000))
                 .await?
                 .items
@@ -232,9 +232,8 @@ pub async fn get_user(user_name: String) -> Result<UserView, AppError> {
     use crate::directory::groups;
     use crate::directory::policies::{self, HolderName};
     use crate::directory::users;
-    use crate::model::UserName;
     request::serve(|cx| async move {
-        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        let name = crate::directory::users::parse_user_name("user_name", &user_name)?;
         let user = users::get_user(&cx, Some(&name)).await?;
         let groups = groups::list_groups_for_user(&cx, &name, None, Some(1000))
             .await?
@@ -280,9 +279,8 @@ pub async fn set_console_access(
 ) -> Result<Option<String>, AppError> {
     use super::request;
     use crate::directory::users::{self, NewPassword};
-    use crate::model::UserName;
     request::serve(|cx| async move {
-        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        let name = crate::directory::users::parse_user_name("user_name", &user_name)?;
         match change.as_str() {
             "enable" => {
                 let (_, generated) =
@@ -320,9 +318,8 @@ pub async fn delete_user(user_name: String, confirmation: String) -> Result<(), 
     use crate::directory::groups;
     use crate::directory::policies::{self, HolderName};
     use crate::directory::users;
-    use crate::model::UserName;
     request::serve(|cx| async move {
-        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        let name = crate::directory::users::parse_user_name("user_name", &user_name)?;
         if confirmation.trim() != name.as_str() {
             return Err(AppError::validation(
                 "confirmation",
@@ -364,9 +361,8 @@ pub async fn delete_user(user_name: String, confirmation: String) -> Result<(), 
 pub async fn attach_user_policy(user_name: String, policy_arn: String) -> Result<(), AppError> {
     use super::request;
     use crate::directory::policies::{self, HolderName};
-    use crate::model::UserName;
     request::serve(|cx| async move {
-        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        let name = crate::directory::users::parse_user_name("user_name", &user_name)?;
         policies::attach_policy(&cx, HolderName::User(&name), policy_arn.trim()).await
     })
     .await
@@ -377,9 +373,8 @@ pub async fn attach_user_policy(user_name: String, policy_arn: String) -> Result
 pub async fn detach_user_policy(user_name: String, policy_arn: String) -> Result<(), AppError> {
     use super::request;
     use crate::directory::policies::{self, HolderName};
-    use crate::model::UserName;
     request::serve(|cx| async move {
-        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        let name = crate::directory::users::parse_user_name("user_name", &user_name)?;
         policies::detach_policy(&cx, HolderName::User(&name), policy_arn.trim()).await
     })
     .await
@@ -394,9 +389,9 @@ pub async fn tag_user(
 ) -> Result<(), AppError> {
     use super::request;
     use crate::directory::users;
-    use crate::model::{Tag, UserName};
+    use crate::model::Tag;
     request::serve(|cx| async move {
-        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        let name = crate::directory::users::parse_user_name("user_name", &user_name)?;
         let tag = Tag::parse(tag_key.trim(), &tag_value)
             .map_err(|(field, m)| AppError::validation(field, m))?;
         users::tag_user(&cx, &name, vec![tag]).await
@@ -409,9 +404,8 @@ pub async fn tag_user(
 pub async fn untag_user(user_name: String, tag_key: String) -> Result<(), AppError> {
     use super::request;
     use crate::directory::users;
-    use crate::model::UserName;
     request::serve(|cx| async move {
-        let name = UserName::parse(&user_name).map_err(|m| AppError::validation("user_name", m))?;
+        let name = crate::directory::users::parse_user_name("user_name", &user_name)?;
         users::untag_user(&cx, &name, vec![tag_key]).await
     })
     .await

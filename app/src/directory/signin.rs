@@ -172,7 +172,7 @@ pub async fn sign_in_user(
     if account.len() > 63 {
         return Err(AppError::InvalidCredentials);
     }
-    let user = UserName::parse(user_name).map_err(|m| AppError::validation("user_name", m))?;
+    let user = super::users::parse_user_name("user_name", user_name)?;
     let target = Target::User {
         account: account.to_owned(),
         user,

@@ -15,6 +15,11 @@ use time::OffsetDateTime;
 pub use super::paging::{DEFAULT_MAX_ITEMS, MAX_MAX_ITEMS, max_items};
 use super::paging::{paginate, search};
 
+/// A user name from a form or request field, refused with that field's name.
+pub fn parse_user_name(field: &str, input: &str) -> Result<UserName, AppError> {
+    UserName::parse(input).map_err(|m| AppError::validation(field, m))
+}
+
 pub fn no_such_user(name: &str) -> AppError {
     AppError::not_found(format!("The user with name {name} cannot be found."))
 }
@@ -72,7 +77,7 @@ pub struct NewUser {
 impl NewUser {
     pub fn parse(name: &str, path: &str, tags: &[(String, String)]) -> Result<Self, AppError> {
         Ok(Self {
-            name: UserName::parse(name).map_err(|m| AppError::validation("user_name", m))?,
+            name: parse_user_name("user_name", name)?,
             path: IamPath::parse(path).map_err(|m| AppError::validation("path", m))?,
             tags: parse_tags(tags).map_err(|(f, m)| AppError::validation(f, m))?,
         })
