@@ -1,4 +1,4 @@
-import { test, expect, hydrated, setupToken, ROOT_EMAIL, ROOT_PASSWORD } from './fixtures';
+import { test, expect, hydrated, setupToken, signInAsRoot, ROOT_EMAIL, ROOT_PASSWORD } from './fixtures';
 
 // One fresh installation, walked through in order: setup, then daily use.
 test.describe.configure({ mode: 'serial' });
@@ -92,13 +92,13 @@ test('setup is closed once an account exists', async ({ page, expectRejection })
 
 test('sign out, then sign in again', async ({ page, expectRejection }) => {
   expectRejection(0);
-  await signIn(page);
+  await signInAsRoot(page);
   await hydrated(page);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin$/);
   await page.goto('/');
   await expect(page).toHaveURL(/\/signin$/);
-  await signIn(page);
+  await signInAsRoot(page);
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
 });
 
@@ -134,16 +134,8 @@ test('sign-in works without wasm, through plain forms', async ({ browser, baseUR
 
 test('an unknown page says so', async ({ page, expectRejection }) => {
   expectRejection(404);
-  await signIn(page);
+  await signInAsRoot(page);
   await page.goto('/no-such-page');
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
 });
 
-async function signIn(page: import('@playwright/test').Page) {
-  await page.goto('/signin');
-  await hydrated(page);
-  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
-}

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { test, expect, hydrated, ROOT_EMAIL, ROOT_PASSWORD } from './fixtures';
+import { test, expect, hydrated, signInAsRoot } from './fixtures';
 
 // Runs after console.spec.ts has set the installation up (account alias "acme").
 test.describe.configure({ mode: 'serial' });
@@ -204,14 +204,6 @@ test('a nested-group cycle is refused with a clear message', async ({ page, expe
   );
 });
 
-async function signInAsRoot(page: Page) {
-  await page.goto('/signin');
-  await hydrated(page);
-  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
 
 async function signInAsNewhire(page: Page) {
   await page.goto('/signin/acme');

@@ -90,6 +90,16 @@ export async function hydrated(page: Page) {
 export const ROOT_EMAIL = 'root@example.com';
 export const ROOT_PASSWORD = 'Correct-Horse-9';
 
+/** Signs in as the root user (set up by console.spec.ts) and waits for the dashboard. */
+export async function signInAsRoot(page: Page) {
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
+  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
 /** The one-time setup token the server printed and wrote to its data directory. */
 export function setupToken(): string {
   const dir = process.env.PORTCULLIS_E2E_DIR;

@@ -1,18 +1,14 @@
 import type { Page } from '@playwright/test';
-import { test, expect, hydrated, ROOT_EMAIL, ROOT_PASSWORD } from './fixtures';
+import { test, expect, hydrated, signInAsRoot } from './fixtures';
 
 // The console as a new user meets it: on a phone, in dark mode, with a keyboard, and
 // with a form that comes back with an error. Runs after console.spec.ts and
 // directory.spec.ts (account alias "acme", user newhire).
 test.describe.configure({ mode: 'serial' });
 
-async function signInAsRoot(page: Page) {
-  await page.goto('/signin');
-  await hydrated(page);
-  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/$/);
+/** Signs in as root and waits until the dashboard is hydrated. */
+async function signInHydrated(page: Page) {
+  await signInAsRoot(page);
   await hydrated(page);
 }
 
@@ -23,7 +19,7 @@ async function overflowsSideways(page: Page): Promise<boolean> {
 
 test('a field error stands beside its field, is announced and gets the focus', async ({ page, expectRejection }) => {
   expectRejection(400);
-  await signInAsRoot(page);
+  await signInHydrated(page);
   await page.goto('/groups');
   await hydrated(page);
   const name = page.getByLabel('Group name');
@@ -46,7 +42,7 @@ test('a field error stands beside its field, is announced and gets the focus', a
 test('at phone width the navigation folds behind a menu button and nothing overflows', async ({ page, expectRejection }) => {
   expectRejection(0);
   await page.setViewportSize({ width: 390, height: 844 });
-  await signInAsRoot(page);
+  await signInHydrated(page);
   const nav = page.getByRole('navigation', { name: 'Console' });
   const menu = page.getByRole('button', { name: 'Menu' });
   await expect(nav).toBeHidden();
@@ -73,7 +69,7 @@ test('at phone width the navigation folds behind a menu button and nothing overf
 test('dark mode follows the system and keeps every page readable', async ({ page, expectRejection }) => {
   expectRejection(0);
   await page.emulateMedia({ colorScheme: 'dark' });
-  await signInAsRoot(page);
+  await signInHydrated(page);
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   // A dark page: every channel of the body's colour is low (oklch or rgb notation).
   const lightness = /oklch\(([\d.]+)/.exec(background)?.[1];
@@ -95,7 +91,7 @@ test('dark mode follows the system and keeps every page readable', async ({ page
 
 test('the skip link jumps past the navigation to the page', async ({ page, expectRejection }) => {
   expectRejection(0);
-  await signInAsRoot(page);
+  await signInHydrated(page);
   await page.keyboard.press('Tab');
   const skip = page.getByRole('link', { name: 'Skip to content' });
   await expect(skip).toBeFocused();
@@ -107,7 +103,7 @@ test('the skip link jumps past the navigation to the page', async ({ page, expec
 test('copy buttons put the account id and sign-in URL on the clipboard', async ({ page, context, expectRejection }) => {
   expectRejection(0);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await signInAsRoot(page);
+  await signInHydrated(page);
   const id = (await page.getByTestId('account-id').textContent()) ?? '';
   expect(id).toMatch(/^\d{12}$/);
   // The button's name says what it did: "Copy account ID", then "Copied account ID".
