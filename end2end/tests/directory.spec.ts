@@ -205,6 +205,46 @@ test('a nested-group cycle is refused with a clear message', async ({ page, expe
 });
 
 
+test('the Users list sorts by a column header, both ways, and a search keeps the order', async ({ page, expectRejection }) => {
+  expectRejection(0);
+  await signInAsRoot(page);
+  await page.goto('/users/new');
+  await hydrated(page);
+  await page.getByLabel('User name').fill('analyst');
+  for (let step = 0; step < 3; step++) await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByRole('status')).toContainText('User analyst created.');
+
+  await page.goto('/users');
+  await hydrated(page);
+  const table = page.getByTestId('users-table');
+  const firstUser = table.locator('tbody tr').first().locator('td').first();
+  const header = (name: string) => table.getByRole('columnheader', { name: new RegExp(`^${name}`) });
+  await expect(header('User name')).toHaveAttribute('aria-sort', 'ascending');
+  await expect(firstUser).toHaveText('analyst');
+
+  // newhire is in Admins; analyst in no group.
+  await header('Groups').getByRole('link').click();
+  await expect(page).toHaveURL(/sort=groups&order=asc/);
+  await expect(header('Groups')).toHaveAttribute('aria-sort', 'ascending');
+  await expect(header('User name')).not.toHaveAttribute('aria-sort', /.*/);
+  await expect(firstUser).toHaveText('analyst');
+  await header('Groups').getByRole('link').click();
+  await expect(page).toHaveURL(/sort=groups&order=desc/);
+  await expect(header('Groups')).toHaveAttribute('aria-sort', 'descending');
+  await expect(firstUser).toHaveText('newhire');
+
+  // Only newhire has signed in; "never" comes first going up.
+  await header('Last console sign-in').getByRole('link').click();
+  await expect(page).toHaveURL(/sort=last_sign_in&order=asc/);
+  await expect(firstUser).toHaveText('analyst');
+  await page.getByLabel('Search by name').fill('analyst');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/q=analyst.*sort=last_sign_in&order=asc|sort=last_sign_in&order=asc.*q=analyst/);
+  await expect(table.locator('tbody tr')).toHaveCount(1);
+  await expect(header('Last console sign-in')).toHaveAttribute('aria-sort', 'ascending');
+});
+
 async function signInAsNewhire(page: Page) {
   await page.goto('/signin/acme');
   await hydrated(page);

@@ -19,7 +19,9 @@ use app::directory::policies::{self, HolderName, IdentityPolicy, NewPolicy};
 use app::directory::setup_token::SetupGate;
 use app::directory::users::{self, ListUsers, NewPassword, NewUser};
 use app::directory::{RequestSource, groups, signin};
-use app::model::{Account, GroupName, IamPath, IdKind, Password, PolicyName, UserName, arn};
+use app::model::{
+    Account, GroupName, IamPath, IdKind, Password, PolicyName, UserName, UserOrder, UserSort, arn,
+};
 use app::state::{AppState, ConsoleSettings};
 use server::database::{self, EmbeddedPostgres};
 use sqlx::PgPool;
@@ -374,6 +376,7 @@ async fn seed(state: &AppState) {
     for (batch, chunk) in (0..USERS).collect::<Vec<_>>().chunks(BATCH).enumerate() {
         let (mut ids, mut names, mut keys, mut paths, mut created, mut counts) =
             (vec![], vec![], vec![], vec![], vec![], vec![]);
+        let mut signed_in: Vec<Option<OffsetDateTime>> = vec![];
         let (mut member_groups, mut member_users) = (vec![], vec![]);
         for &i in chunk {
             let name = UserName::parse(&user_name(i)).unwrap();
@@ -392,17 +395,26 @@ async fn seed(state: &AppState) {
                 member_users.push(id.clone());
             }
             counts.push(groups.len() as i32);
-            created.push(now - time::Duration::minutes((USERS - i) as i64));
+            let created_at = now - time::Duration::minutes((USERS - i) as i64);
+            created.push(created_at);
+            // Seven in ten have signed in to the console, at some time in the last 90
+            // days (never before they existed).
+            signed_in.push((i % 10 < 7).then(|| {
+                let ago = time::Duration::minutes(((i * 7_919) % (90 * 24 * 60)) as i64);
+                (now - ago).max(created_at)
+            }));
             paths.push(format!("/{}/", DEPARTMENTS[i % DEPARTMENTS.len()]));
             keys.push(name.key());
             names.push(name.as_str().to_owned());
             ids.push(id);
         }
         sqlx::query(
-            "INSERT INTO iam_users (user_id, account_id, name, name_key, path, created_at, group_count)
-             SELECT id, $1, n, k, p, c, gc
-             FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::int[])
-                AS t(id, n, k, p, c, gc)",
+            "INSERT INTO iam_users (user_id, account_id, name, name_key, path, created_at,
+                 group_count, password_last_used)
+             SELECT id, $1, n, k, p, c, gc, s
+             FROM UNNEST($2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                         $7::int[], $8::timestamptz[])
+                AS t(id, n, k, p, c, gc, s)",
         )
         .bind(acct)
         .bind(&ids)
@@ -411,6 +423,7 @@ async fn seed(state: &AppState) {
         .bind(&paths)
         .bind(&created)
         .bind(&counts)
+        .bind(&signed_in)
         .execute(pool)
         .await
         .unwrap();
@@ -569,6 +582,7 @@ async fn bench_list(state: &AppState) {
     let list = |search: Option<&str>, marker: Option<String>| ListUsers {
         path_prefix: None,
         search: search.map(str::to_owned),
+        order: UserOrder::default(),
         marker,
         max_items: Some(50),
     };
@@ -668,6 +682,86 @@ async fn bench_list(state: &AppState) {
             assert_eq!(page.items.len(), 50);
         }
     })
+    .await;
+    bench_sorted_lists(&cx).await;
+}
+
+/// The console's other orders: each column down (the way a header is clicked twice),
+/// first page and a page 90% of the way in, reached by following markers, and one
+/// order over a substring search.
+async fn bench_sorted_lists(cx: &Ctx) {
+    for sort in [UserSort::Groups, UserSort::LastSignIn, UserSort::Created] {
+        for descending in [true, false] {
+            let order = UserOrder { sort, descending };
+            let options = move |marker: Option<String>| ListUsers {
+                order,
+                marker,
+                max_items: Some(50),
+                ..ListUsers::default()
+            };
+            let label = format!("{}{}", sort.as_str(), if descending { " desc" } else { "" });
+            timed(
+                &format!("ListUsers by {label}, first page (50)"),
+                20,
+                200,
+                |_| async move {
+                    let page = users::list_users(cx, options(None)).await.unwrap();
+                    assert_eq!(page.items.len(), 50);
+                },
+            )
+            .await;
+            // The marker 90% of the way in: walk there in pages of 1,000.
+            let mut marker = None;
+            for _ in 0..(USERS * 9 / 10 / 1000) {
+                let page = users::list_users(
+                    cx,
+                    ListUsers {
+                        max_items: Some(1000),
+                        ..options(marker)
+                    },
+                )
+                .await
+                .unwrap();
+                marker = page.marker;
+            }
+            let deep = marker.expect("a marker 90% of the way in");
+            timed(
+                &format!("ListUsers by {label}, deep page (after 90%)"),
+                20,
+                200,
+                |_| {
+                    let deep = deep.clone();
+                    async move {
+                        let page = users::list_users(cx, options(Some(deep))).await.unwrap();
+                        assert_eq!(page.items.len(), 50);
+                    }
+                },
+            )
+            .await;
+        }
+    }
+    timed(
+        "ListUsers search \"sophia.mar\" by last sign-in desc (50)",
+        20,
+        200,
+        |_| async move {
+            let page = users::list_users(
+                cx,
+                ListUsers {
+                    search: Some("sophia.mar".to_owned()),
+                    order: UserOrder {
+                        sort: UserSort::LastSignIn,
+                        descending: true,
+                    },
+                    max_items: Some(50),
+                    ..ListUsers::default()
+                },
+            )
+            .await
+            .unwrap();
+            assert_eq!(page.items.len(), 50);
+        },
+    )
     .await;
 }
 

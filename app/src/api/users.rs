@@ -10,16 +10,22 @@ use serde::{Deserialize, Serialize};
 pub async fn list_users(
     search: Option<String>,
     path_prefix: Option<String>,
+    sort: Option<String>,
+    order: Option<String>,
     marker: Option<String>,
 ) -> Result<Page<User>, AppError> {
     use super::request;
     use crate::directory::users::{self, ListUsers};
+    use crate::model::UserOrder;
     request::serve(|cx| async move {
+        let order = UserOrder::parse(sort.as_deref(), order.as_deref())
+            .map_err(|(field, rule)| AppError::validation(field, rule))?;
         users::list_users(
             &cx,
             ListUsers {
                 path_prefix: path_prefix.filter(|p| !p.trim().is_empty()),
                 search,
+                order,
                 marker: marker.filter(|m| !m.is_empty()),
                 max_items: Some(50),
             },

@@ -5,10 +5,11 @@
 use crate::authz::{Ctx, IamAction, Op};
 use crate::error::AppError;
 use crate::model::{
-    IamPath, IdKind, Page, Password, RootPasswordCheck, Tag, User, UserName, arn, parse_tags,
+    IamPath, IdKind, Page, Password, RootPasswordCheck, Tag, User, UserName, UserOrder, UserSort,
+    arn, parse_tags,
 };
 use crate::policy::Context;
-use crate::store::{self, StoreError, tags::Tagged, users::NewUser as NewUserRow};
+use crate::store::{self, StoreError, name_page::Sort, tags::Tagged, users::NewUser as NewUserRow};
 use serde_json::json;
 use time::OffsetDateTime;
 
@@ -173,6 +174,8 @@ pub struct ListUsers {
     pub path_prefix: Option<String>,
     /// Our extension for the console: names containing this, without case.
     pub search: Option<String>,
+    /// Our extension for the console: AWS lists by name only.
+    pub order: UserOrder,
     pub marker: Option<String>,
     pub max_items: Option<i64>,
 }
@@ -181,6 +184,7 @@ pub async fn list_users(cx: &Ctx, options: ListUsers) -> Result<Page<User>, AppE
     let prefix = IamPath::parse_prefix(options.path_prefix.as_deref().unwrap_or("/"))
         .map_err(|m| AppError::validation("path_prefix", m))?;
     let limit = max_items(options.max_items)?;
+    let sort = user_sort(options.order.sort, options.marker.as_deref())?;
     let mut op = cx.begin().await?;
     op.authorize(IamAction::ListUsers, &arn::all(cx.account(), "user"))
         .await?;
@@ -189,11 +193,76 @@ pub async fn list_users(cx: &Ctx, options: ListUsers) -> Result<Page<User>, AppE
         cx.account(),
         &prefix,
         search(options.search.as_deref()),
-        options.marker.as_deref(),
+        sort,
+        options.order.descending,
         limit + 1,
     )
     .await?;
-    Ok(paginate(items, limit, |u| u.name.key()))
+    let order = options.order.sort;
+    Ok(paginate(items, limit, |u| user_marker(order, u)))
+}
+
+/// A Users-list marker: the last user's name key, after its sort value when the list is
+/// not sorted by name (`3:alice`, `1733142000123456:alice`, `never:alice`).
+fn user_marker(sort: UserSort, user: &User) -> String {
+    let micros = |t: OffsetDateTime| (t.unix_timestamp_nanos() / 1000).to_string();
+    let value = match sort {
+        UserSort::Name => return user.name.key(),
+        UserSort::Groups => user.group_count.to_string(),
+        UserSort::LastSignIn => user
+            .password_last_used
+            .map_or_else(|| "never".to_owned(), micros),
+        UserSort::Created => micros(user.created_at),
+    };
+    format!("{value}:{}", user.name.key())
+}
+
+/// The store's sort for `sort`, continuing after `marker` (made by [`user_marker`]).
+fn user_sort(sort: UserSort, marker: Option<&str>) -> Result<Sort<'_>, AppError> {
+    let bad = || AppError::validation("marker", "is not a marker of this list and order");
+    fn split(m: &str) -> Option<(&str, &str)> {
+        m.split_once(':').filter(|(_, name)| !name.is_empty())
+    }
+    let time = |v: &str| -> Result<OffsetDateTime, AppError> {
+        let micros: i128 = v.parse().map_err(|_| bad())?;
+        OffsetDateTime::from_unix_timestamp_nanos(micros.saturating_mul(1000)).map_err(|_| bad())
+    };
+    Ok(match sort {
+        UserSort::Name => Sort::Name { after: marker },
+        UserSort::Groups => Sort::Integer {
+            column: "group_count",
+            after: match marker {
+                None => None,
+                Some(m) => {
+                    let (v, name) = split(m).ok_or_else(bad)?;
+                    Some((v.parse().map_err(|_| bad())?, name))
+                }
+            },
+        },
+        UserSort::LastSignIn => Sort::Time {
+            column: "password_last_used",
+            nullable: true,
+            after: match marker {
+                None => None,
+                Some(m) => {
+                    let (v, name) = split(m).ok_or_else(bad)?;
+                    let t = if v == "never" { None } else { Some(time(v)?) };
+                    Some((t, name))
+                }
+            },
+        },
+        UserSort::Created => Sort::Time {
+            column: "created_at",
+            nullable: false,
+            after: match marker {
+                None => None,
+                Some(m) => {
+                    let (v, name) = split(m).ok_or_else(bad)?;
+                    Some((Some(time(v)?), name))
+                }
+            },
+        },
+    })
 }
 
 /// UpdateUser: rename and/or move. Authorised on the user's current and new ARN.

@@ -9,6 +9,7 @@ pub mod messages;
 mod names;
 mod password;
 mod tags;
+mod user_order;
 
 pub use account::{Account, AccountAlias, AccountId};
 pub use directory::{
@@ -20,3 +21,4 @@ pub use ids::{ID_RANDOM_LEN, IdKind, UniqueId, arn};
 pub use names::{GroupName, IamPath, PolicyName, UserName, parse_description};
 pub use password::{Password, PasswordRule, RootPasswordCheck};
 pub use tags::{MAX_TAGS, Tag, parse_tags};
+pub use user_order::{UserOrder, UserSort};

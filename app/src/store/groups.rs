@@ -1,6 +1,9 @@
 //! Groups, their members (users and, our extension, groups) and what hangs on them.
 
-use super::{StoreError, decode, name_page::NamePage};
+use super::{
+    StoreError, decode,
+    name_page::{NamePage, Sort},
+};
 use crate::authz::Writer;
 use crate::model::{AccountId, Group, GroupName, IamPath, IdKind, UniqueId, arn};
 use sqlx::{FromRow, PgConnection};
@@ -94,18 +97,20 @@ pub async fn list(
     after_key: Option<&str>,
     limit: i64,
 ) -> Result<Vec<Group>, StoreError> {
-    let mut query = NamePage {
+    let page = NamePage {
         table: "iam_groups",
         id: "group_id",
         account: account.as_str(),
         path_prefix,
         search,
-        after_key,
+        sort: Sort::Name { after: after_key },
+        descending: false,
         limit,
-    }
-    .start();
+    };
+    let mut query = page.start();
     query.push(format!(
-        "{SELECT} JOIN page p ON p.id = g.group_id ORDER BY g.name_key"
+        "{SELECT} JOIN page p ON p.id = g.group_id ORDER BY {}",
+        page.order_by("g.")
     ));
     let rows: Vec<GroupRow> = query.build_query_as().fetch_all(conn).await?;
     to_groups(rows)

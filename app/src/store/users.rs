@@ -1,6 +1,6 @@
 //! IAM users, their tags and login profiles.
 
-use super::name_page::NamePage;
+use super::name_page::{NamePage, Sort};
 use super::{StoreError, decode};
 use crate::authz::Writer;
 use crate::model::{AccountId, IamPath, IdKind, Tag, UniqueId, User, UserName, arn};
@@ -120,28 +120,31 @@ pub async fn lock(w: &mut Writer<'_>, id: &UniqueId) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// One page of users by name (case-insensitive order), after `after_key`, under a path
-/// prefix, whose name contains `search` (case-insensitive).
+/// One page of users in `sort` order (names case-insensitively, the name breaking ties),
+/// under a path prefix, whose name contains `search` (case-insensitive).
 pub async fn list(
     conn: &mut PgConnection,
     account: &AccountId,
     path_prefix: &str,
     search: Option<&str>,
-    after_key: Option<&str>,
+    sort: Sort<'_>,
+    descending: bool,
     limit: i64,
 ) -> Result<Vec<User>, StoreError> {
-    let mut query = NamePage {
+    let page = NamePage {
         table: "iam_users",
         id: "user_id",
         account: account.as_str(),
         path_prefix,
         search,
-        after_key,
+        sort,
+        descending,
         limit,
-    }
-    .start();
+    };
+    let mut query = page.start();
     query.push(format!(
-        "{SELECT} JOIN page p ON p.id = u.user_id ORDER BY u.name_key"
+        "{SELECT} JOIN page p ON p.id = u.user_id ORDER BY {}",
+        page.order_by("u.")
     ));
     let rows: Vec<UserRow> = query.build_query_as().fetch_all(&mut *conn).await?;
     // Tags are not part of a list entry (AWS's ListUsers leaves them out too).

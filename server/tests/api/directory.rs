@@ -5,10 +5,11 @@ use crate::fixture::*;
 use app::audit::{self, Break};
 use app::authz::Ctx;
 use app::clock::Clock as _;
+use app::directory::groups;
 use app::directory::policies::{self, NewPolicy};
 use app::directory::users::{self, ListUsers, NewPassword, NewUser};
 use app::error::AppError;
-use app::model::{IamPath, Password, Tag};
+use app::model::{GroupName, IamPath, Password, Tag, UserOrder, UserSort};
 
 const ALLOW_ALL_IAM: &str =
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}"#;
@@ -728,4 +729,165 @@ async fn the_dashboard_needs_get_account_summary_and_shows_root_email_to_root_on
     let view = dashboard::overview(&summary).await.unwrap();
     assert!(matches!(view.resources, Resources::Counts { users: 2, .. }));
     assert_eq!(view.root_email, None);
+}
+
+/// Every page of the Users list in `order`, `per_page` at a time, by following markers.
+async fn all_pages(cx: &Ctx, order: UserOrder, search: Option<&str>, per_page: i64) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = users::list_users(
+            cx,
+            ListUsers {
+                order,
+                search: search.map(str::to_owned),
+                marker,
+                max_items: Some(per_page),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        names.extend(page.items.iter().map(|u| u.name.to_string()));
+        match page.marker {
+            Some(m) => marker = Some(m),
+            None => return names,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_users_list_sorts_by_each_column_both_ways_across_pages() {
+    let fx = fixture().await;
+    let root = fx.root().await;
+    // Created a minute apart, in this order; ties on group count and on "never signed
+    // in" are broken by name.
+    for n in ["dora", "Bea", "carl", "abe", "Eve"] {
+        // A request's time is fixed when it starts: a new one sees the clock move.
+        users::create_user(&fx.root().await, new_user(n))
+            .await
+            .unwrap();
+        fx.clock.advance(time::Duration::minutes(1));
+    }
+    for (group, members) in [("ops", &["carl", "abe"][..]), ("dev", &["carl", "Eve"])] {
+        let g = GroupName::parse(group).unwrap();
+        groups::create_group(&root, g.clone(), IamPath::root())
+            .await
+            .unwrap();
+        for m in members {
+            groups::add_user_to_group(&root, &g, &name(m))
+                .await
+                .unwrap();
+        }
+    }
+    // Console sign-ins: Bea, then dora, an hour apart; the others never.
+    for n in ["Bea", "dora"] {
+        users::create_login_profile(
+            &root,
+            &name(n),
+            NewPassword::Chosen(Password::new(USER_PASSWORD.to_owned())),
+            false,
+        )
+        .await
+        .unwrap();
+        fx.clock.advance(time::Duration::hours(1));
+        fx.sign_in_user(n, "192.0.2.10").await;
+    }
+
+    let cases: [(UserSort, bool, [&str; 5]); 8] = [
+        (UserSort::Name, false, ["abe", "Bea", "carl", "dora", "Eve"]),
+        (UserSort::Name, true, ["Eve", "dora", "carl", "Bea", "abe"]),
+        (
+            UserSort::Groups,
+            false,
+            ["Bea", "dora", "abe", "Eve", "carl"],
+        ),
+        (
+            UserSort::Groups,
+            true,
+            ["carl", "Eve", "abe", "dora", "Bea"],
+        ),
+        (
+            UserSort::LastSignIn,
+            false,
+            ["abe", "carl", "Eve", "Bea", "dora"],
+        ),
+        (
+            UserSort::LastSignIn,
+            true,
+            ["dora", "Bea", "Eve", "carl", "abe"],
+        ),
+        (
+            UserSort::Created,
+            false,
+            ["dora", "Bea", "carl", "abe", "Eve"],
+        ),
+        (
+            UserSort::Created,
+            true,
+            ["Eve", "abe", "carl", "Bea", "dora"],
+        ),
+    ];
+    for (sort, descending, expected) in cases {
+        let order = UserOrder { sort, descending };
+        for per_page in [1, 2, 5] {
+            assert_eq!(
+                all_pages(&root, order, None, per_page).await,
+                expected,
+                "{order:?}, {per_page} per page"
+            );
+        }
+    }
+    // With a search (three letters: names containing it), the order holds.
+    users::create_user(&fx.root().await, new_user("Abel"))
+        .await
+        .unwrap();
+    let order = UserOrder {
+        sort: UserSort::Created,
+        descending: true,
+    };
+    assert_eq!(
+        all_pages(&root, order, Some("abe"), 1).await,
+        ["Abel", "abe"]
+    );
+    assert_eq!(
+        all_pages(&root, order, Some("ab"), 1).await,
+        ["Abel", "abe"]
+    );
+
+    // A marker of another order, or a made-up one, is refused naming the field.
+    let by_name = users::list_users(
+        &root,
+        ListUsers {
+            max_items: Some(1),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    for (sort, marker) in [
+        (UserSort::Created, by_name.marker.clone().unwrap()),
+        (UserSort::Groups, "x:abe".to_owned()),
+        (
+            UserSort::LastSignIn,
+            "99999999999999999999999:abe".to_owned(),
+        ),
+        (UserSort::Created, "never:abe".to_owned()),
+        (UserSort::Created, "5:".to_owned()),
+    ] {
+        let refused = users::list_users(
+            &root,
+            ListUsers {
+                order: UserOrder {
+                    sort,
+                    descending: false,
+                },
+                marker: Some(marker.clone()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(refused.field(), Some("marker"), "{sort:?} {marker}");
+    }
 }

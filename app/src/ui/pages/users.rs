@@ -5,7 +5,7 @@ use crate::api::users::{
     AttachUserPolicy, DeleteUser, DetachUserPolicy, SetConsoleAccess, TagUser, UntagUser, UserView,
     get_user, list_users,
 };
-use crate::model::{PolicySource, Tag, UserPolicy};
+use crate::model::{PolicySource, Tag, User, UserOrder, UserPolicy, UserSort};
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use crate::ui::format::{format_time, urlencode};
 use leptos::prelude::*;
@@ -19,14 +19,131 @@ const CARD: &str = "rounded-xl border border-slate-200 bg-surface p-6";
 const SMALL_BUTTON: &str = "rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm \
      font-medium hover:bg-slate-50";
 
+/// The Users list's state, as its URL holds it.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ListQuery {
+    search: Option<String>,
+    path: Option<String>,
+    sort: Option<String>,
+    order: Option<String>,
+    after: Option<String>,
+}
+
+impl ListQuery {
+    /// The order the page shows (an unknown one is refused by the server, so the
+    /// headers then show the default).
+    fn user_order(&self) -> UserOrder {
+        UserOrder::parse(self.sort.as_deref(), self.order.as_deref()).unwrap_or_default()
+    }
+
+    /// `/users` with this search and path, in `order`, after `after`.
+    fn href(&self, order: UserOrder, after: Option<&str>) -> String {
+        let mut params = Vec::new();
+        if let Some(q) = &self.search {
+            params.push(format!("q={}", urlencode(q)));
+        }
+        if let Some(p) = &self.path {
+            params.push(format!("path={}", urlencode(p)));
+        }
+        if order != UserOrder::default() {
+            params.push(format!(
+                "sort={}&order={}",
+                order.sort.as_str(),
+                order.direction()
+            ));
+        }
+        if let Some(after) = after {
+            params.push(format!("after={}", urlencode(after)));
+        }
+        if params.is_empty() {
+            "/users".to_owned()
+        } else {
+            format!("/users?{}", params.join("&"))
+        }
+    }
+}
+
+/// A column header that sorts the list by its column: `aria-sort` says the current
+/// order, the link asks for the other direction (or this column, going up).
+#[component]
+fn SortHeader(query: ListQuery, sort: UserSort, label: &'static str) -> impl IntoView {
+    let current = query.user_order();
+    let aria_sort = (current.sort == sort).then_some(if current.descending {
+        "descending"
+    } else {
+        "ascending"
+    });
+    let arrow = match aria_sort {
+        Some("ascending") => " ↑",
+        Some(_) => " ↓",
+        None => "",
+    };
+    let next = current.toggled(sort);
+    let hint = format!(
+        ", sort {}",
+        if next.descending {
+            "descending"
+        } else {
+            "ascending"
+        }
+    );
+    view! {
+        <th scope="col" class=CELL aria-sort=aria_sort>
+            <a class="hover:underline" href=query.href(next, None)>
+                {label}<span aria-hidden="true">{arrow}</span><span class="sr-only">{hint}</span>
+            </a>
+        </th>
+    }
+}
+
+#[component]
+fn UsersTable(users: Vec<User>, query: ListQuery) -> impl IntoView {
+    let header = |sort, label| view! { <SortHeader query=query.clone() sort label /> }.into_any();
+    view! {
+        <div class="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-surface" tabindex="0" role="region" aria-label="Users">
+            <table class="min-w-full text-sm" data-testid="users-table">
+                <thead class="bg-slate-50 text-slate-600">
+                    <tr>
+                        {header(UserSort::Name, "User name")}
+                        <th scope="col" class=CELL>"Path"</th>
+                        {header(UserSort::Groups, "Groups")}
+                        {header(UserSort::LastSignIn, "Last console sign-in")}
+                        {header(UserSort::Created, "Created")}
+                    </tr>
+                </thead>
+                <tbody>
+                    {users.into_iter().map(|u| view! {
+                        <tr class="border-t border-slate-100">
+                            <td class=CELL><a class="font-medium text-link" href=format!("/users/details/{}", u.name)>{u.name.to_string()}</a></td>
+                            <td class=format!("{CELL} font-mono")>{u.path.to_string()}</td>
+                            <td class=CELL>{u.group_count}</td>
+                            <td class=CELL>{u.password_last_used.map_or_else(|| "Never".to_owned(), format_time)}</td>
+                            <td class=CELL>{format_time(u.created_at)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let query = use_query_map();
     let params = move || {
         let q = query.read();
-        (q.get("q"), q.get("path"), q.get("after"))
+        ListQuery {
+            search: q.get("q"),
+            path: q.get("path"),
+            sort: q.get("sort"),
+            order: q.get("order"),
+            after: q.get("after"),
+        }
     };
-    let page = Resource::new(params, |(q, path, after)| list_users(q, path, after));
+    let page = Resource::new(params, |p| {
+        list_users(p.search, p.path, p.sort, p.order, p.after)
+    });
     view! {
         <Title text="Users" />
         <div class="flex flex-wrap items-center justify-between gap-4">
@@ -48,6 +165,14 @@ pub fn UsersPage() -> impl IntoView {
                 <input name="path" class="mt-1 block rounded-md border border-slate-300 px-3 py-2 text-sm" placeholder="/"
                     prop:value=move || query.read().get("path").unwrap_or_default() />
             </label>
+            // A search keeps the list's order.
+            {move || {
+                let order = params().user_order();
+                (order != UserOrder::default()).then(|| view! {
+                    <input type="hidden" name="sort" value=order.sort.as_str() />
+                    <input type="hidden" name="order" value=order.direction() />
+                })
+            }}
             <button type="submit" class="rounded-md border border-slate-300 bg-surface px-4 py-2 text-sm font-medium hover:bg-slate-50">
                 "Search"
             </button>
@@ -56,40 +181,17 @@ pub fn UsersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(page) => {
-                        let next = page.marker.clone().map(|marker| {
-                            let (q, path, _) = params();
-                            let mut href = format!("/users?after={}", urlencode(&marker));
-                            if let Some(q) = q { href.push_str(&format!("&q={}", urlencode(&q))); }
-                            if let Some(p) = path { href.push_str(&format!("&path={}", urlencode(&p))); }
-                            href
-                        });
+                        let list = params();
+                        let order = list.user_order();
+                        let next = page.marker.as_deref().map(|m| list.href(order, Some(m)));
+                        let first = list.after.is_some().then(|| list.href(order, None));
                         view! {
-                            <div class="mt-6 overflow-x-auto rounded-xl border border-slate-200 bg-surface" tabindex="0" role="region" aria-label="Users">
-                                <table class="min-w-full text-sm" data-testid="users-table">
-                                    <thead class="bg-slate-50 text-slate-600">
-                                        <tr>
-                                            <th scope="col" class=CELL>"User name"</th>
-                                            <th scope="col" class=CELL>"Path"</th>
-                                            <th scope="col" class=CELL>"Groups"</th>
-                                            <th scope="col" class=CELL>"Last console sign-in"</th>
-                                            <th scope="col" class=CELL>"Created"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {page.items.into_iter().map(|u| view! {
-                                            <tr class="border-t border-slate-100">
-                                                <td class=CELL><a class="font-medium text-link" href=format!("/users/details/{}", u.name)>{u.name.to_string()}</a></td>
-                                                <td class=format!("{CELL} font-mono")>{u.path.to_string()}</td>
-                                                <td class=CELL>{u.group_count}</td>
-                                                <td class=CELL>{u.password_last_used.map_or_else(|| "Never".to_owned(), format_time)}</td>
-                                                <td class=CELL>{format_time(u.created_at)}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                            </div>
-                            {next.map(|href| view! {
-                                <a href=href class="mt-4 inline-block text-sm font-medium text-link hover:underline">"Next page"</a>
+                            <UsersTable users=page.items query=list />
+                            {(first.is_some() || next.is_some()).then(|| view! {
+                                <nav class="mt-4 flex gap-4 text-sm font-medium" aria-label="Pages">
+                                    {first.map(|href| view! { <a href=href class="text-link hover:underline">"First page"</a> })}
+                                    {next.map(|href| view! { <a href=href class="text-link hover:underline">"Next page"</a> })}
+                                </nav>
                             })}
                         }.into_any()
                     }
