@@ -108,7 +108,9 @@ fn lint_report_text_and_exit_code() {
     );
     assert_eq!(code, 0);
     assert!(
-        text.contains("security warning: Statement: allows every action on every resource"),
+        text.contains(
+            "security warning: Statement (line 1): allows every action on every resource"
+        ),
         "{text}"
     );
     assert!(text.contains("0 error(s), 1 security warning(s)"), "{text}");
@@ -118,7 +120,7 @@ fn lint_report_text_and_exit_code() {
     );
     assert_eq!(code, 1);
     assert!(
-        text.starts_with("error: Statement.Effect: \"Alow\" is not an effect"),
+        text.starts_with("error: Statement.Effect (line 1): \"Alow\" is not an effect"),
         "{text}"
     );
 

@@ -11,6 +11,7 @@ use super::actions::{known_actions, pattern_matches_known};
 use super::cidr::Cidr;
 use super::document::{Effect, PolicyDocument, Statement, Version};
 use super::keys::{describe, global_key, is_global, operator_fits};
+use super::locate::line_of;
 use super::matcher::{Glob, pattern_covers};
 use super::operator::{OperatorKind, SetQualifier, ValueType};
 
@@ -40,16 +41,24 @@ pub struct Finding {
     pub code: String,
     pub path: String,
     pub message: String,
+    /// The line (from 1) of the text where `path` starts, when the text holds it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A JSON syntax error's message already names its line and column.
         if self.path.is_empty() {
             write!(f, "{}: {}", self.severity.as_str(), self.message)
         } else {
+            let line = self
+                .line
+                .map(|n| format!(" (line {n})"))
+                .unwrap_or_default();
             write!(
                 f,
-                "{}: {}: {}",
+                "{}: {}{line}: {}",
                 self.severity.as_str(),
                 self.path,
                 self.message
@@ -67,6 +76,7 @@ impl Findings {
             code: code.to_string(),
             path,
             message,
+            line: None,
         });
     }
 }
@@ -106,22 +116,26 @@ pub fn lint(text: &str) -> Vec<Finding> {
     let mut findings = Findings(Vec::new());
     let raw: Value = match serde_json::from_str(text) {
         Ok(v) => v,
-        Err(_) => {
+        Err(json) => {
             if let Err(e) = PolicyDocument::parse(text) {
                 findings.add(Severity::Error, "invalid-json", e.path, e.message);
+                if let Some(f) = findings.0.last_mut() {
+                    f.line = Some(json.line());
+                }
             }
             return findings.0;
         }
     };
-    let document = match PolicyDocument::from_json(&raw) {
-        Ok(d) => d,
-        Err(e) => {
-            findings.add(Severity::Error, "invalid-policy", e.path, e.message);
-            return findings.0;
-        }
-    };
-    lint_document(&document, &raw, &mut findings);
+    match PolicyDocument::from_json(&raw) {
+        Ok(document) => lint_document(&document, &raw, &mut findings),
+        Err(e) => findings.add(Severity::Error, "invalid-policy", e.path, e.message),
+    }
     findings.0.sort_by_key(|f| f.severity);
+    for finding in &mut findings.0 {
+        if !finding.path.is_empty() {
+            finding.line = line_of(text, &finding.path);
+        }
+    }
     findings.0
 }
 

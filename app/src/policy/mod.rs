@@ -30,6 +30,7 @@ mod explain;
 mod json;
 mod keys;
 pub mod lint;
+mod locate;
 pub mod managed;
 mod matcher;
 mod number;

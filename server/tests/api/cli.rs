@@ -181,7 +181,7 @@ fn policy_commands_lint_and_simulate_without_a_database() {
     // A single statement (not an array) has no index in the path.
     assert!(
         text(&lint.stdout).contains(
-            r#"error: Statement.Condition.IpAddress.aws:SourceIp: "10.0.0.300/8" is not a CIDR"#
+            r#"error: Statement.Condition.IpAddress.aws:SourceIp (line 1): "10.0.0.300/8" is not a CIDR"#
         ),
         "{}",
         text(&lint.stdout)

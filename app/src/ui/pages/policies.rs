@@ -131,7 +131,9 @@ fn PolicyEditor(initial: String) -> impl IntoView {
                 view! {
                     <li class=tone data-severity=f.severity.as_str()>
                         <span class="font-medium">{f.severity.as_str()}</span>
-                        {(!f.path.is_empty()).then(|| view! { " " <code>{f.path.clone()}</code> })}
+                        {(!f.path.is_empty()).then(|| view! {
+                            {f.line.map(|n| format!(" line {n},"))} " " <code>{f.path.clone()}</code>
+                        })}
                         ": " {f.message.clone()}
                     </li>
                 }
