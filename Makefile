@@ -33,7 +33,7 @@ integration-tests:
 
 # The wasm bundle, the CSS and the server binary, as cargo-leptos builds them.
 build:
-	cargo leptos build
+	cargo leptos build --split
 
 e2e:
 	cd end2end && npx playwright test

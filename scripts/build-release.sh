@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 # raw and 594 KiB gzip instead of 2,314 KiB and 837 KiB. (make test's debug build keeps
 # them unerased, so that cargo test and cargo leptos build share one server build.)
 export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
-exec cargo leptos build --release "$@"
+exec cargo leptos build --release --split "$@"

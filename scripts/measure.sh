@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures the figures in the README's Performance section:
 #   - clean release build time (scripts/build-release.sh, in its own target dir)
-#   - release wasm size, raw and gzip -9
+#   - release wasm size, raw and gzip -9: the main bundle every page loads, and the lazy
+#     chunks (split_*.wasm, one per lazy page view; chunk_*.wasm, code pages share)
 #   - root sign-in latency (median and p90 of N sequential sign-ins over HTTP,
 #     argon2id m=19456 KiB t=2 p=1), against the release server on a fresh embedded DB
 set -euo pipefail
@@ -18,6 +19,13 @@ build_secs=$(( $(date +%s) - start ))
 wasm=target/site/pkg/portcullis.wasm
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
+chunks=""
+for chunk in target/site/pkg/split_*.wasm target/site/pkg/chunk_*.wasm; do
+  [ -f "$chunk" ] || continue
+  name=$(basename "$chunk" .wasm)
+  chunks="$chunks
+  $name: $(( $(stat -c %s "$chunk") / 1024 )) KiB raw, $(( $(gzip -9 -c "$chunk" | wc -c) / 1024 )) KiB gzip -9"
+done
 
 data=/tmp/pmeasure-$$
 rm -rf "$data"
@@ -42,5 +50,6 @@ median=$(echo "$sorted" | awk -v n="$N" 'NR==int((n+1)/2){printf "%.1f", $1*1000
 p90=$(echo "$sorted" | awk -v n="$N" 'NR==int(n*0.9){printf "%.1f", $1*1000}')
 
 echo "clean release build (scripts/build-release.sh): ${build_secs} s"
-echo "release wasm: $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzip -9"
+echo "release wasm, main bundle: $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzip -9"
+[ -z "$chunks" ] || echo "lazy chunks:$chunks"
 echo "root sign-in over HTTP (N=$N, sequential): median ${median} ms, p90 ${p90} ms"

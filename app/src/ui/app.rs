@@ -1,13 +1,15 @@
 use super::layout::ConsoleLayout;
+use super::lazy_pages::{
+    AccountRoute, ActivityRoute, GroupRoute, GroupsRoute, NewPolicyRoute, NewUserRoute,
+    PoliciesRoute, PolicyRoute, UserRoute, UsersRoute,
+};
 use super::pages::{
-    AccountPage, ActivityPage, ChangePasswordPage, DashboardPage, GroupPage, GroupsPage,
-    NewPolicyPage, NewUserPage, NotFoundPage, PoliciesPage, PolicyPage, SetupPage, SignInPage,
-    UserPage, UserSignInPage, UsersPage,
+    ChangePasswordPage, DashboardPage, NotFoundPage, SetupPage, SignInPage, UserSignInPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, path};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -44,16 +46,16 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/change-password") view=ChangePasswordPage />
                 <ParentRoute path=path!("") view=ConsoleLayout>
                     <Route path=path!("") view=DashboardPage />
-                    <Route path=path!("/users") view=UsersPage />
-                    <Route path=path!("/users/new") view=NewUserPage />
-                    <Route path=path!("/users/details/:name") view=UserPage />
-                    <Route path=path!("/groups") view=GroupsPage />
-                    <Route path=path!("/groups/details/:name") view=GroupPage />
-                    <Route path=path!("/policies") view=PoliciesPage />
-                    <Route path=path!("/policies/new") view=NewPolicyPage />
-                    <Route path=path!("/policies/view") view=PolicyPage />
-                    <Route path=path!("/activity") view=ActivityPage />
-                    <Route path=path!("/account") view=AccountPage />
+                    <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} />
+                    <Route path=path!("/users/new") view={Lazy::<NewUserRoute>::new()} />
+                    <Route path=path!("/users/details/:name") view={Lazy::<UserRoute>::new()} />
+                    <Route path=path!("/groups") view={Lazy::<GroupsRoute>::new()} />
+                    <Route path=path!("/groups/details/:name") view={Lazy::<GroupRoute>::new()} />
+                    <Route path=path!("/policies") view={Lazy::<PoliciesRoute>::new()} />
+                    <Route path=path!("/policies/new") view={Lazy::<NewPolicyRoute>::new()} />
+                    <Route path=path!("/policies/view") view={Lazy::<PolicyRoute>::new()} />
+                    <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()} />
+                    <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

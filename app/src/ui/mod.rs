@@ -4,4 +4,5 @@ pub mod app;
 mod components;
 mod format;
 mod layout;
+mod lazy_pages;
 mod pages;

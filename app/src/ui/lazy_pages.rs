@@ -1,0 +1,41 @@
+//! The console pages that load their code on demand: each is a lazy route, so its view
+//! (and what only it uses, such as the policy engine behind the editor) sits in a wasm
+//! chunk of its own, fetched when the page is first opened. The sign-in pages, the shell
+//! and the dashboard stay in the main bundle, which every visitor downloads.
+
+use super::pages::{
+    AccountPage, ActivityPage, GroupPage, GroupsPage, NewPolicyPage, NewUserPage, PoliciesPage,
+    PolicyPage, UserPage, UsersPage,
+};
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
+/// A lazy route `$route` showing page component `$page`; the page loads its own data.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                view! { <$page /> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(UsersRoute, UsersPage);
+lazy_page!(NewUserRoute, NewUserPage);
+lazy_page!(UserRoute, UserPage);
+lazy_page!(GroupsRoute, GroupsPage);
+lazy_page!(GroupRoute, GroupPage);
+lazy_page!(PoliciesRoute, PoliciesPage);
+lazy_page!(NewPolicyRoute, NewPolicyPage);
+lazy_page!(PolicyRoute, PolicyPage);
+lazy_page!(ActivityRoute, ActivityPage);
+lazy_page!(AccountRoute, AccountPage);
