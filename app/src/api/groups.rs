@@ -87,7 +87,9 @@ pub async fn add_user_to_group(group_name: String, user_name: String) -> Result<
     request::serve(|cx| async move {
         let group = groups::parse_group_name("group_name", &group_name)?;
         let user = crate::directory::users::parse_user_name("user_name", &user_name)?;
-        groups::add_user_to_group(&cx, &group, &user).await
+        groups::add_user_to_group(&cx, &group, &user)
+            .await
+            .map(drop)
     })
     .await
 }

@@ -198,7 +198,7 @@ pub async fn create_user(
         }
         for group in group_names {
             match group_service::add_user_to_group(&cx, &group, &name).await {
-                Ok(()) => created.groups.push(group.to_string()),
+                Ok(stored) => created.groups.push(stored.to_string()),
                 Err(error) => created.unfinished.push(Unfinished {
                     step: format!("Add to group {group} (AddUserToGroup)"),
                     error: error.to_string(),

@@ -1,6 +1,7 @@
 //! The activity log: every mutation, denial and sign-in, hash-chained per account.
 //! `canonical` is pure so `portcullis audit verify` recomputes exactly what was hashed.
 
+use crate::crypto::Entropy;
 use crate::error::AppError;
 use crate::store::{self, StoreError, audit::EventRow};
 use sha2::{Digest, Sha256};
@@ -92,7 +93,13 @@ pub fn chain_hash(prev: &[u8], canonical: &[u8]) -> Vec<u8> {
 /// Appends events to one of their account's lanes inside the caller's transaction. The
 /// lane is locked last thing before commit, so the lock is held for milliseconds, and
 /// concurrent writers of one account take different lanes instead of queueing.
-pub async fn append(conn: &mut PgConnection, events: Vec<Event>) -> Result<(), StoreError> {
+/// Event ids come from the state's entropy, like every other id, so a test's seeded
+/// entropy makes them reproducible.
+pub async fn append(
+    conn: &mut PgConnection,
+    entropy: &dyn Entropy,
+    events: Vec<Event>,
+) -> Result<(), StoreError> {
     let Some(first) = events.first() else {
         return Ok(());
     };
@@ -107,7 +114,7 @@ pub async fn append(conn: &mut PgConnection, events: Vec<Event>) -> Result<(), S
             lane: head.lane,
             lane_seq: head.lane_seq,
             form: FORM,
-            event_id: Uuid::new_v4(),
+            event_id: event_id(entropy),
             at: to_micros(e.at),
             actor_arn: e.actor_arn,
             source_ip: e.source_ip,
@@ -127,11 +134,18 @@ pub async fn append(conn: &mut PgConnection, events: Vec<Event>) -> Result<(), S
     store::audit::set_head(conn, &account_id, &head).await
 }
 
+/// A random (version 4) UUID from `entropy`.
+fn event_id(entropy: &dyn Entropy) -> Uuid {
+    let mut bytes = [0; 16];
+    entropy.fill(&mut bytes);
+    uuid::Builder::from_random_bytes(bytes).into_uuid()
+}
+
 /// Records one event in its own transaction: denials (the operation's own transaction
 /// rolls back) and sign-ins.
-pub async fn record(pool: &PgPool, event: Event) -> Result<(), AppError> {
+pub async fn record(pool: &PgPool, entropy: &dyn Entropy, event: Event) -> Result<(), AppError> {
     let mut tx = store::begin(pool).await?;
-    append(&mut tx, vec![event]).await?;
+    append(&mut tx, entropy, vec![event]).await?;
     store::commit(tx).await?;
     Ok(())
 }

@@ -223,7 +223,7 @@ impl Op<'_> {
             Outcome::Denied,
             Some("AccessDenied".to_owned()),
         );
-        audit::record(&self.cx.state.pool, event).await?;
+        audit::record(&self.cx.state.pool, self.cx.state.entropy.as_ref(), event).await?;
         Err(AppError::AccessDenied {
             message,
             explanation: Some(evaluation.explanation.summary),
@@ -284,7 +284,12 @@ impl Op<'_> {
                 "an operation wrote without recording an audit event",
             ));
         }
-        audit::append(&mut self.tx, std::mem::take(&mut self.events)).await?;
+        audit::append(
+            &mut self.tx,
+            self.cx.state.entropy.as_ref(),
+            std::mem::take(&mut self.events),
+        )
+        .await?;
         store::commit(self.tx).await?;
         Ok(())
     }

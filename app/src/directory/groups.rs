@@ -194,11 +194,12 @@ pub async fn delete_group(cx: &Ctx, name: &GroupName) -> Result<(), AppError> {
 }
 
 /// AddUserToGroup: adding a member again succeeds and changes nothing, as in AWS.
+/// Returns the group's name as stored (the request may spell it in another case).
 pub async fn add_user_to_group(
     cx: &Ctx,
     group: &GroupName,
     user: &UserName,
-) -> Result<(), AppError> {
+) -> Result<GroupName, AppError> {
     let mut op = cx.begin().await?;
     let (found, arn) = target(&mut op, group).await?;
     let permit = op.authorize(IamAction::AddUserToGroup, &arn).await?;
@@ -220,11 +221,13 @@ pub async fn add_user_to_group(
         Some("group_users_group_id_fkey") => no_such_group(group.as_str()),
         _ => e.into(),
     })?;
+    // The names as stored, as AWS echoes them.
     op.audit(
         &permit,
-        json!({"GroupName": group, "UserName": user, "Changed": added}),
+        json!({"GroupName": found.name, "UserName": member.name, "Changed": added}),
     );
-    op.commit().await
+    op.commit().await?;
+    Ok(found.name)
 }
 
 /// RemoveUserFromGroup: removing a non-member succeeds, as in AWS.
@@ -242,7 +245,7 @@ pub async fn remove_user_from_group(
         store::groups::remove_user(&mut op.writer(&permit), &found.id, &member.id).await?;
     op.audit(
         &permit,
-        json!({"GroupName": group, "UserName": user, "Changed": removed}),
+        json!({"GroupName": found.name, "UserName": member.name, "Changed": removed}),
     );
     op.commit().await
 }

@@ -282,7 +282,7 @@ async fn sign_in(
             },
             error_code: (!matched).then(|| "InvalidCredentials".to_owned()),
         };
-        audit::append(&mut tx, vec![event]).await?;
+        audit::append(&mut tx, state.entropy.as_ref(), vec![event]).await?;
     }
     store::commit(tx).await?;
     log_attempt(&keys.subject, outcome, source);

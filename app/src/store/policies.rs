@@ -16,7 +16,7 @@ use crate::model::{
     PolicyVersion, Tag, UniqueId, UserPolicy, arn,
 };
 use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, PgConnection};
+use sqlx::{FromRow, PgConnection, Postgres, QueryBuilder};
 use time::OffsetDateTime;
 
 #[derive(FromRow)]
@@ -191,33 +191,48 @@ pub async fn list(
     account: &AccountId,
     filter: ListFilter<'_>,
 ) -> Result<Vec<Policy>, StoreError> {
-    let pattern = filter.search.map(search_pattern);
-    let path_like = format!("{}%", like_escape(filter.path_prefix));
-    let scope_sql = match filter.scope {
-        Scope::All => "(p.account_id IS NULL OR p.account_id = $1)",
-        Scope::Aws => "p.account_id IS NULL",
-        Scope::Local => "p.account_id = $1",
-    };
-    let rows: Vec<PolicyRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE {scope_sql}
-           AND p.path LIKE $2
-           AND ($3::text IS NULL OR p.name_key LIKE $3)
-           AND ($4::text IS NULL OR (p.name_key, p.policy_id) > ($4, $5))
-           AND (NOT $6 OR EXISTS (SELECT 1 FROM user_policy_attachments a
-                                   WHERE a.policy_id = p.policy_id AND a.account_id = $1)
-                       OR EXISTS (SELECT 1 FROM group_policy_attachments a
-                                   WHERE a.policy_id = p.policy_id AND a.account_id = $1))
-         ORDER BY p.name_key, p.policy_id LIMIT $7"
-    ))
-    .bind(account.as_str())
-    .bind(path_like)
-    .bind(pattern)
-    .bind(filter.after.map(|a| a.0))
-    .bind(filter.after.map(|a| a.1))
-    .bind(filter.only_attached)
-    .bind(filter.limit)
-    .fetch_all(conn)
-    .await?;
+    // Only the conditions in use go into the statement, so each shape gets a plan that
+    // can use the indexes (a generic plan for "$3 IS NULL OR ..." could use none).
+    let mut q = QueryBuilder::<Postgres>::new(format!("{SELECT} WHERE "));
+    match filter.scope {
+        Scope::All => {
+            q.push("(p.account_id IS NULL OR p.account_id = ")
+                .push_bind(account.as_str().to_owned())
+                .push(")");
+        }
+        Scope::Aws => {
+            q.push("p.account_id IS NULL");
+        }
+        Scope::Local => {
+            q.push("p.account_id = ")
+                .push_bind(account.as_str().to_owned());
+        }
+    }
+    if filter.path_prefix != "/" {
+        q.push(" AND p.path LIKE ")
+            .push_bind(format!("{}%", like_escape(filter.path_prefix)));
+    }
+    if let Some(search) = filter.search {
+        q.push(" AND p.name_key LIKE ")
+            .push_bind(search_pattern(search));
+    }
+    if let Some((name_key, id)) = filter.after {
+        q.push(" AND (p.name_key, p.policy_id) > (")
+            .push_bind(name_key.to_owned())
+            .push(", ")
+            .push_bind(id.to_owned())
+            .push(")");
+    }
+    if filter.only_attached {
+        q.push(" AND (EXISTS (SELECT 1 FROM user_policy_attachments a WHERE a.policy_id = p.policy_id AND a.account_id = ")
+            .push_bind(account.as_str().to_owned())
+            .push(") OR EXISTS (SELECT 1 FROM group_policy_attachments a WHERE a.policy_id = p.policy_id AND a.account_id = ")
+            .push_bind(account.as_str().to_owned())
+            .push("))");
+    }
+    q.push(" ORDER BY p.name_key, p.policy_id LIMIT ")
+        .push_bind(filter.limit);
+    let rows: Vec<PolicyRow> = q.build_query_as().fetch_all(conn).await?;
     rows.into_iter().map(|r| to_policy(r, Vec::new())).collect()
 }
 

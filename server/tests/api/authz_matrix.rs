@@ -145,7 +145,9 @@ async fn call(action: IamAction, cx: &Ctx) -> Result<(), AppError> {
             .await
             .map(drop),
         A::DeleteGroup => groups::delete_group(cx, &g("empty")).await,
-        A::AddUserToGroup => groups::add_user_to_group(cx, &g("empty"), &target).await,
+        A::AddUserToGroup => groups::add_user_to_group(cx, &g("empty"), &target)
+            .await
+            .map(drop),
         A::RemoveUserFromGroup => groups::remove_user_from_group(cx, &team, &target).await,
         A::ListGroupsForUser => groups::list_groups_for_user(cx, &target, None, None)
             .await

@@ -497,8 +497,8 @@ async fn the_create_user_wizard_adds_groups_policies_and_tags_and_copies_a_user(
     assert_eq!(created["unfinished"], serde_json::json!([]));
     assert_eq!(
         created["groups"],
-        serde_json::json!(["Admins", "dev", "Ops"]),
-        "chosen groups (named case-insensitively, as asked) then the copied user's"
+        serde_json::json!(["Admins", "Dev", "Ops"]),
+        "chosen groups (named case-insensitively, echoed as stored) then the copied user's"
     );
     assert_eq!(
         created["policies"],
@@ -515,6 +515,15 @@ async fn the_create_user_wizard_adds_groups_policies_and_tags_and_copies_a_user(
         )
         .await,
         3
+    );
+    // The audit event names the group as stored, too.
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM audit_events WHERE action = 'iam:AddUserToGroup' \
+             AND params::jsonb ->> 'GroupName' = 'Dev' AND params::jsonb ->> 'UserName' = 'tom'"
+        )
+        .await,
+        1
     );
 
     // Eleven groups are refused before anything is created.

@@ -203,7 +203,7 @@ async fn ten_groups_per_user_even_when_fifteen_additions_race() {
     let mut ok = 0;
     for t in tasks {
         match t.await.unwrap() {
-            Ok(()) => ok += 1,
+            Ok(_) => ok += 1,
             Err(e) => assert_eq!(
                 e,
                 AppError::limit_exceeded("Cannot exceed quota for GroupsPerUser: 10")
