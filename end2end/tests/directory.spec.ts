@@ -65,14 +65,21 @@ test('without iam:ListUsers the Users page shows the AWS-style denial', async ({
 test('the policy editor lints while typing without a request, then v2, rollback and a diff', async ({ page, expectRejection }) => {
   expectRejection(0);
   await signInAsRoot(page);
+  const catalogue = page.waitForResponse((r) => r.url().endsWith('/aws/catalogue.json'));
   await page.goto('/policies/new');
   await hydrated(page);
+  // The editor fetches the AWS service catalogue once, compressed, apart from the wasm.
+  expect((await catalogue).headers()['content-encoding']).toBe('gzip');
+  await expect(page.getByTestId('catalogue-status')).toContainText(/checked against \d{3} AWS services/);
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
   const editor = page.getByLabel('Policy document (JSON)');
   await editor.fill('{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": "s3:GetObject"}\n  ]\n}');
   // The statement without a Resource, on line 4.
   await expect(page.getByTestId('lint-findings').locator('[data-severity="error"]')).toContainText('line 4, Statement[0]');
+  // Any service's actions are known, not only iam's.
+  await editor.fill('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"lambda:InvokeFunktion","Resource":"*"}]}');
+  await expect(page.getByTestId('lint-findings').locator('[data-severity="warning"]')).toContainText('"lambda:InvokeFunktion" matches no lambda action');
   expect(requests, 'linting stays in the browser').toEqual([]);
   await editor.fill('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}');
   await expect(page.getByTestId('lint-findings').locator('[data-severity="error"]')).toHaveCount(0);
@@ -90,6 +97,49 @@ test('the policy editor lints while typing without a request, then v2, rollback 
   await expect(diff).toContainText('- ');
   await expect(diff.locator('span', { hasText: 's3:PutObject' })).toHaveText(/^\+/);
   await expect(diff.locator('span', { hasText: 's3:GetObject' })).toHaveText(/^-/);
+});
+
+test('the visual editor writes a statement from the AWS service catalogue into the JSON', async ({ page, expectRejection }) => {
+  expectRejection(0);
+  await signInAsRoot(page);
+  await page.goto('/policies/new');
+  await hydrated(page);
+  await expect(page.getByTestId('catalogue-status')).toContainText('AWS services');
+  const editor = page.getByLabel('Policy document (JSON)');
+  await editor.fill('');
+  await page.getByText('Visual editor: add a statement').click();
+  const visual = page.getByTestId('visual-editor');
+  // Nothing chosen yet: refused, naming what is missing.
+  await visual.getByRole('button', { name: 'Add statement' }).click();
+  await expect(visual.getByRole('alert')).toHaveText('choose at least one action');
+  await visual.getByRole('combobox', { name: /^Service/ }).selectOption('s3');
+  await expect(visual.getByRole('group', { name: /^Read \(\d+\)$/ })).toBeVisible();
+  await visual.getByRole('checkbox', { name: 'GetObject', exact: true }).check();
+  await visual.getByRole('checkbox', { name: 'ListBucket', exact: true }).check();
+  await visual.getByLabel('Resources').fill('arn:aws:s3:::reports\narn:aws:s3:::reports/*');
+  await visual.getByLabel('Only from these addresses').fill('203.0.113.0/24');
+  await visual.getByLabel(/Only when signed in with MFA/).check();
+  await visual.getByRole('button', { name: 'Add statement' }).click();
+  await expect(visual.getByRole('alert')).toHaveCount(0);
+  const json = JSON.parse(await editor.inputValue());
+  expect(json).toEqual({
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:ListBucket'],
+      Resource: ['arn:aws:s3:::reports', 'arn:aws:s3:::reports/*'],
+      Condition: {
+        Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+        IpAddress: { 'aws:SourceIp': '203.0.113.0/24' },
+      },
+    }],
+  });
+  await expect(page.getByTestId('lint-findings').locator('[data-severity="error"]')).toHaveCount(0);
+  // The same JSON is what the form posts.
+  await page.getByLabel('Policy name').fill('ReportsReader');
+  await page.getByRole('button', { name: 'Create policy' }).click();
+  await expect(page).toHaveURL(/\/policies\/view\?arn=/);
+  await expect(page.getByTestId('policy-document')).toContainText('aws:MultiFactorAuthPresent');
 });
 
 test('root creates group Admins with AWS AdministratorAccess and puts the new user in it', async ({ page, expectRejection }) => {

@@ -1,5 +1,6 @@
 //! The Portcullis host: configuration, database lifecycle, the HTTP router.
 
+pub mod aws_catalogue;
 pub mod aws_policies;
 pub mod config;
 pub mod database;

@@ -470,12 +470,13 @@ fn policy_command(command: PolicyCommand) -> ExitCode {
     match command {
         PolicyCommand::Lint { file, json } => match read(&file) {
             Ok(text) if json => {
-                println!("{}", cli::lint_json(&text));
-                let (_, code) = cli::lint_report(&text);
+                let catalogue = server::aws_catalogue::catalogue();
+                println!("{}", cli::lint_json(&text, catalogue));
+                let (_, code) = cli::lint_report(&text, catalogue);
                 ExitCode::from(u8::try_from(code).unwrap_or(1))
             }
             Ok(text) => {
-                let (report, code) = cli::lint_report(&text);
+                let (report, code) = cli::lint_report(&text, server::aws_catalogue::catalogue());
                 print!("{report}");
                 ExitCode::from(u8::try_from(code).unwrap_or(1))
             }

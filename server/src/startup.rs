@@ -119,6 +119,7 @@ pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
         .precompressed_gzip();
     Router::new()
         .nest_service("/pkg", bundle)
+        .route(crate::aws_catalogue::PATH, get(crate::aws_catalogue::serve))
         .route("/healthz", get(health::healthz))
         .route(
             "/activity/export",

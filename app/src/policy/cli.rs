@@ -16,13 +16,14 @@ use std::sync::mpsc;
 
 use serde_json::{Map, Value, json};
 
+use super::catalogue::Catalogue;
 use super::compile::CompiledPolicy;
 use super::context::{Context, PrincipalInfo, Request};
 use super::document::PolicyDocument;
 use super::evaluate::{EvaluationInput, NamedPolicy, evaluate, trace};
 use super::explain::write_result_json;
 use super::json::Json;
-use super::lint::{Severity, lint};
+use super::lint::{Severity, lint_with};
 use super::managed::ManagedPolicy;
 use super::parse::document_from_json;
 
@@ -560,9 +561,10 @@ fn batch_line(line: &str, number: usize, cache: &mut PolicyCache, out: &mut Vec<
 }
 
 /// `portcullis policy lint FILE`: the findings as text, and the exit code (1 when the policy
-/// has an error, else 0).
-pub fn lint_report(input: &str) -> (String, i32) {
-    let findings = lint(input);
+/// has an error, else 0). With the AWS service catalogue, every service's actions are
+/// checked.
+pub fn lint_report(input: &str, catalogue: Option<&Catalogue>) -> (String, i32) {
+    let findings = lint_with(input, catalogue);
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -589,6 +591,6 @@ pub fn lint_report(input: &str) -> (String, i32) {
 }
 
 /// The findings as a JSON array, for scripts and the editor.
-pub fn lint_json(input: &str) -> String {
-    serde_json::to_string(&lint(input)).unwrap_or_else(|_| "[]".into())
+pub fn lint_json(input: &str, catalogue: Option<&Catalogue>) -> String {
+    serde_json::to_string(&lint_with(input, catalogue)).unwrap_or_else(|_| "[]".into())
 }

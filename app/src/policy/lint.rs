@@ -7,7 +7,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::actions::{known_actions, pattern_matches_known};
+use super::actions::pattern_matches_known;
+use super::catalogue::Catalogue;
 use super::cidr::Cidr;
 use super::document::{Effect, PolicyDocument, Statement, Version};
 use super::keys::{describe, global_key, is_global, operator_fits};
@@ -111,8 +112,15 @@ impl Shape<'_> {
     }
 }
 
-/// Checks a policy document given as JSON text.
+/// Checks a policy document given as JSON text; action names are checked for iam and sts
+/// only (the lists built into the engine).
 pub fn lint(text: &str) -> Vec<Finding> {
+    lint_with(text, None)
+}
+
+/// [`lint`], with the AWS service catalogue: every service's action names are checked,
+/// and a prefix that is no AWS service is reported.
+pub fn lint_with(text: &str, catalogue: Option<&Catalogue>) -> Vec<Finding> {
     let mut findings = Findings(Vec::new());
     let raw: Value = match serde_json::from_str(text) {
         Ok(v) => v,
@@ -127,7 +135,7 @@ pub fn lint(text: &str) -> Vec<Finding> {
         }
     };
     match PolicyDocument::from_json(&raw) {
-        Ok(document) => lint_document(&document, &raw, &mut findings),
+        Ok(document) => lint_document(&document, &raw, catalogue, &mut findings),
         Err(e) => findings.add(Severity::Error, "invalid-policy", e.path, e.message),
     }
     findings.0.sort_by_key(|f| f.severity);
@@ -139,7 +147,12 @@ pub fn lint(text: &str) -> Vec<Finding> {
     findings.0
 }
 
-fn lint_document(document: &PolicyDocument, raw: &Value, findings: &mut Findings) {
+fn lint_document(
+    document: &PolicyDocument,
+    raw: &Value,
+    catalogue: Option<&Catalogue>,
+    findings: &mut Findings,
+) {
     let shape = Shape { raw };
     match document.version {
         None => findings.add(
@@ -192,7 +205,7 @@ fn lint_document(document: &PolicyDocument, raw: &Value, findings: &mut Findings
                 "the statement has no Resource or NotResource (only trust policies, which name a Principal, may omit it)".into(),
             );
         }
-        lint_statement(document, statement, i, &shape, findings);
+        lint_statement(document, statement, i, &shape, catalogue, findings);
     }
     lint_redundant(document, &shape, findings);
 }
@@ -218,6 +231,7 @@ fn lint_statement(
     statement: &Statement,
     i: usize,
     shape: &Shape<'_>,
+    catalogue: Option<&Catalogue>,
     findings: &mut Findings,
 ) {
     let path = shape.statement(i);
@@ -300,19 +314,29 @@ fn lint_statement(
             );
             continue;
         }
-        if let Some((service, _)) = action.split_once(':')
-            && known_actions(service).is_some()
-            && pattern_matches_known(action) == Some(false)
-        {
-            findings.add(
-                Severity::Warning,
-                "unknown-action",
-                shape.element(i, action_element, j),
-                format!(
-                    "\"{action}\" matches no {} action",
-                    service.to_ascii_lowercase()
+        if let Some((service, _)) = action.split_once(':') {
+            let matches = catalogue
+                .and_then(|c| c.pattern_matches(action))
+                .or_else(|| pattern_matches_known(action));
+            match matches {
+                Some(false) => findings.add(
+                    Severity::Warning,
+                    "unknown-action",
+                    shape.element(i, action_element, j),
+                    format!(
+                        "\"{action}\" matches no {} action",
+                        service.to_ascii_lowercase()
+                    ),
                 ),
-            );
+                // Only the catalogue knows every service; without it, silence.
+                None if catalogue.is_some() && !service.contains(['*', '?']) => findings.add(
+                    Severity::Warning,
+                    "unknown-service",
+                    shape.element(i, action_element, j),
+                    format!("\"{action}\": no AWS service has the prefix \"{service}\""),
+                ),
+                _ => {}
+            }
         }
     }
 

@@ -17,6 +17,8 @@
 
 pub mod actions;
 mod base64;
+pub mod builder;
+pub mod catalogue;
 mod cidr;
 pub mod cli;
 mod compile;
@@ -40,6 +42,7 @@ mod principal;
 mod size;
 mod variables;
 
+pub use catalogue::{AccessLevel, Catalogue};
 pub use cidr::Cidr;
 pub use compile::CompiledPolicy;
 pub use context::{Context, ContextValue, PrincipalInfo, PrincipalKind, Request, Scalar};
@@ -52,7 +55,7 @@ pub use evaluate::{
     Decision, Evaluation, EvaluationInput, NamedPolicy, PolicyType, decide, evaluate,
 };
 pub use explain::{Explanation, Missing, NotApplied, Reason, StatementRef};
-pub use lint::{Finding, Severity, lint};
+pub use lint::{Finding, Severity, lint, lint_with};
 pub use operator::{Operator, OperatorKind, SetQualifier, ValueType};
 pub use principal::PrincipalMatch;
 pub use size::{PolicyKind, SizeError, check_size, policy_size};

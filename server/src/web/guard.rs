@@ -50,7 +50,7 @@ pub async fn guard_pages(
 
 /// Assets and health checks pass untouched; pages and server functions get a caller.
 fn needs_caller(path: &str) -> bool {
-    const NOT_PAGES: [&str; 3] = ["/pkg/", "/healthz", "/readyz"];
+    const NOT_PAGES: [&str; 4] = ["/pkg/", "/aws/", "/healthz", "/readyz"];
     let last_segment = path.rsplit('/').next().unwrap_or_default();
     !NOT_PAGES.iter().any(|p| path.starts_with(p))
         && (path.starts_with("/api/") || !last_segment.contains('.'))

@@ -51,6 +51,10 @@ pub async fn secure(State(edge): State<Edge>, request: Request, next: Next) -> R
         bundle_cache_control(edge.hashed_bundle)
     } else if path == "/favicon.ico" {
         HeaderValue::from_static("public, max-age=86400")
+    } else if path == crate::aws_catalogue::PATH {
+        // Public AWS data, the same for everyone; it changes with the binary, so it is
+        // revalidated (its ETag makes that a 304).
+        HeaderValue::from_static("public, no-cache")
     } else {
         HeaderValue::from_static("no-store")
     };

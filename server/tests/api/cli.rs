@@ -171,6 +171,36 @@ fn startup_failures_print_one_clear_line() {
 }
 
 #[test]
+fn policy_lint_knows_every_aws_service_from_the_built_in_catalogue() {
+    let lint = |action: &str| {
+        let out = portcullis(
+            &["policy", "lint", "--json", "-"],
+            &[("DATABASE_URL", "postgres://127.0.0.1:1/unused")],
+            &format!(
+                "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [{{\"Effect\": \"Allow\",\n    \"Action\": [\"{action}\"], \"Resource\": \"*\"}}]\n}}"
+            ),
+        );
+        let findings: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f["code"].as_str().unwrap().to_owned(), f["line"].clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(lint("lambda:InvokeFunction"), []);
+    assert_eq!(lint("ec2:Describe*"), []);
+    assert_eq!(
+        lint("lambda:InvokeFunktion"),
+        [("unknown-action".to_owned(), serde_json::json!(4))]
+    );
+    assert_eq!(
+        lint("lamda:InvokeFunction"),
+        [("unknown-service".to_owned(), serde_json::json!(4))]
+    );
+}
+
+#[test]
 fn policy_commands_lint_and_simulate_without_a_database() {
     let lint = portcullis(
         &["policy", "lint", "-"],

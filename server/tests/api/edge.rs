@@ -330,3 +330,56 @@ async fn the_bundle_is_served_precompressed_to_browsers_that_accept_it() {
     assert_eq!(get("br", "/pkg/missing.js").await.status(), 404);
     std::fs::remove_dir_all(root).unwrap();
 }
+
+#[tokio::test]
+async fn the_aws_service_catalogue_is_served_compressed_and_revalidated() {
+    let app = spawn_app().await;
+    let get = |encoding: &'static str, if_none_match: Option<String>| {
+        let mut request = bare_client()
+            .build()
+            .unwrap()
+            .get(app.url("/aws/catalogue.json"))
+            .header("accept-encoding", encoding);
+        if let Some(tag) = if_none_match {
+            request = request.header("if-none-match", tag);
+        }
+        async move { request.send().await.unwrap() }
+    };
+    // Signed out: public AWS data, like the bundle.
+    let gzip = get("gzip, br", None).await;
+    assert_eq!(gzip.status(), 200);
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    assert_eq!(gzip.headers()["content-type"], "application/json");
+    assert_eq!(gzip.headers()["cache-control"], "public, no-cache");
+    assert_eq!(gzip.headers()["vary"], "accept-encoding");
+    let etag = gzip.headers()["etag"].to_str().unwrap().to_owned();
+    let compressed = gzip.bytes().await.unwrap();
+    let plain = get("identity", None).await;
+    assert!(!plain.headers().contains_key("content-encoding"));
+    let json = plain.text().await.unwrap();
+    assert!(
+        compressed.len() * 4 < json.len(),
+        "gzip {} bytes against {} plain",
+        compressed.len(),
+        json.len()
+    );
+    let catalogue = app::policy::Catalogue::parse(&json).unwrap();
+    assert!(catalogue.services().len() > 300, "every AWS service");
+    assert!(catalogue.action_count() > 15_000);
+    let s3 = catalogue.service("s3").unwrap();
+    assert_eq!(s3.name, "Amazon S3");
+    assert!(
+        s3.actions
+            .iter()
+            .any(|a| a.name() == "GetObject" && a.access_level() == app::policy::AccessLevel::Read)
+    );
+    assert_eq!(catalogue.pattern_matches("iam:PassRole"), Some(true));
+    // The same content again costs a 304.
+    let again = get("gzip", Some(etag.clone())).await;
+    assert_eq!(again.status(), 304);
+    assert_eq!(again.headers()["etag"], etag.as_str());
+    assert_eq!(
+        get("gzip", Some("\"other\"".to_owned())).await.status(),
+        200
+    );
+}

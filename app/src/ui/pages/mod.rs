@@ -9,6 +9,7 @@ mod policies;
 mod setup;
 mod signin;
 mod users;
+mod visual_editor;
 
 pub use account::AccountPage;
 pub use activity::ActivityPage;

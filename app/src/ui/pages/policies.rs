@@ -3,16 +3,18 @@
 //! the create form. The editor lints as you type with the policy engine compiled into
 //! the page: no request leaves the browser for it.
 
+use super::visual_editor::VisualEditor;
 use crate::api::policies::{
     CreatePolicy, CreatePolicyVersion, DeletePolicyVersion, SetDefaultPolicyVersion, get_policy,
     list_policies,
 };
-use crate::policy::{Severity, lint};
+use crate::policy::{Catalogue, Severity, lint_with};
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use crate::ui::format::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use std::sync::Arc;
 
 const BUTTON: &str = "rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60";
 const SECONDARY: &str = "rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
@@ -102,11 +104,33 @@ pub fn PoliciesPage() -> impl IntoView {
     }
 }
 
-/// The JSON editor with its findings, updated on every keystroke in the browser.
+/// The JSON editor with its findings, updated on every keystroke in the browser. Once
+/// the AWS service catalogue has loaded (fetched when the editor opens, a compressed
+/// asset of its own, not part of the wasm), lint checks every service's action names.
 #[component]
 fn PolicyEditor(initial: String) -> impl IntoView {
     let (text, set_text) = signal(initial.clone());
-    let findings = Memo::new(move |_| text.with(|t| lint(t)));
+    let catalogue = RwSignal::new(None::<Arc<Catalogue>>);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            if let Some(loaded) = fetch_catalogue().await {
+                catalogue.set(Some(Arc::new(loaded)));
+            }
+        });
+    });
+    let findings =
+        Memo::new(move |_| catalogue.with(|c| text.with(|t| lint_with(t, c.as_deref()))));
+    let status = move || {
+        catalogue.with(|c| match c {
+            Some(c) => format!(
+                "Action names are checked against {} AWS services ({} actions).",
+                c.services().len(),
+                c.action_count()
+            ),
+            None => "Action names are checked for iam and sts until the AWS service catalogue has loaded.".to_owned(),
+        })
+    };
     view! {
         <label class="block">
             <span class="text-sm font-medium text-slate-700">"Policy document (JSON)"</span>
@@ -116,11 +140,13 @@ fn PolicyEditor(initial: String) -> impl IntoView {
                 spellcheck="false"
                 aria-describedby="policy-findings"
                 class="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm"
+                prop:value=move || text.get()
                 on:input=move |ev| set_text.set(event_target_value(&ev))
             >
                 {initial}
             </textarea>
         </label>
+        <p class="mt-1 text-xs text-slate-500" data-testid="catalogue-status">{status}</p>
         <ul id="policy-findings" class="mt-2 space-y-1 text-sm" data-testid="lint-findings" aria-live="polite">
             {move || findings.get().into_iter().map(|f| {
                 let tone = match f.severity {
@@ -139,6 +165,7 @@ fn PolicyEditor(initial: String) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
+        <VisualEditor catalogue text set_text />
     }
 }
 
@@ -371,4 +398,23 @@ mod tests {
         assert!(d.iter().any(|(m, _)| *m == ' '));
         assert!(diff_lines(a, a).iter().all(|(m, _)| *m == ' '));
     }
+}
+
+/// The AWS service catalogue, from the server's asset (the browser revalidates it by
+/// its ETag, so a second opening costs a 304); `None` when it cannot be had, and lint
+/// then keeps to iam and sts.
+#[cfg(feature = "hydrate")]
+async fn fetch_catalogue() -> Option<Catalogue> {
+    use leptos::wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let window = web_sys::window()?;
+    let response = JsFuture::from(window.fetch_with_str(crate::policy::catalogue::ASSET_PATH))
+        .await
+        .ok()?;
+    let response: web_sys::Response = response.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let text = JsFuture::from(response.text().ok()?).await.ok()?;
+    Catalogue::parse(&text.as_string()?).ok()
 }
