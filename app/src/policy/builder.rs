@@ -6,6 +6,7 @@
 use serde_json::{Map, Value, json};
 
 use super::cidr::Cidr;
+use super::parse::STATEMENT_KEYS;
 
 /// What the visual editor's controls hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -153,59 +154,59 @@ pub fn add_statement(document: &str, spec: &StatementSpec) -> Result<String, Bui
 /// Where a key goes among its siblings: policy elements in the order AWS's examples
 /// write them, anything else after them by name.
 fn rank(key: &str) -> usize {
-    const ORDER: [&str; 12] = [
-        "Version",
-        "Id",
-        "Statement",
-        "Sid",
-        "Effect",
-        "Principal",
-        "NotPrincipal",
-        "Action",
-        "NotAction",
-        "Resource",
-        "NotResource",
-        "Condition",
-    ];
-    ORDER.iter().position(|k| *k == key).unwrap_or(ORDER.len())
+    const DOCUMENT_KEYS: [&str; 3] = ["Version", "Id", "Statement"];
+    DOCUMENT_KEYS
+        .iter()
+        .chain(STATEMENT_KEYS)
+        .position(|k| *k == key)
+        .unwrap_or(DOCUMENT_KEYS.len() + STATEMENT_KEYS.len())
 }
 
 /// Pretty JSON (two spaces), object keys by [`rank`] then name.
 fn print(value: &Value, depth: usize, out: &mut String) {
-    let pad = |n: usize| "  ".repeat(n);
     match value {
         Value::Object(map) if !map.is_empty() => {
             let mut entries: Vec<_> = map.iter().collect();
             entries.sort_by(|a, b| rank(a.0).cmp(&rank(b.0)).then_with(|| a.0.cmp(b.0)));
-            out.push_str("{\n");
-            for (i, (key, item)) in entries.iter().enumerate() {
-                out.push_str(&pad(depth + 1));
-                out.push_str(&Value::String((*key).clone()).to_string());
-                out.push_str(": ");
-                print(item, depth + 1, out);
-                if i + 1 < entries.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&pad(depth));
-            out.push('}');
+            let items = entries.into_iter().map(|(k, v)| (Some(k.as_str()), v));
+            print_block(('{', '}'), items.collect(), depth, out);
         }
         Value::Array(items) if !items.is_empty() => {
-            out.push_str("[\n");
-            for (i, item) in items.iter().enumerate() {
-                out.push_str(&pad(depth + 1));
-                print(item, depth + 1, out);
-                if i + 1 < items.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&pad(depth));
-            out.push(']');
+            print_block(
+                ('[', ']'),
+                items.iter().map(|v| (None, v)).collect(),
+                depth,
+                out,
+            );
         }
         other => out.push_str(&other.to_string()),
     }
+}
+
+/// An object's members or an array's items, one a line, indented one level deeper.
+fn print_block(
+    (open, close): (char, char),
+    items: Vec<(Option<&str>, &Value)>,
+    depth: usize,
+    out: &mut String,
+) {
+    out.push(open);
+    out.push('\n');
+    let count = items.len();
+    for (i, (key, item)) in items.into_iter().enumerate() {
+        out.push_str(&"  ".repeat(depth + 1));
+        if let Some(key) = key {
+            out.push_str(&Value::String(key.to_owned()).to_string());
+            out.push_str(": ");
+        }
+        print(item, depth + 1, out);
+        if i + 1 < count {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    out.push_str(&"  ".repeat(depth));
+    out.push(close);
 }
 
 #[cfg(test)]

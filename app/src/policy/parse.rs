@@ -168,7 +168,8 @@ pub(crate) fn document_from_json(root: &Json<'_>) -> Result<PolicyDocument, Poli
     })
 }
 
-const STATEMENT_KEYS: &[&str] = &[
+/// A statement's elements, in the order AWS's documentation writes them.
+pub(super) const STATEMENT_KEYS: &[&str] = &[
     "Sid",
     "Effect",
     "Principal",
