@@ -6,6 +6,7 @@ use crate::crypto::{Entropy, Sealer};
 use crate::directory::passwords::PasswordHasher;
 use crate::directory::setup_token::SetupGate;
 use crate::error::AppError;
+use crate::policy::Catalogue;
 use sqlx::PgPool;
 use std::sync::Arc;
 use time::Duration;
@@ -24,6 +25,9 @@ pub struct AppState {
     pub sealer: Arc<Sealer>,
     /// Compiled policy versions.
     pub policy_cache: Arc<PolicyCache>,
+    /// The AWS service catalogue built into the server (a user's access summary reads
+    /// it); `None` in a build without one.
+    pub catalogue: Option<&'static Catalogue>,
 }
 
 #[derive(Debug, Clone)]

@@ -264,6 +264,7 @@ fn app_state(pool: sqlx::PgPool, settings: &Settings, key: &MasterKey) -> Result
         entropy: Arc::new(OsEntropy),
         sealer: Arc::new(Sealer::new(key.bytes())),
         policy_cache: Arc::new(PolicyCache::default()),
+        catalogue: server::aws_catalogue::catalogue(),
     })
 }
 

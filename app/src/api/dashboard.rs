@@ -33,6 +33,8 @@ pub struct SecurityItem {
     pub title: String,
     pub detail: String,
     pub ok: bool,
+    /// Where to go to act on it (label, path), while it is not done.
+    pub action: Option<(String, String)>,
 }
 
 #[server(endpoint = "dashboard")]

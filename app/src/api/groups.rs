@@ -27,18 +27,85 @@ pub async fn list_groups(
     .await
 }
 
+/// A group as created from the Groups page, with the steps that followed it and were
+/// refused (the group stays created, as in AWS's console).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedGroup {
+    pub group: Group,
+    pub unfinished: Vec<super::users::Unfinished>,
+}
+
+/// At most this many managed policies are attached to a group.
+pub const MAX_POLICIES_PER_GROUP: usize = 10;
+
+/// Create group, as AWS's console has it: CreateGroup, then AddUserToGroup for each
+/// chosen user and AttachGroupPolicy for each chosen policy, each its own authorised and
+/// audited action. The names and the number of policies are checked before the group
+/// exists, so a refused form changes nothing; a later step that is refused is reported
+/// with the group. With nothing refused the page moves to the new group.
 #[server(endpoint = "groups/create")]
-pub async fn create_group(group_name: String, path: Option<String>) -> Result<Group, AppError> {
+pub async fn create_group(
+    group_name: String,
+    path: Option<String>,
+    #[server(default)] users: Vec<String>,
+    #[server(default)] policy_arns: Vec<String>,
+) -> Result<CreatedGroup, AppError> {
     use super::request;
+    use super::users::Unfinished;
     use crate::directory::groups;
-    use crate::model::IamPath;
+    use crate::directory::policies::{self, HolderName};
+    use crate::directory::users::parse_user_name;
+    use crate::model::{IamPath, UserName};
     request::serve(|cx| async move {
         let name = groups::parse_group_name("group_name", &group_name)?;
         let path = IamPath::parse(path.as_deref().unwrap_or("/"))
             .map_err(|m| AppError::validation("path", m))?;
+        let mut members: Vec<UserName> = Vec::new();
+        for user in users.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
+            let user = parse_user_name("users", user)?;
+            if !members.iter().any(|m| m.key() == user.key()) {
+                members.push(user);
+            }
+        }
+        let mut arns: Vec<&str> = Vec::new();
+        for arn in policy_arns.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
+            if !arns.contains(&arn) {
+                arns.push(arn);
+            }
+        }
+        if arns.len() > MAX_POLICIES_PER_GROUP {
+            return Err(AppError::validation(
+                "policy_arns",
+                format!(
+                    "a group can have at most {MAX_POLICIES_PER_GROUP} managed policies; {} are chosen",
+                    arns.len()
+                ),
+            ));
+        }
         let group = groups::create_group(&cx, name, path).await?;
-        leptos_axum::redirect(&format!("/groups/details/{}", group.name));
-        Ok(group)
+        let mut unfinished = Vec::new();
+        for user in &members {
+            if let Err(error) = groups::add_user_to_group(&cx, &group.name, user).await {
+                unfinished.push(Unfinished {
+                    step: format!("Add user {user} (AddUserToGroup)"),
+                    error: error.to_string(),
+                });
+            }
+        }
+        for arn in arns {
+            if let Err(error) =
+                policies::attach_policy(&cx, HolderName::Group(&group.name), arn).await
+            {
+                unfinished.push(Unfinished {
+                    step: format!("Attach {arn} (AttachGroupPolicy)"),
+                    error: error.to_string(),
+                });
+            }
+        }
+        if unfinished.is_empty() {
+            leptos_axum::redirect(&format!("/groups/details/{}", group.name));
+        }
+        Ok(CreatedGroup { group, unfinished })
     })
     .await
 }
@@ -133,12 +200,83 @@ pub async fn attach_group_policy(group_name: String, policy_arn: String) -> Resu
     .await
 }
 
-#[server(endpoint = "groups/delete")]
-pub async fn delete_group(group_name: String) -> Result<(), AppError> {
+/// DetachGroupPolicy, from the group's page.
+#[server(endpoint = "groups/detach")]
+pub async fn detach_group_policy(group_name: String, policy_arn: String) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::groups;
+    use crate::directory::policies::{self, HolderName};
+    request::serve(|cx| async move {
+        let group = groups::parse_group_name("group_name", &group_name)?;
+        policies::detach_policy(&cx, HolderName::Group(&group), policy_arn.trim()).await
+    })
+    .await
+}
+
+/// RemoveGroupFromGroup (our action): `member_group_name` leaves `group_name`. The group
+/// page uses it both ways: to remove a member group, and to leave a group it is in.
+#[server(endpoint = "groups/remove-group")]
+pub async fn remove_group_from_group(
+    group_name: String,
+    member_group_name: String,
+) -> Result<(), AppError> {
     use super::request;
     use crate::directory::groups;
     request::serve(|cx| async move {
+        let parent = groups::parse_group_name("group_name", &group_name)?;
+        let member = groups::parse_group_name("member_group_name", &member_group_name)?;
+        groups::remove_group_from_group(&cx, &parent, &member).await
+    })
+    .await
+}
+
+/// Delete group, as AWS's console does it: everything that would make DeleteGroup
+/// refuse (its users, member groups, the groups it is in, attached and inline policies)
+/// is removed first, each by its own authorised and audited action, then the group. The
+/// group name must be typed again to confirm. A step the caller may not take stops the
+/// deletion there; what was removed before it stays removed.
+#[server(endpoint = "groups/delete")]
+pub async fn delete_group(group_name: String, confirmation: String) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::groups;
+    use crate::directory::policies::{self, HolderName};
+    request::serve(|cx| async move {
         let group = groups::parse_group_name("group_name", &group_name)?;
+        if confirmation.trim() != group.as_str() {
+            return Err(AppError::validation(
+                "confirmation",
+                format!("type the group name {group} exactly to confirm the deletion"),
+            ));
+        }
+        loop {
+            let detail = groups::get_group(&cx, &group, None, Some(1000)).await?;
+            let more = detail.users.marker.is_some() && !detail.users.items.is_empty();
+            for user in &detail.users.items {
+                groups::remove_user_from_group(&cx, &group, &user.name).await?;
+            }
+            for member in &detail.member_groups {
+                groups::remove_group_from_group(&cx, &group, &member.name).await?;
+            }
+            for parent in &detail.parent_groups {
+                groups::remove_group_from_group(&cx, &parent.name, &group).await?;
+            }
+            if !more {
+                break;
+            }
+        }
+        let holder = HolderName::Group(&group);
+        for attached in policies::list_attached_policies(&cx, holder, None, None, Some(1000))
+            .await?
+            .items
+        {
+            policies::detach_policy(&cx, holder, &attached.arn).await?;
+        }
+        for inline in policies::list_inline_policies(&cx, holder, None, Some(1000))
+            .await?
+            .items
+        {
+            policies::delete_inline_policy(&cx, holder, &inline).await?;
+        }
         groups::delete_group(&cx, &group).await?;
         leptos_axum::redirect("/groups");
         Ok(())

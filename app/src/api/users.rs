@@ -232,6 +232,21 @@ pub struct UserView {
     pub console: Option<bool>,
 }
 
+/// What the user may do, service by service (`None`: this server has no AWS service
+/// catalogue). Its own call, so that a caller allowed to see the user but not to read
+/// the policies' documents still gets the rest of the page.
+#[server(endpoint = "users/access")]
+pub async fn get_user_access(
+    user_name: String,
+) -> Result<Option<crate::policy::AccessSummary>, AppError> {
+    use super::request;
+    request::serve(|cx| async move {
+        let name = crate::directory::users::parse_user_name("user_name", &user_name)?;
+        crate::directory::policies::summarise_user_access(&cx, &name).await
+    })
+    .await
+}
+
 #[server(endpoint = "users/get")]
 pub async fn get_user(user_name: String) -> Result<UserView, AppError> {
     use super::request;
@@ -275,28 +290,43 @@ pub async fn get_user(user_name: String) -> Result<UserView, AppError> {
     .await
 }
 
-/// Console access on the user's page: `enable` (a generated password, to be changed at
-/// first sign-in), `reset` (a new generated password, to be changed), `disable`.
-/// Returns the generated password, shown once.
+/// Console access on the user's page: `enable` (CreateLoginProfile), `reset` (a new
+/// password, UpdateLoginProfile) or `disable` (DeleteLoginProfile). The new password is
+/// `password` when given, else generated and returned (shown once); `require_reset`
+/// (a checkbox) makes the user choose a new one at next sign-in.
 #[server(endpoint = "users/console")]
 pub async fn set_console_access(
     user_name: String,
     change: String,
+    password: Option<String>,
+    require_reset: Option<String>,
 ) -> Result<Option<String>, AppError> {
     use super::request;
     use crate::directory::users::{self, NewPassword};
+    use crate::model::Password;
     request::serve(|cx| async move {
         let name = crate::directory::users::parse_user_name("user_name", &user_name)?;
+        let chosen = password.filter(|p| !p.is_empty()).map(Password::new);
+        let reset_required = require_reset.is_some();
         match change.as_str() {
             "enable" => {
+                let password = chosen.map_or(NewPassword::Generated, NewPassword::Chosen);
                 let (_, generated) =
-                    users::create_login_profile(&cx, &name, NewPassword::Generated, true).await?;
+                    users::create_login_profile(&cx, &name, password, reset_required).await?;
                 Ok(generated.map(|p| p.expose().to_owned()))
             }
             "reset" => {
-                let password = users::generate_password(&cx);
-                users::update_login_profile(&cx, &name, Some(password.clone()), Some(true)).await?;
-                Ok(Some(password.expose().to_owned()))
+                let (password, generated) = match chosen {
+                    Some(p) => (p, None),
+                    None => {
+                        let p = users::generate_password(&cx);
+                        let shown = p.expose().to_owned();
+                        (p, Some(shown))
+                    }
+                };
+                users::update_login_profile(&cx, &name, Some(password), Some(reset_required))
+                    .await?;
+                Ok(generated)
             }
             "disable" => {
                 users::delete_login_profile(&cx, &name).await?;

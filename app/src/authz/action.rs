@@ -3,7 +3,7 @@
 macro_rules! iam_actions {
     ($($variant:ident),* $(,)?) => {
         /// Every action a service can ask the authoriser about.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum IamAction {
             $($variant),*
         }

@@ -219,7 +219,7 @@ impl Op<'_> {
         let event = self.cx.event(
             action.qualified(),
             resource.to_owned(),
-            serde_json::json!({}),
+            denial_params(&request.context),
             Outcome::Denied,
             Some("AccessDenied".to_owned()),
         );
@@ -292,6 +292,43 @@ impl Op<'_> {
         .await?;
         store::commit(self.tx).await?;
         Ok(())
+    }
+}
+
+/// What a denied request asked for, as far as the decision knew it: the request's own
+/// context keys (iam:PolicyARN, aws:RequestTag/*, aws:TagKeys, the target's tags and
+/// boundary), without the global keys every request carries (the event records the
+/// source address and agent itself). The resource ARN names the entity. Context keys
+/// never hold secrets.
+fn denial_params(context: &Context) -> serde_json::Value {
+    const GLOBAL: [&str; 6] = [
+        "aws:SourceIp",
+        "aws:UserAgent",
+        "aws:CurrentTime",
+        "aws:EpochTime",
+        "aws:SecureTransport",
+        "aws:MultiFactorAuthPresent",
+    ];
+    let keys: serde_json::Map<String, serde_json::Value> = context
+        .iter()
+        .filter(|(key, _)| !GLOBAL.iter().any(|g| g.eq_ignore_ascii_case(key)))
+        .map(|(key, value)| {
+            let texts: Vec<serde_json::Value> = value
+                .values()
+                .iter()
+                .map(|v| serde_json::Value::String(v.text().into_owned()))
+                .collect();
+            let value = match <[serde_json::Value; 1]>::try_from(texts) {
+                Ok([one]) => one,
+                Err(many) => serde_json::Value::Array(many),
+            };
+            (key.to_owned(), value)
+        })
+        .collect();
+    if keys.is_empty() {
+        serde_json::json!({})
+    } else {
+        serde_json::json!({ "Context": keys })
     }
 }
 

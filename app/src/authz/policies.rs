@@ -74,6 +74,15 @@ impl Effective {
         input
     }
 
+    /// The identity policies (own, groups', nested groups'), compiled.
+    pub fn identity_policies(&self) -> Vec<&CompiledPolicy> {
+        self.identity.iter().map(|(_, p)| p.as_ref()).collect()
+    }
+
+    pub fn boundary_policy(&self) -> Option<&CompiledPolicy> {
+        self.boundary.as_ref().map(|(_, p)| p.as_ref())
+    }
+
     pub fn policy_count(&self) -> usize {
         self.identity.len() + usize::from(self.boundary.is_some())
     }

@@ -4,7 +4,7 @@
 use super::paging::max_items;
 use crate::authz::{Ctx, IamAction};
 use crate::error::AppError;
-use crate::model::{AuditEvent, Page};
+use crate::model::{AuditEvent, Page, csv};
 use crate::store::{self, audit::Filter};
 use time::OffsetDateTime;
 
@@ -85,13 +85,6 @@ pub fn parse_day(field: &str, input: &str) -> Result<Option<OffsetDateTime>, App
 
 /// The events as CSV, one row each, with a header.
 pub fn to_csv(events: &[AuditEvent]) -> String {
-    let field = |s: &str| {
-        if s.contains([',', '"', '\r', '\n']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_owned()
-        }
-    };
     let mut out = String::from(
         "seq,time,actor,source_ip,user_agent,action,resource,outcome,error_code,parameters\r\n",
     );
@@ -111,7 +104,12 @@ pub fn to_csv(events: &[AuditEvent]) -> String {
             e.error_code.clone().unwrap_or_default(),
             e.params.clone(),
         ];
-        out.push_str(&row.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &row.iter()
+                .map(|c| csv::cell(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     out

@@ -51,11 +51,16 @@ fn root_mfa_item() -> SecurityItem {
         detail: "The root user can do anything in the account. Protect it with a second factor."
             .to_owned(),
         ok: root_mfa_devices > 0,
+        // Nowhere to enrol a device yet.
+        action: None,
     }
 }
 
 /// AWS's everyday practices, checked against the directory.
 fn practice_items(counts: &crate::store::accounts::Counts) -> Vec<SecurityItem> {
+    let has_users = counts.users > 0;
+    let grouped = has_users && counts.users_in_groups == counts.users;
+    let no_own_policies = counts.users_with_own_policies == 0;
     vec![
         SecurityItem {
             title: "Create IAM users for everyday work".to_owned(),
@@ -63,7 +68,8 @@ fn practice_items(counts: &crate::store::accounts::Counts) -> Vec<SecurityItem> 
                 "Keep the root user for the few tasks only it can do. This account has {} IAM user(s).",
                 counts.users
             ),
-            ok: counts.users > 0,
+            ok: has_users,
+            action: act_on(has_users, "Create a user", "/users/new"),
         },
         SecurityItem {
             title: "Grant permissions through groups".to_owned(),
@@ -71,7 +77,8 @@ fn practice_items(counts: &crate::store::accounts::Counts) -> Vec<SecurityItem> 
                 "Put users in groups and attach policies to the groups. {} of {} user(s) are in a group.",
                 counts.users_in_groups, counts.users
             ),
-            ok: counts.users > 0 && counts.users_in_groups == counts.users,
+            ok: grouped,
+            action: act_on(grouped, "Open groups", "/groups"),
         },
         SecurityItem {
             title: "Avoid policies on individual users".to_owned(),
@@ -79,7 +86,13 @@ fn practice_items(counts: &crate::store::accounts::Counts) -> Vec<SecurityItem> 
                 "{} user(s) have policies of their own; prefer group policies, which are easier to review.",
                 counts.users_with_own_policies
             ),
-            ok: counts.users_with_own_policies == 0,
+            ok: no_own_policies,
+            action: act_on(no_own_policies, "Review users", "/users"),
         },
     ]
+}
+
+/// The link to act on an item, while it is not done.
+fn act_on(done: bool, label: &str, href: &str) -> Option<(String, String)> {
+    (!done).then(|| (label.to_owned(), href.to_owned()))
 }

@@ -5,13 +5,13 @@
 use super::groups::no_such_group;
 use super::paging::{max_items, paginate, search};
 use super::users::{no_such_user, request_tag_context, resource_tag_context};
-use crate::authz::{Ctx, IamAction, Op};
+use crate::authz::{Ctx, Effective, IamAction, Op};
 use crate::error::AppError;
 use crate::model::{
     AttachedPolicy, GroupName, IamPath, IdKind, Page, Policy, PolicyName, PolicySource,
     PolicyVersion, Tag, UniqueId, UserName, UserPolicy, arn, parse_description, parse_tags,
 };
-use crate::policy::{Context, PolicyDocument, PolicyKind, policy_size};
+use crate::policy::{AccessSummary, Context, PolicyDocument, PolicyKind, policy_size, summarise};
 use crate::store::{
     self,
     policies::{Holder, ListFilter, NewPolicy as NewPolicyRow, PolicyEntity},
@@ -755,8 +755,57 @@ pub async fn list_user_policy_sources(
     user: &UserName,
 ) -> Result<Vec<UserPolicy>, AppError> {
     let mut op = cx.begin().await?;
+    Ok(authorised_sources(&mut op, user).await?.sources)
+}
+
+/// What a user may do, service by service, read from every policy that applies (the
+/// user page's summary; see [`crate::policy::summary`]). Authorised as the List calls of
+/// [`list_user_policy_sources`] and the reads AWS's console makes to show each policy:
+/// GetPolicyVersion on every managed policy, GetUserPolicy on the user when it has inline
+/// policies, GetGroupPolicy on each group whose inline policies count. `None` when this
+/// server has no AWS service catalogue to summarise against.
+pub async fn summarise_user_access(
+    cx: &Ctx,
+    user: &UserName,
+) -> Result<Option<AccessSummary>, AppError> {
+    let mut op = cx.begin().await?;
+    let found = authorised_sources(&mut op, user).await?;
+    let mut reads: Vec<(IamAction, &str)> = found
+        .sources
+        .iter()
+        .map(|s| match (&s.arn, &s.source) {
+            (Some(policy), _) => (IamAction::GetPolicyVersion, policy.as_str()),
+            (None, PolicySource::Group { arn, .. }) => (IamAction::GetGroupPolicy, arn.as_str()),
+            (None, _) => (IamAction::GetUserPolicy, found.arn.as_str()),
+        })
+        .collect();
+    reads.sort_unstable();
+    reads.dedup();
+    for (action, arn) in reads {
+        op.authorize(action, arn).await?;
+    }
+    let Some(catalogue) = cx.state().catalogue else {
+        return Ok(None);
+    };
+    let effective =
+        Effective::load_for_user(op.reader(), &cx.state().policy_cache, &found.user_id).await?;
+    let identity = effective.identity_policies();
+    Ok(Some(summarise(
+        &identity,
+        effective.boundary_policy(),
+        catalogue,
+    )))
+}
+
+struct UserSources {
+    user_id: String,
+    arn: String,
+    sources: Vec<UserPolicy>,
+}
+
+async fn authorised_sources(op: &mut Op<'_>, user: &UserName) -> Result<UserSources, AppError> {
     let holder = HolderName::User(user);
-    let (found, arn) = holder.find(&mut op).await?;
+    let (found, arn) = holder.find(op).await?;
     let context = found
         .as_ref()
         .map_or_else(Context::new, |f| f.context.clone());
@@ -768,8 +817,9 @@ pub async fn list_user_policy_sources(
         op.authorize_with(action, &arn, context.clone()).await?;
     }
     let found = found.ok_or_else(|| holder.not_found())?;
+    let account = op.cx().account().clone();
     let sources =
-        store::policies::sources_for_user(op.reader(), cx.account(), found.id.as_str()).await?;
+        store::policies::sources_for_user(op.reader(), &account, found.id.as_str()).await?;
     let mut groups: Vec<&str> = sources
         .iter()
         .filter_map(|s| match &s.source {
@@ -779,12 +829,16 @@ pub async fn list_user_policy_sources(
         .collect();
     groups.sort_unstable();
     groups.dedup();
-    for arn in groups {
-        op.authorize(IamAction::ListAttachedGroupPolicies, arn)
+    for group in groups {
+        op.authorize(IamAction::ListAttachedGroupPolicies, group)
             .await?;
-        op.authorize(IamAction::ListGroupPolicies, arn).await?;
+        op.authorize(IamAction::ListGroupPolicies, group).await?;
     }
-    Ok(sources)
+    Ok(UserSources {
+        user_id: found.id.as_str().to_owned(),
+        arn,
+        sources,
+    })
 }
 
 fn inline_size_limit(holder: HolderName<'_>) -> AppError {

@@ -212,6 +212,10 @@ async fn sign_in(
     };
     if let Some(wait) = refused(&limits, now) {
         store::signin::record_attempt(&mut tx, attempt(Outcome::Throttled, now)).await?;
+        if let Some(found) = &found {
+            let event = console_login(found, &target, None, source, now, Some("Throttled"));
+            audit::append(&mut tx, state.entropy.as_ref(), vec![event]).await?;
+        }
         store::commit(tx).await?;
         log_attempt(&keys.subject, Outcome::Throttled, source);
         return Err(AppError::Throttled {
@@ -257,31 +261,8 @@ async fn sign_in(
     }
     store::signin::record_attempt(&mut tx, attempt(outcome, done)).await?;
     if let Some(found) = &found {
-        // The user's own ARN once signed in; a failed user sign-in names the user as
-        // typed (there is no user to read the path from); root otherwise.
-        let actor = match (&target, &user) {
-            (_, Some(user)) => user.arn.clone(),
-            (Target::User { user: name, .. }, None) => {
-                format!("arn:aws:iam::{}:user/{name}", found.account.id)
-            }
-            (Target::Root(_), None) => found.account.root_arn(),
-        };
-        let event = audit::Event {
-            account_id: found.account.id.to_string(),
-            at: done,
-            actor_arn: actor.clone(),
-            source_ip: source.ip_text().map(str::to_owned),
-            user_agent: source.user_agent.clone(),
-            action: "signin:ConsoleLogin".to_owned(),
-            resource: actor,
-            params: serde_json::json!({}),
-            outcome: if matched {
-                audit::Outcome::Success
-            } else {
-                audit::Outcome::Failure
-            },
-            error_code: (!matched).then(|| "InvalidCredentials".to_owned()),
-        };
+        let error = (!matched).then_some("InvalidCredentials");
+        let event = console_login(found, &target, user.as_ref(), source, done, error);
         audit::append(&mut tx, state.entropy.as_ref(), vec![event]).await?;
     }
     store::commit(tx).await?;
@@ -294,6 +275,42 @@ async fn sign_in(
             reset_required: found.reset_required,
         }),
         _ => Err(AppError::InvalidCredentials),
+    }
+}
+
+/// The audit event of a console sign-in of a known account: a success (`error` None),
+/// a wrong password, or an attempt refused by the limits. The actor is the user's own
+/// ARN once signed in; a failed user sign-in names the user as typed (there is no user
+/// to read the path from); root otherwise.
+fn console_login(
+    found: &Found,
+    target: &Target,
+    user: Option<&User>,
+    source: &RequestSource,
+    at: OffsetDateTime,
+    error: Option<&str>,
+) -> audit::Event {
+    let actor = match (target, user) {
+        (_, Some(user)) => user.arn.clone(),
+        (Target::User { user: name, .. }, None) => {
+            format!("arn:aws:iam::{}:user/{name}", found.account.id)
+        }
+        (Target::Root(_), None) => found.account.root_arn(),
+    };
+    audit::Event {
+        account_id: found.account.id.to_string(),
+        at,
+        actor_arn: actor.clone(),
+        source_ip: source.ip_text().map(str::to_owned),
+        user_agent: source.user_agent.clone(),
+        action: "signin:ConsoleLogin".to_owned(),
+        resource: actor,
+        params: serde_json::json!({}),
+        outcome: match error {
+            None => audit::Outcome::Success,
+            Some(_) => audit::Outcome::Failure,
+        },
+        error_code: error.map(str::to_owned),
     }
 }
 

@@ -435,6 +435,11 @@ pub fn generate_password(cx: &Ctx) -> Password {
         let j = usize::from(random[20 + i % 20]) % (i + 1);
         chars.swap(i, j);
     }
+    // Never a symbol first: a spreadsheet opening the credentials CSV would take a
+    // leading `=`, `+`, `-` or `@` for a formula.
+    if let Some(first) = chars.iter().position(char::is_ascii_alphanumeric) {
+        chars.swap(0, first);
+    }
     Password::new(chars.into_iter().collect())
 }
 

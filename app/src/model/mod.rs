@@ -2,6 +2,7 @@
 //! in the browser too, so forms check as you type with the same rules the server uses.
 
 mod account;
+pub mod csv;
 mod directory;
 mod email;
 mod ids;

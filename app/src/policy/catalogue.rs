@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::matcher::Glob;
 
@@ -14,7 +14,7 @@ use super::matcher::Glob;
 pub const ASSET_PATH: &str = "/aws/catalogue.json";
 
 /// AWS's access levels, as its policy summaries group actions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AccessLevel {
     #[serde(rename = "L")]
     List,

@@ -40,6 +40,7 @@ mod operator;
 mod parse;
 mod principal;
 mod size;
+pub mod summary;
 mod variables;
 
 pub use catalogue::{AccessLevel, Catalogue};
@@ -59,3 +60,4 @@ pub use lint::{Finding, Severity, lint, lint_with};
 pub use operator::{Operator, OperatorKind, SetQualifier, ValueType};
 pub use principal::PrincipalMatch;
 pub use size::{PolicyKind, SizeError, check_size, policy_size};
+pub use summary::{AccessSummary, ServiceSummary, summarise};

@@ -158,11 +158,128 @@ async fn the_groups_pages_create_nest_and_refuse_a_cycle_with_a_clear_message() 
     assert!(body.contains("tom") && body.contains("Ops"));
     let (_, _, list) = app.page("/groups").await;
     assert!(list.contains("/groups/details/Admins") && list.contains("/groups/details/Ops"));
-    // A group that still has members is not deleted.
-    assert!(matches!(
-        app.call("groups/delete", &[("group_name", "Admins")]).await,
-        Err(AppError::DeleteConflict { .. })
-    ));
+    // Detach from the group's page; a member group removed, then put back.
+    let s3 = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+    for endpoint in ["groups/attach", "groups/detach", "groups/attach"] {
+        app.call(endpoint, &[("group_name", "Admins"), ("policy_arn", s3)])
+            .await
+            .unwrap();
+    }
+    let nesting = [("group_name", "Admins"), ("member_group_name", "Ops")];
+    app.call("groups/remove-group", &nesting).await.unwrap();
+    let view = app.call("groups/get", &[("group_name", "Ops")]).await.unwrap();
+    assert_eq!(view["detail"]["parent_groups"], serde_json::json!([]));
+    app.call("groups/add-group", &nesting).await.unwrap();
+
+    // Deleting asks for the name again; a wrong one changes nothing.
+    let before = app.count("SELECT count(*) FROM audit_events").await;
+    let refused = app
+        .call(
+            "groups/delete",
+            &[("group_name", "Admins"), ("confirmation", "admins")],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.field(), Some("confirmation"));
+    assert_eq!(app.count("SELECT count(*) FROM audit_events").await, before);
+    // The right one removes the member, the nesting and the policy, then the group.
+    app.call(
+        "groups/delete",
+        &[("group_name", "Admins"), ("confirmation", "Admins")],
+    )
+    .await
+    .unwrap();
+    let actions: Vec<String> =
+        sqlx::query_scalar("SELECT action FROM audit_events WHERE seq > $1 ORDER BY seq")
+            .bind(before)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "iam:RemoveUserFromGroup",
+            "iam:RemoveGroupFromGroup",
+            "iam:DetachGroupPolicy",
+            "iam:DeleteGroup"
+        ]
+    );
+    assert_eq!(app.count("SELECT count(*) FROM iam_groups").await, 1);
+    assert_eq!(app.count("SELECT count(*) FROM iam_users").await, 1);
+}
+
+#[tokio::test]
+async fn create_group_adds_users_and_attaches_policies_and_reports_refused_steps() {
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    for u in ["tom", "ann"] {
+        app.call("users/create", &[("user_name", u)]).await.unwrap();
+    }
+    let s3 = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+    let created = app
+        .call(
+            "groups/create",
+            &[
+                ("group_name", "BisDev"),
+                ("users[0]", "tom"),
+                ("users[2]", "Ann"),
+                ("policy_arns[0]", s3),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(created["unfinished"], serde_json::json!([]));
+    let view = app
+        .call("groups/get", &[("group_name", "BisDev")])
+        .await
+        .unwrap();
+    let members: Vec<&str> = view["detail"]["users"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(members, ["ann", "tom"]);
+    assert_eq!(view["attached"][0]["arn"], s3);
+
+    // Eleven policies: refused on the field before anything exists.
+    let many: Vec<(String, String)> = (0..11)
+        .map(|i| {
+            (
+                format!("policy_arns[{i}]"),
+                format!("arn:aws:iam::{}:policy/P{i}", account.id),
+            )
+        })
+        .collect();
+    let mut form: Vec<(&str, &str)> = vec![("group_name", "Many")];
+    form.extend(many.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let refused = app.call("groups/create", &form).await.unwrap_err();
+    assert_eq!(refused.field(), Some("policy_arns"));
+    assert_eq!(app.count("SELECT count(*) FROM iam_groups").await, 1);
+
+    // A step that fails afterwards leaves the group created and is reported.
+    let missing = format!("arn:aws:iam::{}:policy/Missing", account.id);
+    let created = app
+        .call(
+            "groups/create",
+            &[("group_name", "Ops"), ("policy_arns[0]", &missing)],
+        )
+        .await
+        .unwrap();
+    let unfinished = &created["unfinished"][0];
+    assert_eq!(
+        unfinished["step"],
+        format!("Attach {missing} (AttachGroupPolicy)")
+    );
+    assert!(
+        unfinished["error"]
+            .as_str()
+            .unwrap()
+            .contains("does not exist"),
+        "{unfinished}"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM iam_groups").await, 2);
 }
 
 #[tokio::test]
@@ -399,11 +516,17 @@ async fn a_users_page_shows_groups_and_policies_and_manages_console_access() {
     let enabled = app
         .call(
             "users/console",
-            &[("user_name", "tom"), ("change", "enable")],
+            &[
+                ("user_name", "tom"),
+                ("change", "enable"),
+                ("require_reset", "on"),
+            ],
         )
         .await
         .unwrap();
-    assert_eq!(enabled.as_str().unwrap().chars().count(), 20);
+    let generated = enabled.as_str().unwrap();
+    assert_eq!(generated.chars().count(), 20);
+    assert!(generated.starts_with(|c: char| c.is_ascii_alphanumeric()));
     let view = app
         .call("users/get", &[("user_name", "tom")])
         .await
@@ -412,11 +535,46 @@ async fn a_users_page_shows_groups_and_policies_and_manages_console_access() {
     let reset = app
         .call(
             "users/console",
-            &[("user_name", "tom"), ("change", "reset")],
+            &[
+                ("user_name", "tom"),
+                ("change", "reset"),
+                ("require_reset", "on"),
+            ],
         )
         .await
         .unwrap();
     assert_ne!(reset, enabled);
+    // A password of the administrator's choosing, without a forced change: nothing is
+    // shown back, and the flag is off. A weak one is refused on its field.
+    let weak = app
+        .call(
+            "users/console",
+            &[
+                ("user_name", "tom"),
+                ("change", "reset"),
+                ("password", "short"),
+            ],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(weak.field(), Some("password"));
+    let chosen = app
+        .call(
+            "users/console",
+            &[
+                ("user_name", "tom"),
+                ("change", "reset"),
+                ("password", "Chosen-Passw0rd!"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(chosen.is_null());
+    let view = app
+        .call("users/get", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    assert_eq!(view["console"], false, "no new password is required");
     app.call(
         "users/console",
         &[("user_name", "tom"), ("change", "disable")],

@@ -221,10 +221,30 @@ async fn a_user_without_policies_is_denied_everything_and_nothing_changes() {
         users::get_user(&mallory, Some(&name("nobody"))).await,
         Err(AppError::AccessDenied { .. })
     ));
+    // A denial records what was asked for, as the decision knew it.
+    let admin = "arn:aws:iam::aws:policy/AdministratorAccess";
+    assert!(matches!(
+        policies::attach_policy(
+            &mallory,
+            policies::HolderName::User(&name("mallory")),
+            admin
+        )
+        .await,
+        Err(AppError::AccessDenied { .. })
+    ));
+    let params: String = sqlx::query_scalar(
+        "SELECT params FROM audit_events WHERE action = 'iam:AttachUserPolicy' AND outcome = 'denied'",
+    )
+    .fetch_one(&fx.pool)
+    .await
+    .unwrap();
+    let params: serde_json::Value = serde_json::from_str(&params).unwrap();
+    assert_eq!(params["Context"]["iam:PolicyARN"], admin, "{params}");
+    assert!(params["Context"].get("aws:SourceIp").is_none(), "{params}");
     assert_eq!(
         fx.count("SELECT count(*) FROM audit_events WHERE outcome = 'denied'")
             .await,
-        3
+        4
     );
 }
 

@@ -406,5 +406,6 @@ pub fn test_state(
         entropy: Arc::new(SeededEntropy::new(7)),
         sealer: Arc::new(Sealer::new(&[9; 32])),
         policy_cache: Arc::new(PolicyCache::default()),
+        catalogue: server::aws_catalogue::catalogue(),
     }
 }

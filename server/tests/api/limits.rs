@@ -42,6 +42,17 @@ async fn a_guesser_is_slowed_down_while_the_owner_elsewhere_signs_in() {
             retry_after_secs: 5
         })
     );
+    // Each attempt is in the account's activity: five wrong passwords, one refused.
+    let codes: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT outcome, error_code FROM audit_events WHERE action = 'signin:ConsoleLogin' ORDER BY seq",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let failed = ("failure".to_owned(), Some("InvalidCredentials".to_owned()));
+    let throttled = ("failure".to_owned(), Some("Throttled".to_owned()));
+    assert_eq!(codes[..5], vec![failed; 5][..], "{codes:?}");
+    assert_eq!(codes[5..], [throttled][..], "{codes:?}");
     assert!(
         sign_in_from(&app, "198.51.100.7", ROOT_EMAIL, ROOT_PASSWORD)
             .await

@@ -618,3 +618,122 @@ async fn a_users_policy_sources_are_authorised_as_the_list_calls_they_stand_for(
         Err(AppError::NotFound { .. })
     ));
 }
+
+/// The level summary of `prefix` in a user's access summary: (granted, total) per level.
+fn levels(
+    summary: &app::policy::AccessSummary,
+    prefix: &str,
+) -> Option<Vec<(app::policy::AccessLevel, u32, u32)>> {
+    summary
+        .services
+        .iter()
+        .find(|s| s.prefix == prefix)
+        .map(|s| {
+            s.levels
+                .iter()
+                .map(|l| (l.level, l.full + l.limited, l.total))
+                .collect()
+        })
+}
+
+#[tokio::test]
+async fn a_users_access_summary_reads_every_policy_that_applies_and_is_authorised_as_its_reads() {
+    use app::policy::AccessLevel;
+    let fx = fixture().await;
+    let root = fx.root().await;
+    users::create_user(&root, NewUser::parse("tom", "/", &[]).unwrap())
+        .await
+        .unwrap();
+    let team = GroupName::parse("BisDev").unwrap();
+    groups::create_group(&root, team.clone(), IamPath::root())
+        .await
+        .unwrap();
+    groups::add_user_to_group(&root, &team, &name("tom"))
+        .await
+        .unwrap();
+    let s3_read = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+    policies::attach_policy(&root, HolderName::Group(&team), s3_read)
+        .await
+        .unwrap();
+    fx.put_inline(
+        "tom",
+        "mfa-get-user",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*",
+            "Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#,
+    )
+    .await;
+
+    // Allowed the List calls but not the reads of the documents: AWS's denial.
+    let lists = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":
+        ["iam:ListAttached*","iam:List*Policies","iam:ListGroupsForUser"],"Resource":"*"}]}"#;
+    let lister = fx.user("lister", &[lists]).await;
+    match policies::summarise_user_access(&lister, &name("tom")).await {
+        Err(AppError::AccessDenied { message, .. }) => {
+            assert!(
+                message.contains(&format!("iam:GetPolicyVersion on resource: {s3_read}")),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+
+    let auditor = fx
+        .user(
+            "auditor",
+            &[lists, GET_USER.replace("iam:GetUser", "iam:Get*").as_str()],
+        )
+        .await;
+    let summary = policies::summarise_user_access(&auditor, &name("tom"))
+        .await
+        .unwrap()
+        .expect("the test server has the catalogue");
+    assert!(!summary.bounded && !summary.is_everything());
+    assert!(
+        summary.catalogue_services > 400,
+        "{}",
+        summary.catalogue_services
+    );
+    let s3 = levels(&summary, "s3").expect("s3 is granted");
+    for (level, granted, total) in &s3 {
+        match level {
+            AccessLevel::List | AccessLevel::Read => assert!(*granted > 0 && *granted <= *total),
+            _ => assert_eq!(*granted, 0, "{level:?}"),
+        }
+    }
+    // The inline GetUser under a condition: iam is limited to that one read.
+    let iam = summary.services.iter().find(|s| s.prefix == "iam").unwrap();
+    assert_eq!(iam.granted(), 1);
+    assert_eq!(iam.describe(), "Limited: Read");
+    assert!(levels(&summary, "ec2").is_none());
+
+    // AdministratorAccess: everything; a boundary then keeps only what it allows.
+    policies::attach_policy(
+        &root,
+        HolderName::User(&name("tom")),
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+    )
+    .await
+    .unwrap();
+    let summary = policies::summarise_user_access(&auditor, &name("tom"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(summary.is_everything(), "{:?}", summary.services.len());
+    policies::put_user_permissions_boundary(&root, &name("tom"), s3_read)
+        .await
+        .unwrap();
+    let summary = policies::summarise_user_access(&auditor, &name("tom"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(summary.bounded);
+    let prefixes: Vec<&str> = summary.services.iter().map(|s| s.prefix.as_str()).collect();
+    assert!(
+        prefixes.contains(&"s3") && !prefixes.contains(&"iam"),
+        "{prefixes:?}"
+    );
+    assert!(matches!(
+        policies::summarise_user_access(&auditor, &name("nobody")).await,
+        Err(AppError::NotFound { .. })
+    ));
+}

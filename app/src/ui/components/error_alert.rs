@@ -1,9 +1,18 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// A form's or page's error, announced to screen readers.
+/// A form's or page's error, announced to screen readers. A denial offers the policy
+/// engine's explanation (which statements decided, or which Allow was missing) behind a
+/// disclosure.
 #[component]
 pub fn ErrorAlert(error: AppError) -> impl IntoView {
+    let explanation = match &error {
+        AppError::AccessDenied {
+            explanation: Some(explanation),
+            ..
+        } => Some(explanation.clone()),
+        _ => None,
+    };
     view! {
         <div
             role="alert"
@@ -19,6 +28,12 @@ pub fn ErrorAlert(error: AppError) -> impl IntoView {
                         </a>
                     }
                 })}
+            {explanation.map(|explanation| view! {
+                <details class="mt-2" data-testid="denial-explanation">
+                    <summary class="cursor-pointer font-medium">"Why: the policy engine's explanation"</summary>
+                    <p class="mt-1 break-words">{explanation}</p>
+                </details>
+            })}
         </div>
     }
 }

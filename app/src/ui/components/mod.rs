@@ -2,10 +2,12 @@ mod copy_button;
 mod error_alert;
 mod form_fields;
 mod password_checklist;
+mod pickers;
 mod text_field;
 
 pub use copy_button::CopyButton;
 pub use error_alert::{ActionError, ErrorAlert};
 pub use form_fields::FormFields;
 pub use password_checklist::PasswordChecklist;
+pub use pickers::{GroupPicker, PolicyPicker, UserPicker};
 pub use text_field::{PasswordField, TextField};

@@ -90,6 +90,9 @@ fn SecurityRow(item: SecurityItem) -> impl IntoView {
             <div>
                 <p class="text-sm font-medium">{item.title}</p>
                 <p class="text-xs text-slate-500">{item.detail}</p>
+                {item.action.map(|(label, href)| view! {
+                    <a class="mt-1 inline-block text-xs font-medium text-link underline" href=href>{label}</a>
+                })}
             </div>
         </li>
     }

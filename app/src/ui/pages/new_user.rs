@@ -4,13 +4,11 @@
 //! It is one form: once the page is hydrated it shows one step at a time; without wasm
 //! every step shows, one after the other, and the form still posts.
 
-use crate::api::groups::list_groups;
-use crate::api::policies::list_policies;
 use crate::api::users::{
     CreateUser, CreatedUser, MAX_GROUPS_PER_USER, MAX_POLICIES_PER_USER, Unfinished,
 };
-use crate::model::UserName;
-use crate::ui::components::{CopyButton, ErrorAlert, FormFields, TextField};
+use crate::model::{UserName, csv};
+use crate::ui::components::{CopyButton, FormFields, GroupPicker, PolicyPicker, TextField};
 use crate::ui::format::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -220,7 +218,7 @@ fn PermissionsStep(draft: Draft) -> impl IntoView {
         </p>
         <section aria-labelledby="pick-groups-heading" class="space-y-2">
             <h3 id="pick-groups-heading" class="text-sm font-medium">"Add the user to groups"</h3>
-            <GroupPicker selected=draft.groups />
+            <GroupPicker selected=draft.groups limit=MAX_GROUPS_PER_USER />
         </section>
         <section aria-labelledby="copy-heading" class="space-y-2">
             <h3 id="copy-heading" class="text-sm font-medium">"Copy permissions"</h3>
@@ -230,169 +228,8 @@ fn PermissionsStep(draft: Draft) -> impl IntoView {
         </section>
         <section aria-labelledby="pick-policies-heading" class="space-y-2">
             <h3 id="pick-policies-heading" class="text-sm font-medium">"Attach policies directly"</h3>
-            <PolicyPicker selected=draft.policies />
+            <PolicyPicker selected=draft.policies limit=MAX_POLICIES_PER_USER />
         </section>
-    }
-    .into_any()
-}
-
-/// A search box that must not submit the wizard when Enter is pressed in it.
-fn search_box(id: &'static str, label: &'static str, set: WriteSignal<String>) -> impl IntoView {
-    view! {
-        <label for=id class="block text-sm text-slate-700">{label}</label>
-        <input id=id type="search" class=SEARCH
-            on:input=move |ev| set.set(event_target_value(&ev))
-            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                if ev.key() == "Enter" {
-                    ev.prevent_default();
-                }
-            } />
-    }
-}
-
-#[component]
-fn GroupPicker(selected: RwSignal<Vec<String>>) -> impl IntoView {
-    let (search, set_search) = signal(String::new());
-    let found = Resource::new(
-        move || search.get(),
-        |q| list_groups((!q.trim().is_empty()).then_some(q), None),
-    );
-    view! {
-        {search_box("group-search", "Find groups by name", set_search)}
-        <p class="text-xs text-slate-500" data-testid="groups-chosen">
-            {move || format!("{} of at most {MAX_GROUPS_PER_USER} groups chosen", selected.with(Vec::len))}
-        </p>
-        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match found.await {
-                    Ok(page) => {
-                        let options = page.items.into_iter().map(|g| (g.name.to_string(), g.name.to_string())).collect();
-                        view! { <Choices field="groups" options selected labels=None test_id="group-choices" /> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-    .into_any()
-}
-
-#[component]
-fn PolicyPicker(selected: RwSignal<Vec<(String, String)>>) -> impl IntoView {
-    let (search, set_search) = signal(String::new());
-    let found = Resource::new(
-        move || search.get(),
-        |q| list_policies(None, (!q.trim().is_empty()).then_some(q), None),
-    );
-    // The checkboxes work on ARNs; the names are kept for the review.
-    let arns = RwSignal::new(Vec::<String>::new());
-    let names = StoredValue::new(Vec::<(String, String)>::new());
-    Effect::new(move |_| {
-        let chosen = arns.get();
-        let known = names.get_value();
-        selected.set(
-            chosen
-                .into_iter()
-                .map(|arn| {
-                    let name = known
-                        .iter()
-                        .find(|(a, _)| *a == arn)
-                        .map_or_else(|| arn.clone(), |(_, n)| n.clone());
-                    (arn, name)
-                })
-                .collect(),
-        );
-    });
-    view! {
-        {search_box("policy-search", "Find policies by name", set_search)}
-        <p class="text-xs text-slate-500">
-            {move || format!("{} of at most {MAX_POLICIES_PER_USER} policies chosen", arns.with(Vec::len))}
-        </p>
-        <Transition fallback=|| view! { <p class="text-sm text-slate-500">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match found.await {
-                    Ok(page) => {
-                        let options: Vec<(String, String)> = page.items.into_iter().map(|p| {
-                            let kind = if p.account.is_none() { "AWS managed" } else { "Customer managed" };
-                            (p.arn.clone(), format!("{} ({kind})", p.name))
-                        }).collect();
-                        names.update_value(|known| {
-                            for option in &options {
-                                if !known.iter().any(|(arn, _)| *arn == option.0) {
-                                    known.push(option.clone());
-                                }
-                            }
-                        });
-                        view! { <Choices field="policy_arns" options selected=arns labels=Some(names) test_id="policy-choices" /> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorAlert error /> }.into_any(),
-                }
-            })}
-        </Transition>
-    }
-    .into_any()
-}
-
-/// Checkboxes named `field[i]`: what is chosen stays listed (and posted) while the
-/// search shows other options.
-#[component]
-fn Choices(
-    field: &'static str,
-    /// (value, label) of what the search found.
-    options: Vec<(String, String)>,
-    selected: RwSignal<Vec<String>>,
-    /// Labels of chosen values the search no longer shows.
-    labels: Option<StoredValue<Vec<(String, String)>>>,
-    test_id: &'static str,
-) -> impl IntoView {
-    let label_of = move |value: &str| {
-        labels
-            .and_then(|l| {
-                l.with_value(|l| l.iter().find(|(v, _)| v == value).map(|(_, n)| n.clone()))
-            })
-            .unwrap_or_else(|| value.to_owned())
-    };
-    let mut rows: Vec<(String, String)> = selected
-        .get_untracked()
-        .into_iter()
-        .filter(|value| !options.iter().any(|(v, _)| v == value))
-        .map(|value| (label_of(&value), value))
-        .map(|(label, value)| (value, label))
-        .collect();
-    rows.extend(options);
-    if rows.is_empty() {
-        return view! { <p class="text-sm text-slate-500">"Nothing found."</p> }.into_any();
-    }
-    view! {
-        <ul class="max-h-64 space-y-1 overflow-y-auto rounded-md border border-slate-200 p-2 text-sm" data-testid=test_id>
-            {rows.into_iter().enumerate().map(|(i, (value, label))| {
-                let checked = {
-                    let value = value.clone();
-                    move || selected.with(|s| s.contains(&value))
-                };
-                let toggle = {
-                    let value = value.clone();
-                    move |ev| {
-                        let on = event_target_checked(&ev);
-                        selected.update(|s| {
-                            s.retain(|v| *v != value);
-                            if on {
-                                s.push(value.clone());
-                            }
-                        });
-                    }
-                };
-                view! {
-                    <li>
-                        <label class="flex items-center gap-2 break-all">
-                            <input type="checkbox" name=format!("{field}[{i}]") value=value
-                                checked=checked.clone() prop:checked=checked on:change=toggle />
-                            {label}
-                        </label>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
     }
     .into_any()
 }
@@ -508,9 +345,11 @@ fn Created(created: CreatedUser) -> impl IntoView {
     let csv = created.console_password.as_ref().map(|p| {
         format!(
             "User name,Password,Console sign-in URL\r\n{},{},{}\r\n",
-            csv_field(&name),
-            csv_field(p),
-            csv_field(&created.signin_url)
+            csv::cell(&name),
+            // The password exactly as it must be typed (a generated one never starts
+            // as a formula would).
+            csv::exact(p),
+            csv::cell(&created.signin_url)
         )
     });
     let unfinished = created.unfinished.clone();
@@ -561,13 +400,5 @@ fn UnfinishedSteps(steps: Vec<Unfinished>) -> impl IntoView {
                 {steps.into_iter().map(|s| view! { <li><span class="font-medium">{s.step}</span>": "{s.error}</li> }).collect_view()}
             </ul>
         </div>
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
     }
 }

@@ -3,7 +3,7 @@
 use crate::api::groups::{AddUserToGroup, RemoveUserFromGroup};
 use crate::api::users::{
     AttachUserPolicy, DeleteUser, DetachUserPolicy, SetConsoleAccess, TagUser, UntagUser, UserView,
-    get_user, list_users,
+    get_user, get_user_access, list_users,
 };
 use crate::model::{PolicySource, Tag, User, UserOrder, UserPolicy, UserSort};
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
@@ -299,29 +299,45 @@ fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
     let user = view.user.clone();
     let name = user.name.to_string();
     let generated = move || console.value().get().and_then(Result::ok).flatten();
-    let button = |change: &'static str, label: &'static str, name: String| {
+    // Enabling and resetting take the same fields: a password of one's choosing or a
+    // generated one, and whether it must be changed at next sign-in (AWS's default).
+    let password_form = |change: &'static str, label: &'static str, name: String| {
         view! {
-            <ActionForm action=console>
-                <input type="hidden" name="user_name" value=name />
-                <input type="hidden" name="change" value=change />
-                <button type="submit" class="rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50">{label}</button>
+            <ActionForm action=console attr:class="mt-3 space-y-3">
+                <FormFields action=console>
+                    <input type="hidden" name="user_name" value=name />
+                    <input type="hidden" name="change" value=change />
+                    <TextField name="password" label="New password" kind="password" autocomplete="new-password"
+                        hint="Leave empty for a generated password, shown once." />
+                    <label class="flex items-center gap-2 text-sm">
+                        <input type="checkbox" name="require_reset" value="on" checked=true />
+                        "Require a new password at next sign-in"
+                    </label>
+                    <button type="submit" class="rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50">{label}</button>
+                </FormFields>
             </ActionForm>
         }
     };
     let access = match view.console {
         None => view! {
             <p class="text-sm" data-testid="console-access">"No console access."</p>
-            <div class="mt-2 flex gap-2">{button("enable", "Enable console access", name.clone())}</div>
-        }.into_any(),
-        Some(reset) => view! {
+            {password_form("enable", "Enable console access", name.clone())}
+        }
+        .into_any(),
+        Some(reset) => {
+            let disable_name = name.clone();
+            view! {
             <p class="text-sm" data-testid="console-access">
                 {if reset { "Console access enabled; a new password is required at next sign-in." } else { "Console access enabled." }}
             </p>
-            <div class="mt-2 flex gap-2">
-                {button("reset", "Reset password", name.clone())}
-                {button("disable", "Disable console access", name.clone())}
-            </div>
-        }.into_any(),
+            {password_form("reset", "Set password", name.clone())}
+            <ActionForm action=console attr:class="mt-3">
+                <input type="hidden" name="user_name" value=disable_name />
+                <input type="hidden" name="change" value="disable" />
+                <button type="submit" class="rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50">"Disable console access"</button>
+            </ActionForm>
+            }.into_any()
+        }
     };
     view! {
         <p class="mt-1 text-sm text-slate-600"><span class="break-all font-mono" data-testid="user-arn">{user.arn.clone()}</span><CopyButton text=user.arn.clone() what="ARN" /></p>
@@ -337,10 +353,10 @@ fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
             <GroupsSection user=name.clone() groups=view.groups.clone() edits />
             <TagsSection user=name.clone() tags=user.tags.clone() edits />
             <PermissionsSection user=name.clone() sources=view.sources.clone() edits />
+            <AccessSection user=name.clone() edits />
             <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="credentials-heading">
                 <h2 id="credentials-heading" class="text-lg font-medium">"Security credentials"</h2>
                 <div class="mt-3">{access}</div>
-                {ActionError(console)}
                 {move || generated().map(|p| view! {
                     <p class="mt-3 rounded-md bg-emerald-50 p-3 text-sm" role="status">
                         "New password (shown once): " <span class="font-mono" data-testid="generated-password">{p}</span>
@@ -437,6 +453,83 @@ fn PermissionsSection(user: String, sources: Vec<UserPolicy>, edits: Edits) -> i
                 </FormFields>
             </ActionForm>
         </section>
+    }
+    .into_any()
+}
+
+/// What the user may do, service by service, read from the policies above. Loaded on
+/// its own, so that a caller who may see the user but not read the policies still gets
+/// the rest of the page (with AWS's denial here).
+#[component]
+fn AccessSection(user: String, edits: Edits) -> impl IntoView {
+    let summary = Resource::new(
+        move || (user.clone(), edits.versions()),
+        |(user, _)| get_user_access(user),
+    );
+    view! {
+        <section class="rounded-xl border border-slate-200 bg-surface p-6 lg:col-span-2" aria-labelledby="access-heading">
+            <h2 id="access-heading" class="text-lg font-medium">"What this user may do"</h2>
+            <p class="mt-1 text-sm text-slate-600">
+                "Each service's access levels as the policies above grant them: full (every resource, no conditions) or limited (some resources, or under conditions). A Deny takes an action away; a permissions boundary keeps only what it allows too. What a request gets is decided with its resource and context."
+            </p>
+            <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match summary.await {
+                        Ok(Some(summary)) => view! { <AccessTable summary /> }.into_any(),
+                        Ok(None) => view! { <p class="mt-3 text-sm">"This server was built without the AWS service catalogue, so it cannot summarise."</p> }.into_any(),
+                        Err(error) => view! { <div class="mt-3"><ErrorAlert error /></div> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn AccessTable(summary: crate::policy::AccessSummary) -> impl IntoView {
+    let headline = if summary.is_everything() {
+        format!(
+            "Full access to all {} services.",
+            summary.catalogue_services
+        )
+    } else if summary.services.is_empty() {
+        "No access: no policy allows any action.".to_owned()
+    } else {
+        format!(
+            "Access to {} of {} services.",
+            summary.services.len(),
+            summary.catalogue_services
+        )
+    };
+    let bounded = summary
+        .bounded
+        .then_some(" The permissions boundary is applied.");
+    let rows = summary
+        .services
+        .into_iter()
+        .map(|service| {
+            let counts = format!("{} of {}", service.granted(), service.total());
+            let access = service.describe();
+            view! {
+                <tr class="border-t border-slate-200">
+                    <th scope="row" class=CELL><span class="font-medium">{service.name}</span>" "<span class="font-mono text-xs text-slate-500">{service.prefix}</span></th>
+                    <td class=CELL>{access}</td>
+                    <td class=CELL>{counts}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="mt-3 text-sm font-medium" data-testid="access-headline">{headline}{bounded}</p>
+        <div class="mt-3 max-h-96 overflow-auto" tabindex="0" role="region" aria-label="Access by service">
+            <table class="min-w-full text-sm" data-testid="user-access">
+                <thead class="text-left text-slate-500">
+                    <tr><th scope="col" class=CELL>"Service"</th><th scope="col" class=CELL>"Access level"</th><th scope="col" class=CELL>"Actions granted"</th></tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
     .into_any()
 }
