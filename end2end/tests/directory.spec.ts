@@ -250,9 +250,13 @@ test('a nested-group cycle is refused with a clear message', async ({ page, expe
   await hydrated(page);
   await page.getByLabel('Add a member group').fill('Company');
   await page.getByRole('button', { name: 'Add', exact: true }).nth(1).click();
-  await expect(page.getByRole('alert')).toContainText(
+  // Beside the field it is about, which is marked invalid and takes the focus.
+  await expect(page.locator('#member_group_name-error')).toContainText(
     'Group Company cannot be added to group Engineering: Engineering is already inside Company',
   );
+  const field = page.getByLabel('Add a member group');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toBeFocused();
 });
 
 

@@ -1,6 +1,8 @@
 import { test as base, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 
 type Console = {
   /** Browser console errors, minus the network lines of rejections a test asked for. */
@@ -90,11 +92,12 @@ export async function hydrated(page: Page) {
 export const ROOT_EMAIL = 'root@example.com';
 export const ROOT_PASSWORD = 'Correct-Horse-9';
 
-/** Signs in as the root user (set up by console.spec.ts) and waits for the dashboard. */
-export async function signInAsRoot(page: Page) {
+/** Signs in as a root user (by default the one console.spec.ts set up) and waits for
+ *  the dashboard. */
+export async function signInAsRoot(page: Page, email = ROOT_EMAIL) {
   await page.goto('/signin');
   await hydrated(page);
-  await page.getByLabel('Root user email address').fill(ROOT_EMAIL);
+  await page.getByLabel('Root user email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/$/);
@@ -105,4 +108,32 @@ export function setupToken(): string {
   const dir = process.env.PORTCULLIS_E2E_DIR;
   if (!dir) throw new Error('PORTCULLIS_E2E_DIR is not set (see playwright.config.ts)');
   return readFileSync(`${dir}/data/setup-token`, 'utf8').trim();
+}
+
+/** An account of a journey's own, made as an operator would, with
+ *  `portcullis account create` on the running server's database. Its root user signs in
+ *  with `email` and ROOT_PASSWORD. */
+export function newAccount(alias: string): { id: string; alias: string; email: string } {
+  const dir = process.env.PORTCULLIS_E2E_DIR;
+  if (!dir) throw new Error('PORTCULLIS_E2E_DIR is not set (see playwright.config.ts)');
+  const root = path.resolve(__dirname, '../..');
+  const profile = process.env.PORTCULLIS_E2E_PROFILE ?? 'debug';
+  const email = `${alias}@example.com`;
+  const out = execFileSync(
+    path.join(root, 'target', profile, 'portcullis'),
+    ['account', 'create', '--email', email, '--alias', alias],
+    {
+      input: ROOT_PASSWORD,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PORTCULLIS_DATA_DIR: `${dir}/data`,
+        PORTCULLIS_CLUSTER_DIR: `${dir}/clusters`,
+        PORTCULLIS_LOG: 'warn',
+      },
+    },
+  );
+  const id = /Created account (\d{12})/.exec(out)?.[1];
+  if (!id) throw new Error(`portcullis account create said: ${out}`);
+  return { id, alias, email };
 }

@@ -234,6 +234,30 @@ where
     result
 }
 
+/// As [`with_database`], but on the database of the server running on this data
+/// directory when one runs (its embedded cluster cannot be started twice): for the
+/// commands that must also work while the server runs.
+async fn with_live_database<F, Fut>(settings: &Settings, work: F) -> Result<(), String>
+where
+    F: FnOnce(sqlx::PgPool, MasterKey) -> Fut,
+    Fut: std::future::Future<Output = Result<(), String>>,
+{
+    if settings.database_url.is_none()
+        && let Some(pool) = database::attach_running(&settings.data_dir)
+            .await
+            .map_err(|e| e.to_string())?
+    {
+        let key = match &settings.master_key {
+            Some(key) => key.clone(),
+            None => load_or_create_master_key(&settings.data_dir)?,
+        };
+        let result = work(pool.clone(), key).await;
+        pool.close().await;
+        return result;
+    }
+    with_database(settings, work).await
+}
+
 /// The master key from `<data dir>/master.key`, generated on first use. A key file that
 /// others may read, or a symbolic link in its place, is refused.
 fn load_or_create_master_key(data_dir: &std::path::Path) -> Result<MasterKey, String> {
@@ -305,7 +329,7 @@ async fn create_account(settings: &Settings, args: AccountArgs, first: bool) -> 
     })
     .map_err(|e| e.to_string())?;
     let public_url = settings.public_url.clone();
-    with_database(settings, |pool, key| async move {
+    with_live_database(settings, |pool, key| async move {
         let state = app_state(pool, settings, &key)?;
         let account = if first {
             accounts::create_first_account(&state, new).await
@@ -330,16 +354,7 @@ async fn create_account(settings: &Settings, args: AccountArgs, first: bool) -> 
 
 async fn verify_audit(settings: &Settings, account_id: Option<String>) -> Result<(), String> {
     // Works while the server runs, on its database.
-    if settings.database_url.is_none()
-        && let Some(pool) = database::attach_running(&settings.data_dir)
-            .await
-            .map_err(|e| e.to_string())?
-    {
-        let result = verify_audit_with(pool.clone(), account_id).await;
-        pool.close().await;
-        return result;
-    }
-    with_database(settings, |pool, _| verify_audit_with(pool, account_id)).await
+    with_live_database(settings, |pool, _| verify_audit_with(pool, account_id)).await
 }
 
 async fn verify_audit_with(pool: sqlx::PgPool, account_id: Option<String>) -> Result<(), String> {
@@ -378,20 +393,7 @@ async fn verify_audit_with(pool: sqlx::PgPool, account_id: Option<String>) -> Re
 
 async fn unlock_account(settings: &Settings, email: String) -> Result<(), String> {
     // A lockout must be liftable while the server runs: use its database if it does.
-    if settings.database_url.is_none()
-        && let Some(pool) = database::attach_running(&settings.data_dir)
-            .await
-            .map_err(|e| e.to_string())?
-    {
-        let key = match &settings.master_key {
-            Some(key) => key.clone(),
-            None => load_or_create_master_key(&settings.data_dir)?,
-        };
-        let result = unlock_with(pool.clone(), settings, &email, key).await;
-        pool.close().await;
-        return result;
-    }
-    with_database(settings, |pool, key| {
+    with_live_database(settings, |pool, key| {
         unlock_with(pool, settings, &email, key)
     })
     .await

@@ -167,7 +167,10 @@ async fn the_groups_pages_create_nest_and_refuse_a_cycle_with_a_clear_message() 
     }
     let nesting = [("group_name", "Admins"), ("member_group_name", "Ops")];
     app.call("groups/remove-group", &nesting).await.unwrap();
-    let view = app.call("groups/get", &[("group_name", "Ops")]).await.unwrap();
+    let view = app
+        .call("groups/get", &[("group_name", "Ops")])
+        .await
+        .unwrap();
     assert_eq!(view["detail"]["parent_groups"], serde_json::json!([]));
     app.call("groups/add-group", &nesting).await.unwrap();
 

@@ -133,6 +133,45 @@ async fn embedded_cluster_starts_refuses_a_second_server_and_stops_on_ctrl_c() {
         String::from_utf8_lossy(&unlock.stderr)
     );
     assert!(String::from_utf8_lossy(&unlock.stdout).contains("Lifted the sign-in limits"));
+    // So are first-run setup and further accounts (Playwright gives each journey its own).
+    for (args, said) in [
+        (
+            &["bootstrap", "--email", "live@example.com"][..],
+            "Created account",
+        ),
+        (
+            &[
+                "account",
+                "create",
+                "--email",
+                "more@example.com",
+                "--alias",
+                "more",
+            ][..],
+            "(alias more)",
+        ),
+    ] {
+        let mut create = scratch
+            .command()
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            use std::io::Write as _;
+            let mut stdin = create.stdin.take().unwrap();
+            stdin.write_all(b"Correct-Horse-9").unwrap();
+        }
+        let created = create.wait_with_output().unwrap();
+        assert!(
+            created.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&created.stderr)
+        );
+        assert!(String::from_utf8_lossy(&created.stdout).contains(said));
+    }
 
     let second = start(&scratch, free_port()).wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&second.stderr);

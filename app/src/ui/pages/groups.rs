@@ -23,9 +23,6 @@ const CARD: &str = "rounded-xl border border-slate-200 bg-surface p-6";
 #[component]
 pub fn GroupsPage() -> impl IntoView {
     let query = use_query_map();
-    let create = ServerAction::<CreateGroup>::new();
-    let members = RwSignal::new(Vec::<String>::new());
-    let policies = RwSignal::new(Vec::<(String, String)>::new());
     let params = move || {
         let q = query.read();
         (q.get("q"), q.get("after"))
@@ -80,37 +77,50 @@ pub fn GroupsPage() -> impl IntoView {
                     })}
                 </Transition>
             </section>
-            <section class=CARD aria-labelledby="create-group-heading">
-                <h2 id="create-group-heading" class="text-lg font-medium">"Create group"</h2>
-                <ActionForm action=create attr:class="mt-4 space-y-4">
-                    <FormFields action=create>
-                        <TextField name="group_name" label="Group name" required=true hint="Up to 128 letters, digits and + = , . @ _ -" />
-                        <TextField name="path" label="Path" hint="Optional, for example /teams/" />
-                        <fieldset class="space-y-2">
-                            <legend class="text-sm font-medium">"Add users (optional)"</legend>
-                            <UserPicker selected=members />
-                        </fieldset>
-                        <fieldset class="space-y-2">
-                            <legend class="text-sm font-medium">"Attach permissions policies (optional)"</legend>
-                            <PolicyPicker selected=policies limit=MAX_POLICIES_PER_GROUP />
-                        </fieldset>
-                        <button type="submit" class=BUTTON disabled=move || create.pending().get()>"Create group"</button>
-                    </FormFields>
-                </ActionForm>
-                {move || create.value().get().and_then(Result::ok).filter(|c| !c.unfinished.is_empty()).map(|created| {
-                    let name = created.group.name.to_string();
-                    view! {
-                        <div class="mt-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" role="status" data-testid="group-unfinished">
-                            <p>"Group " <a class="font-medium text-link" href=format!("/groups/details/{name}")>{name.clone()}</a> " created, but these steps were refused:"</p>
-                            <ul class="mt-2 list-disc space-y-1 pl-5">
-                                {created.unfinished.into_iter().map(|s| view! { <li><span class="font-medium">{s.step}</span>": "{s.error}</li> }).collect_view()}
-                            </ul>
-                        </div>
-                    }
-                })}
-            </section>
+            <CreateGroupForm />
         </div>
     }
+}
+
+/// Create group: a name and path, and optionally users to add and managed policies to
+/// attach, as AWS's console asks.
+#[component]
+fn CreateGroupForm() -> impl IntoView {
+    let create = ServerAction::<CreateGroup>::new();
+    let members = RwSignal::new(Vec::<String>::new());
+    let policies = RwSignal::new(Vec::<(String, String)>::new());
+    view! {
+    <section class=CARD aria-labelledby="create-group-heading">
+        <h2 id="create-group-heading" class="text-lg font-medium">"Create group"</h2>
+        <ActionForm action=create attr:class="mt-4 space-y-4">
+            <FormFields action=create>
+                <TextField name="group_name" label="Group name" required=true hint="Up to 128 letters, digits and + = , . @ _ -" />
+                <TextField name="path" label="Path" hint="Optional, for example /teams/" />
+                <fieldset class="space-y-2">
+                    <legend class="text-sm font-medium">"Add users (optional)"</legend>
+                    <UserPicker selected=members />
+                </fieldset>
+                <fieldset class="space-y-2">
+                    <legend class="text-sm font-medium">"Attach permissions policies (optional)"</legend>
+                    <PolicyPicker selected=policies limit=MAX_POLICIES_PER_GROUP />
+                </fieldset>
+                <button type="submit" class=BUTTON disabled=move || create.pending().get()>"Create group"</button>
+            </FormFields>
+        </ActionForm>
+        {move || create.value().get().and_then(Result::ok).filter(|c| !c.unfinished.is_empty()).map(|created| {
+            let name = created.group.name.to_string();
+            view! {
+                <div class="mt-4 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900" role="status" data-testid="group-unfinished">
+                    <p>"Group " <a class="font-medium text-link" href=format!("/groups/details/{name}")>{name.clone()}</a> " created, but these steps were refused:"</p>
+                    <ul class="mt-2 list-disc space-y-1 pl-5">
+                        {created.unfinished.into_iter().map(|s| view! { <li><span class="font-medium">{s.step}</span>": "{s.error}</li> }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })}
+    </section>
+    }
+    .into_any()
 }
 
 #[component]
@@ -247,12 +257,15 @@ fn GroupDetailView(data: GroupView, edits: GroupEdits) -> impl IntoView {
             <section class=CARD aria-labelledby="members-heading">
                 <h2 id="members-heading" class="text-lg font-medium">"Users"</h2>
                 <ul class="mt-3 space-y-2 text-sm" data-testid="group-members">{users}</ul>
-                <ActionForm action=edits.add_user attr:class="mt-4 flex items-end gap-2">
-                    <input type="hidden" name="group_name" value=for_users />
-                    <TextField name="user_name" label="Add user" />
-                    <button type="submit" class=SECONDARY>"Add"</button>
+                <ActionForm action=edits.add_user attr:class="mt-4">
+                    <FormFields action=edits.add_user>
+                        <div class="flex items-end gap-2">
+                            <input type="hidden" name="group_name" value=for_users />
+                            <div class="min-w-0 flex-1"><TextField name="user_name" label="Add user" /></div>
+                            <button type="submit" class=SECONDARY>"Add"</button>
+                        </div>
+                    </FormFields>
                 </ActionForm>
-                {ActionError(edits.add_user)}
                 {ActionError(edits.remove_user)}
             </section>
             <section class=CARD aria-labelledby="nesting-heading">
@@ -262,12 +275,15 @@ fn GroupDetailView(data: GroupView, edits: GroupEdits) -> impl IntoView {
                 <ul class="mt-1 space-y-2 text-sm" data-testid="member-groups">{members}</ul>
                 <h3 class="mt-3 text-sm font-medium">"Inside groups"</h3>
                 <ul class="mt-1 space-y-2 text-sm" data-testid="parent-groups">{parents}</ul>
-                <ActionForm action=edits.add_group attr:class="mt-4 flex items-end gap-2">
-                    <input type="hidden" name="group_name" value=for_nesting />
-                    <TextField name="member_group_name" label="Add a member group" />
-                    <button type="submit" class=SECONDARY>"Add"</button>
+                <ActionForm action=edits.add_group attr:class="mt-4">
+                    <FormFields action=edits.add_group>
+                        <div class="flex items-end gap-2">
+                            <input type="hidden" name="group_name" value=for_nesting />
+                            <div class="min-w-0 flex-1"><TextField name="member_group_name" label="Add a member group" /></div>
+                            <button type="submit" class=SECONDARY>"Add"</button>
+                        </div>
+                    </FormFields>
                 </ActionForm>
-                {ActionError(edits.add_group)}
                 {ActionError(edits.remove_group)}
             </section>
             <section class=CARD aria-labelledby="policies-heading">
@@ -278,12 +294,15 @@ fn GroupDetailView(data: GroupView, edits: GroupEdits) -> impl IntoView {
                 <ul class="text-sm">
                     {data.inline.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}
                 </ul>
-                <ActionForm action=edits.attach attr:class="mt-4 flex items-end gap-2">
-                    <input type="hidden" name="group_name" value=for_policies />
-                    <TextField name="policy_arn" label="Attach policy (ARN)" />
-                    <button type="submit" class=SECONDARY>"Attach"</button>
+                <ActionForm action=edits.attach attr:class="mt-4">
+                    <FormFields action=edits.attach>
+                        <div class="flex items-end gap-2">
+                            <input type="hidden" name="group_name" value=for_policies />
+                            <div class="min-w-0 flex-1"><TextField name="policy_arn" label="Attach policy (ARN)" /></div>
+                            <button type="submit" class=SECONDARY>"Attach"</button>
+                        </div>
+                    </FormFields>
                 </ActionForm>
-                {ActionError(edits.attach)}
                 {ActionError(edits.detach)}
             </section>
             <section class="rounded-xl border border-red-200 bg-surface p-6" aria-labelledby="delete-heading">
