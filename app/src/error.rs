@@ -8,9 +8,16 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
-    /// Bad input: names the field and the rule it breaks. Nothing was changed.
+    /// Bad input: names the field and the rule it breaks, and in `also` every other
+    /// field the same submission broke, so a form shows all its problems at once.
+    /// Nothing was changed.
     #[error("{field}: {message}")]
-    Validation { field: String, message: String },
+    Validation {
+        field: String,
+        message: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        also: Vec<FieldProblem>,
+    },
     /// Input that is well-formed but not acceptable here (AWS's InvalidInput).
     #[error("{field}: {message}")]
     InvalidInput { field: String, message: String },
@@ -65,11 +72,110 @@ pub enum AppError {
     Internal { reference: String },
 }
 
+/// One broken rule of a submission: the field and, in plain words, the rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+/// Collects every broken rule of a submission instead of stopping at the first, so the
+/// form can show each beside its field. Checks that need the others' results (a
+/// password that must not contain the email) take what parsed.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldProblem>);
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The parsed value, or `None` with the field's problem noted.
+    pub fn check<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.refuse(field, message);
+                None
+            }
+        }
+    }
+
+    /// The value, or `None` with the field problems of a validation error noted (any
+    /// other error is noted as it is worded, on no field).
+    pub fn check_error<T>(&mut self, parsed: Result<T, AppError>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(error) => {
+                let problems = error.field_problems();
+                if problems.is_empty() {
+                    self.refuse("", error.to_string());
+                }
+                for (field, message) in problems {
+                    self.refuse(field, message);
+                }
+                None
+            }
+        }
+    }
+
+    pub fn refuse(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldProblem {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every problem noted, as one validation error (the first leads), or none.
+    pub fn into_error(self) -> Option<AppError> {
+        let mut problems = self.0.into_iter();
+        let first = problems.next()?;
+        Some(AppError::Validation {
+            field: first.field,
+            message: first.message,
+            also: problems.collect(),
+        })
+    }
+
+    /// `value` when nothing was noted; else every problem. A `None` value always comes
+    /// with a noted problem; one without would be a wiring fault, refused generically.
+    pub fn finish<T>(self, value: Option<T>) -> Result<T, AppError> {
+        match (self.into_error(), value) {
+            (Some(error), _) => Err(error),
+            (None, Some(value)) => Ok(value),
+            (None, None) => Err(AppError::Request(messages::GENERIC_FORM.to_owned())),
+        }
+    }
+}
+
 impl AppError {
     pub fn validation(field: &str, message: impl Into<String>) -> Self {
         Self::Validation {
             field: field.to_owned(),
             message: message.into(),
+            also: Vec::new(),
+        }
+    }
+
+    /// Every field this error names with its message: a validation error's problems,
+    /// or the one field of an InvalidInput or AlreadyExists.
+    pub fn field_problems(&self) -> Vec<(&str, String)> {
+        match self {
+            Self::Validation {
+                field,
+                message,
+                also,
+            } => std::iter::once((field.as_str(), message.clone()))
+                .chain(also.iter().map(|p| (p.field.as_str(), p.message.clone())))
+                .collect(),
+            Self::InvalidInput { field, message } | Self::AlreadyExists { field, message } => {
+                vec![(field.as_str(), message.clone())]
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -188,9 +294,21 @@ impl AppError {
     pub fn from_untrusted_url(self) -> Self {
         const MAX_WAIT_SECS: u64 = 24 * 3600;
         match self {
-            Self::Validation { field, message } | Self::AlreadyExists { field, message }
-                if !messages::is_known(&field, &message) =>
-            {
+            Self::Validation {
+                field,
+                message,
+                also,
+            } if messages::is_known(&field, &message) => Self::Validation {
+                field,
+                message,
+                // Only the problems from the fixed list survive.
+                also: also
+                    .into_iter()
+                    .filter(|p| messages::is_known(&p.field, &p.message))
+                    .collect(),
+            },
+            Self::Validation { .. } => Self::Request(messages::GENERIC_FORM.to_owned()),
+            Self::AlreadyExists { field, message } if !messages::is_known(&field, &message) => {
                 Self::Request(messages::GENERIC_FORM.to_owned())
             }
             Self::Throttled { retry_after_secs } => Self::Throttled {

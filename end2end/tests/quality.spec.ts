@@ -23,7 +23,9 @@ test('a field error stands beside its field, is announced and gets the focus', a
   await page.goto('/groups');
   await hydrated(page);
   const name = page.getByLabel('Group name');
+  const path = page.getByLabel('Path');
   await name.fill('no spaces allowed');
+  await path.fill('no-slashes');
   await page.getByRole('button', { name: 'Create group' }).click();
   const error = page.locator('#group_name-error');
   await expect(error).toBeVisible();
@@ -31,8 +33,14 @@ test('a field error stands beside its field, is announced and gets the focus', a
   await expect(name).toHaveAttribute('aria-invalid', 'true');
   // The hint still describes the field, and the error now too.
   await expect(name).toHaveAttribute('aria-describedby', 'group_name-hint group_name-error');
+  // Every broken rule at once, each beside its field; the first takes the focus.
+  await expect(page.locator('#path-error')).toBeVisible();
+  await expect(path).toHaveAttribute('aria-invalid', 'true');
   await expect(name).toBeFocused();
-  await expect(page.getByLabel('Path')).not.toHaveAttribute('aria-invalid', 'true');
+  await path.fill('');
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await expect(path).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
   // Corrected, the group is created and the error is gone.
   await name.fill('quality.check');
   await page.getByRole('button', { name: 'Create group' }).click();

@@ -99,20 +99,19 @@ pub async fn change_password(
     new_password_confirmation: String,
 ) -> Result<(), AppError> {
     use super::request;
+    use crate::error::Problems;
     use crate::model::Password;
     request::serve(|cx| async move {
-        if new_password != new_password_confirmation {
-            return Err(AppError::validation(
-                "new_password_confirmation",
-                "must match the new password",
-            ));
+        let (old_password, new_password) =
+            (Password::new(old_password), Password::new(new_password));
+        // Every broken rule at once, beside its field.
+        let mut problems = Problems::new();
+        crate::directory::users::check_new_password(&mut problems, &old_password, &new_password);
+        if new_password.expose() != new_password_confirmation {
+            problems.refuse("new_password_confirmation", "must match the new password");
         }
-        crate::directory::users::change_password(
-            &cx,
-            &Password::new(old_password),
-            Password::new(new_password),
-        )
-        .await?;
+        problems.finish(Some(()))?;
+        crate::directory::users::change_password(&cx, &old_password, new_password).await?;
         leptos_axum::redirect("/");
         Ok(())
     })

@@ -54,15 +54,18 @@ pub async fn create_group(
     use super::users::Unfinished;
     use crate::directory::groups;
     use crate::directory::policies::{self, HolderName};
-    use crate::directory::users::parse_user_name;
-    use crate::model::{IamPath, UserName};
+    use crate::error::Problems;
+    use crate::model::{GroupName, IamPath, UserName};
     request::serve(|cx| async move {
-        let name = groups::parse_group_name("group_name", &group_name)?;
-        let path = IamPath::parse(path.as_deref().unwrap_or("/"))
-            .map_err(|m| AppError::validation("path", m))?;
+        // Every broken rule at once, each beside its field.
+        let mut problems = Problems::new();
+        let name = problems.check("group_name", GroupName::parse(&group_name));
+        let path = problems.check("path", IamPath::parse(path.as_deref().unwrap_or("/")));
         let mut members: Vec<UserName> = Vec::new();
         for user in users.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
-            let user = parse_user_name("users", user)?;
+            let Some(user) = problems.check("users", UserName::parse(user)) else {
+                break;
+            };
             if !members.iter().any(|m| m.key() == user.key()) {
                 members.push(user);
             }
@@ -74,14 +77,15 @@ pub async fn create_group(
             }
         }
         if arns.len() > MAX_POLICIES_PER_GROUP {
-            return Err(AppError::validation(
+            problems.refuse(
                 "policy_arns",
                 format!(
                     "a group can have at most {MAX_POLICIES_PER_GROUP} managed policies; {} are chosen",
                     arns.len()
                 ),
-            ));
+            );
         }
+        let (name, path) = problems.finish((|| Some((name?, path?)))())?;
         let group = groups::create_group(&cx, name, path).await?;
         let mut unfinished = Vec::new();
         for user in &members {

@@ -92,33 +92,42 @@ pub async fn create_user(
     #[server(default)] tags: Vec<TagRow>,
 ) -> Result<CreatedUser, AppError> {
     use super::request;
-    use crate::directory::groups::{self as group_service, parse_group_name};
+    use crate::directory::groups as group_service;
     use crate::directory::policies::{self, HolderName};
     use crate::directory::users::{self, NewPassword, NewUser};
-    use crate::model::{GroupName, Password};
+    use crate::error::Problems;
+    use crate::model::{GroupName, Password, UserName};
     request::serve(|cx| async move {
         let tags: Vec<(String, String)> = tags
             .into_iter()
             .filter(|row| !row.key.trim().is_empty())
             .map(|row| (row.key, row.value))
             .collect();
-        let new = NewUser::parse(&user_name, path.as_deref().unwrap_or("/"), &tags)?;
+        // Every rule the form breaks is reported at once, each beside its field.
+        let mut problems = Problems::new();
+        let new = NewUser::parse_into(&mut problems, &user_name, path.as_deref().unwrap_or("/"), &tags);
         let console = console_access.is_some();
         let chosen = match (console, password_choice.as_deref()) {
-            (true, Some("custom")) => {
-                let p = password.filter(|p| !p.is_empty()).ok_or_else(|| {
-                    AppError::validation("password", "is required for a custom password")
-                })?;
-                let p = Password::new(p);
-                users::check_password(&p)?;
-                Some(NewPassword::Chosen(p))
-            }
-            (true, _) => Some(NewPassword::Generated),
-            (false, _) => None,
+            (true, Some("custom")) => match password.filter(|p| !p.is_empty()) {
+                None => {
+                    problems.refuse("password", "is required for a custom password");
+                    None
+                }
+                Some(p) => {
+                    let p = Password::new(p);
+                    problems
+                        .check_error(users::check_password(&p))
+                        .map(|()| Some(NewPassword::Chosen(p)))
+                }
+            },
+            (true, _) => Some(Some(NewPassword::Generated)),
+            (false, _) => Some(None),
         };
         let mut group_names = Vec::new();
         for name in groups.iter().map(|g| g.trim()).filter(|g| !g.is_empty()) {
-            let name = parse_group_name("groups", name)?;
+            let Some(name) = problems.check("groups", GroupName::parse(name)) else {
+                break;
+            };
             if !group_names.iter().any(|g: &GroupName| g.key() == name.key()) {
                 group_names.push(name);
             }
@@ -129,11 +138,12 @@ pub async fn create_user(
                 arns.push(arn.to_owned());
             }
         }
+        let source = copy_from.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let source = problems.check("copy_from", source.map(UserName::parse).transpose());
+        let (new, chosen, source) = problems.finish((|| Some((new?, chosen?, source?)))())?;
         // The user whose permissions are copied is read first: a wrong name changes
         // nothing.
-        if let Some(source) = copy_from.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let source =
-                users::parse_user_name("copy_from", source)?;
+        if let Some(source) = source {
             for group in group_service::list_groups_for_user(&cx, &source, None, Some(1000))
                 .await?
                 .items

@@ -1,6 +1,6 @@
 //! Accounts and their root users: first-run setup, further accounts.
 
-use crate::error::AppError;
+use crate::error::{AppError, Problems};
 use crate::model::{Account, AccountAlias, AccountId, EmailAddress, Password, RootPasswordCheck};
 use crate::state::AppState;
 use crate::store::{self, StoreError, accounts::NewAccountRow};
@@ -26,35 +26,41 @@ pub struct NewAccountInput {
 }
 
 impl NewAccount {
+    /// Every field checked, each broken rule reported (the form shows them all).
     pub fn parse(input: NewAccountInput) -> Result<Self, AppError> {
-        let email =
-            EmailAddress::parse(&input.email).map_err(|m| AppError::validation("email", m))?;
-        if let Some(message) =
-            RootPasswordCheck::run(&input.password, email.as_str()).error_message()
-        {
-            return Err(AppError::validation("password", message));
+        let mut problems = Problems::new();
+        let email = problems.check("email", EmailAddress::parse(&input.email));
+        let email_text = email.as_ref().map_or("", |e| e.as_str());
+        if let Some(message) = RootPasswordCheck::run(&input.password, email_text).error_message() {
+            problems.refuse("password", message);
         }
         if let Some(confirmation) = &input.password_confirmation
             && *confirmation != input.password
         {
-            return Err(AppError::validation(
-                "password_confirmation",
-                "must match the password",
-            ));
+            problems.refuse("password_confirmation", "must match the password");
         }
         let non_empty = |s: Option<String>| s.filter(|s| !s.trim().is_empty());
-        let account_id = non_empty(input.account_id)
-            .map(|s| AccountId::parse(&s).map_err(|m| AppError::validation("account_id", m)))
-            .transpose()?;
-        let alias = non_empty(input.alias)
-            .map(|s| AccountAlias::parse(&s).map_err(|m| AppError::validation("alias", m)))
-            .transpose()?;
-        Ok(Self {
-            email,
-            password: Password::new(input.password),
-            account_id,
-            alias,
-        })
+        let account_id = problems.check(
+            "account_id",
+            non_empty(input.account_id)
+                .map(|s| AccountId::parse(&s))
+                .transpose(),
+        );
+        let alias = problems.check(
+            "alias",
+            non_empty(input.alias)
+                .map(|s| AccountAlias::parse(&s))
+                .transpose(),
+        );
+        let parsed = (|| {
+            Some(Self {
+                email: email?,
+                password: Password::new(input.password),
+                account_id: account_id?,
+                alias: alias?,
+            })
+        })();
+        problems.finish(parsed)
     }
 }
 

@@ -3,7 +3,7 @@
 //! transaction.
 
 use crate::authz::{Ctx, IamAction, Op};
-use crate::error::AppError;
+use crate::error::{AppError, Problems};
 use crate::model::{
     IamPath, IdKind, Page, Password, RootPasswordCheck, Tag, User, UserName, UserOrder, UserSort,
     arn, parse_tags,
@@ -77,10 +77,32 @@ pub struct NewUser {
 
 impl NewUser {
     pub fn parse(name: &str, path: &str, tags: &[(String, String)]) -> Result<Self, AppError> {
-        Ok(Self {
-            name: parse_user_name("user_name", name)?,
-            path: IamPath::parse(path).map_err(|m| AppError::validation("path", m))?,
-            tags: parse_tags(tags).map_err(|(f, m)| AppError::validation(f, m))?,
+        let mut problems = Problems::new();
+        let parsed = Self::parse_into(&mut problems, name, path, tags);
+        problems.finish(parsed)
+    }
+
+    /// As [`NewUser::parse`], noting each broken rule in `problems` (so a form that
+    /// asks for more than the user reports everything at once).
+    pub fn parse_into(
+        problems: &mut Problems,
+        name: &str,
+        path: &str,
+        tags: &[(String, String)],
+    ) -> Option<Self> {
+        let name = problems.check("user_name", UserName::parse(name));
+        let path = problems.check("path", IamPath::parse(path));
+        let tags = match parse_tags(tags) {
+            Ok(tags) => Some(tags),
+            Err((field, message)) => {
+                problems.refuse(field, message);
+                None
+            }
+        };
+        Some(Self {
+            name: name?,
+            path: path?,
+            tags: tags?,
         })
     }
 }
@@ -588,6 +610,22 @@ pub async fn delete_login_profile(cx: &Ctx, name: &UserName) -> Result<(), AppEr
     op.commit().await
 }
 
+/// The rules a password of one's own choosing must meet, noted under `new_password`:
+/// the account's rules, and not the current password again.
+pub fn check_new_password(
+    problems: &mut Problems,
+    old_password: &Password,
+    new_password: &Password,
+) {
+    if let Err(error) = check_password(new_password) {
+        for (_, message) in error.field_problems() {
+            problems.refuse("new_password", message);
+        }
+    } else if new_password.expose() == old_password.expose() {
+        problems.refuse("new_password", "must differ from the current password");
+    }
+}
+
 /// ChangePassword: an IAM user changes their own console password, giving the current
 /// one. Clears "must reset"; the session's next request sees it.
 pub async fn change_password(
@@ -595,16 +633,9 @@ pub async fn change_password(
     old_password: &Password,
     new_password: Password,
 ) -> Result<(), AppError> {
-    check_password(&new_password).map_err(|e| match e {
-        AppError::Validation { message, .. } => AppError::validation("new_password", message),
-        other => other,
-    })?;
-    if new_password.expose() == old_password.expose() {
-        return Err(AppError::validation(
-            "new_password",
-            "must differ from the current password",
-        ));
-    }
+    let mut problems = Problems::new();
+    check_new_password(&mut problems, old_password, &new_password);
+    problems.finish(Some(()))?;
     let user = {
         let mut op = cx.begin().await?;
         op.authorize_own_password_change().await?;

@@ -148,6 +148,26 @@ async fn weak_or_mismatched_input_names_the_field_and_changes_nothing() {
         .await
         .unwrap_err();
     assert_eq!(error.to_string(), "password: must be at least 8 characters");
+    // Everything wrong at once is reported at once, each on its field, in form order.
+    let error = app
+        .call(
+            "setup",
+            &[
+                ("email", "not-an-email"),
+                ("password", "short1A"),
+                ("setup_token", SETUP_TOKEN),
+                ("password_confirmation", "other"),
+                ("alias", "Bad_Alias"),
+            ],
+        )
+        .await
+        .unwrap_err();
+    let fields: Vec<&str> = error.field_problems().into_iter().map(|(f, _)| f).collect();
+    assert_eq!(
+        fields,
+        ["email", "password", "password_confirmation", "alias"],
+        "{error:?}"
+    );
     assert_eq!(app.count("SELECT count(*) FROM accounts").await, 0);
 }
 

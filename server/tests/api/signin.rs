@@ -209,10 +209,8 @@ async fn an_error_crafted_into_a_link_is_not_shown_in_its_words() {
     use base64::Engine as _;
     let app = spawn_app().await;
     app.bootstrap().await;
-    let crafted = AppError::Validation {
-        field: "email".to_owned(),
-        message: "Your account is suspended. Call +1 555 0100 now".to_owned(),
-    };
+    let suspended = "Your account is suspended. Call +1 555 0100 now";
+    let crafted = AppError::validation("email", suspended);
     let encoded =
         base64::engine::general_purpose::URL_SAFE.encode(serde_json::to_string(&crafted).unwrap());
     let link = format!("/signin?__path=/api/signin&__err={encoded}");
@@ -226,6 +224,22 @@ async fn an_error_crafted_into_a_link_is_not_shown_in_its_words() {
         body.contains("check the fields and try again"),
         "a fixed message instead"
     );
+    // Nor when it rides along one of our own messages, as a further problem.
+    let riding = AppError::Validation {
+        field: "password_confirmation".to_owned(),
+        message: "must match the password".to_owned(),
+        also: vec![app::error::FieldProblem {
+            field: "email".to_owned(),
+            message: suspended.to_owned(),
+        }],
+    };
+    let encoded =
+        base64::engine::general_purpose::URL_SAFE.encode(serde_json::to_string(&riding).unwrap());
+    let (_, _, body) = app
+        .page(&format!("/signin?__path=/api/signin&__err={encoded}"))
+        .await;
+    assert!(!body.contains("suspended"), "{body}");
+    assert!(body.contains("match the password"), "our own message stays");
 
     // Our own messages still come through the no-wasm round trip.
     let ours = base64::engine::general_purpose::URL_SAFE
@@ -388,6 +402,24 @@ async fn a_user_who_must_reset_is_kept_on_the_change_password_page_until_they_do
             "new_password_confirmation",
             "must match the new password"
         ))
+    );
+    // A weak new password and a mismatch: both at once.
+    let both = app
+        .call(
+            "password",
+            &[
+                ("old_password", generated.expose()),
+                ("new_password", "weak"),
+                ("new_password_confirmation", "other"),
+            ],
+        )
+        .await
+        .unwrap_err();
+    let fields: Vec<&str> = both.field_problems().into_iter().map(|(f, _)| f).collect();
+    assert_eq!(
+        fields,
+        ["new_password", "new_password_confirmation"],
+        "{both:?}"
     );
     app.call(
         "password",

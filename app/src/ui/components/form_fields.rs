@@ -19,10 +19,27 @@ impl FieldErrors {
         self.shown_in_place.update_value(|names| names.push(name));
         let error = self.error;
         Signal::derive(move || {
-            error
-                .get()
-                .filter(|e| e.field() == Some(name))
-                .map(|e| plain_words(&e.message()))
+            error.get().and_then(|e| {
+                e.field_problems()
+                    .into_iter()
+                    .find(|(field, _)| *field == name)
+                    .map(|(_, message)| plain_words(&message))
+            })
+        })
+    }
+
+    /// Whether `name` is the first field of the form, in its order, with a problem: the
+    /// one that takes the focus.
+    pub(super) fn leads(self, name: &'static str) -> bool {
+        let Some(error) = self.error.get_untracked() else {
+            return false;
+        };
+        let problems = error.field_problems();
+        self.shown_in_place.with_value(|names| {
+            names
+                .iter()
+                .find(|n| problems.iter().any(|(field, _)| field == *n))
+                .is_some_and(|first| *first == name)
         })
     }
 }
@@ -42,17 +59,28 @@ where
     provide_context(errors);
     // The fields register while they are built, so build them before the alert asks.
     let fields = children();
-    let elsewhere = move || {
-        errors.error.get().filter(|e| {
-            e.field().is_none_or(|field| {
+    // The error itself when it names no field; else each of its problems that no field
+    // here shows.
+    let elsewhere = move || -> Vec<AppError> {
+        let Some(error) = errors.error.get() else {
+            return Vec::new();
+        };
+        let problems = error.field_problems();
+        if problems.is_empty() {
+            return vec![error];
+        }
+        problems
+            .into_iter()
+            .filter(|(field, _)| {
                 !errors
                     .shown_in_place
-                    .with_value(|names| names.contains(&field))
+                    .with_value(|names| names.contains(field))
             })
-        })
+            .map(|(field, message)| AppError::validation(field, message))
+            .collect()
     };
     view! {
-        {move || elsewhere().map(|error| view! { <ErrorAlert error /> })}
+        {move || elsewhere().into_iter().map(|error| view! { <ErrorAlert error /> }).collect_view()}
         {fields}
     }
 }

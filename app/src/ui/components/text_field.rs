@@ -16,12 +16,15 @@ struct FieldError {
 
 impl FieldError {
     fn new(name: &'static str) -> Self {
-        let message = use_context::<FieldErrors>()
+        let errors = use_context::<FieldErrors>();
+        let message = errors
             .map(|errors| errors.claim(name))
             .unwrap_or_else(|| Signal::derive(|| None));
         let input = NodeRef::<Input>::new();
         Effect::new(move |_| {
+            // With several fields in error, the first one in the form takes the focus.
             if message.get().is_some()
+                && errors.is_some_and(|errors| errors.leads(name))
                 && let Some(input) = input.get()
             {
                 // After this turn's rendering: the field may be in a step just shown.
