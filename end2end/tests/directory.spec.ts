@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { test, expect, hydrated, signInAsRoot } from './fixtures';
 
 // Runs after console.spec.ts has set the installation up (account alias "acme").
@@ -25,6 +26,12 @@ test('root creates a user with a generated password that must be changed', async
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Download .csv' }).click();
   expect((await download).suggestedFilename()).toBe('newhire_credentials.csv');
+  // What an administrator hands over: the name, this password, the account's sign-in URL.
+  const csv = readFileSync(await (await download).path(), 'utf8').split('\r\n');
+  expect(csv[0]).toBe('User name,Password,Console sign-in URL');
+  // (Generated passwords hold no comma or quote, so the cell is the password itself.)
+  const url = (await page.getByTestId('signin-url').textContent()) ?? '';
+  expect(csv[1]).toBe(`newhire,${generated},${url}`);
   await page.goto('/users');
   await expect(page.getByTestId('users-table')).toContainText('newhire');
   await hydrated(page);

@@ -282,7 +282,18 @@ async fn every_call_in_the_table_succeeds_for_root() {
         .unwrap();
         let root = fx.root_of(&email).await;
         world(&root).await;
+        let events = || async {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM audit_events WHERE account_id = $1")
+                .bind(root.account().as_str())
+                .fetch_one(&fx.pool)
+                .await
+                .unwrap()
+        };
+        let before = events().await;
         let result = call(*action, &root).await;
+        // A write leaves exactly one event in the account's log; a read none.
+        let expected = i64::from(result.is_ok() && !is_read(*action));
+        assert_eq!(events().await - before, expected, "{action}: audit events");
         if *action == IamAction::ChangePassword {
             // IAM users' own action; root is told where its password is changed.
             assert!(

@@ -405,6 +405,81 @@ async fn accounts_see_nothing_of_each_other() {
             .len(),
         1
     );
+
+    // Groups, customer managed policies and the activity log are each account's own.
+    let team = GroupName::parse("Team").unwrap();
+    groups::create_group(&root_a, team.clone(), IamPath::root())
+        .await
+        .unwrap();
+    let doc = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#;
+    let a_policy = policies::create_policy(
+        &root_a,
+        NewPolicy::parse("Secret", "/", "", doc, &[]).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        groups::list_groups(&root_b, groups::ListGroups::default())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(matches!(
+        groups::get_group(&root_b, &team, None, None).await,
+        Err(AppError::NotFound { .. })
+    ));
+    assert!(matches!(
+        groups::add_user_to_group(&root_b, &team, &name("shared-name")).await,
+        Err(AppError::NotFound { .. })
+    ));
+    // Account A's policy, named by its ARN, is not B's to read, attach or delete (not
+    // found, or denied: either way B learns nothing of it).
+    assert!(matches!(
+        policies::get_policy(&root_b, &a_policy.arn).await,
+        Err(AppError::NotFound { .. } | AppError::AccessDenied { .. })
+    ));
+    assert!(matches!(
+        policies::attach_policy(
+            &root_b,
+            policies::HolderName::User(&name("shared-name")),
+            &a_policy.arn
+        )
+        .await,
+        Err(AppError::NotFound { .. } | AppError::AccessDenied { .. })
+    ));
+    assert!(matches!(
+        policies::delete_policy(&root_b, &a_policy.arn).await,
+        Err(AppError::NotFound { .. } | AppError::AccessDenied { .. })
+    ));
+    let b_local = policies::list_policies(
+        &root_b,
+        policies::ListPolicies {
+            scope: policies::Scope::Local,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(b_local.items.is_empty(), "{:?}", b_local.items);
+    let events = app::directory::activity::list_audit_events(
+        &root_b,
+        app::directory::activity::ListEvents::default(),
+    )
+    .await
+    .unwrap();
+    assert!(!events.items.is_empty());
+    assert!(
+        events
+            .items
+            .iter()
+            .all(|e| e.actor_arn.contains(&root_b.account().to_string())
+                && !e.resource.contains(&root_a.account().to_string())),
+        "{:?}",
+        events.items
+    );
+    // Still A's, untouched.
+    assert!(policies::get_policy(&root_a, &a_policy.arn).await.is_ok());
 }
 
 #[tokio::test]
