@@ -1,11 +1,9 @@
 use super::layout::ConsoleLayout;
 use super::lazy_pages::{
-    AccountRoute, ActivityRoute, GroupRoute, GroupsRoute, NewPolicyRoute, NewUserRoute,
-    PoliciesRoute, PolicyRoute, UserRoute, UsersRoute,
+    AccountRoute, ActivityRoute, DashboardRoute, GroupRoute, GroupsRoute, NewPolicyRoute,
+    NewUserRoute, PoliciesRoute, PolicyRoute, UserRoute, UsersRoute,
 };
-use super::pages::{
-    ChangePasswordPage, DashboardPage, NotFoundPage, SetupPage, SignInPage, UserSignInPage,
-};
+use super::pages::{ChangePasswordPage, NotFoundPage, SetupPage, SignInPage, UserSignInPage};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -45,7 +43,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin/:account") view=UserSignInPage />
                 <Route path=path!("/change-password") view=ChangePasswordPage />
                 <ParentRoute path=path!("") view=ConsoleLayout>
-                    <Route path=path!("") view=DashboardPage />
+                    <Route path=path!("") view={Lazy::<DashboardRoute>::new()} />
                     <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} />
                     <Route path=path!("/users/new") view={Lazy::<NewUserRoute>::new()} />
                     <Route path=path!("/users/details/:name") view={Lazy::<UserRoute>::new()} />

@@ -1,11 +1,12 @@
 //! The console pages that load their code on demand: each is a lazy route, so its view
 //! (and what only it uses, such as the policy engine behind the editor) sits in a wasm
-//! chunk of its own, fetched when the page is first opened. The sign-in pages, the shell
-//! and the dashboard stay in the main bundle, which every visitor downloads.
+//! chunk of its own, fetched when the page is first opened (the server's page preloads
+//! the chunks it needs). The sign-in, setup and change-password pages and the shell stay
+//! in the main bundle, which every visitor downloads.
 
 use super::pages::{
-    AccountPage, ActivityPage, GroupPage, GroupsPage, NewPolicyPage, NewUserPage, PoliciesPage,
-    PolicyPage, UserPage, UsersPage,
+    AccountPage, ActivityPage, DashboardPage, GroupPage, GroupsPage, NewPolicyPage, NewUserPage,
+    PoliciesPage, PolicyPage, UserPage, UsersPage,
 };
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -29,6 +30,7 @@ macro_rules! lazy_page {
     };
 }
 
+lazy_page!(DashboardRoute, DashboardPage);
 lazy_page!(UsersRoute, UsersPage);
 lazy_page!(NewUserRoute, NewUserPage);
 lazy_page!(UserRoute, UserPage);

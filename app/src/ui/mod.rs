@@ -6,3 +6,4 @@ mod format;
 mod layout;
 mod lazy_pages;
 mod pages;
+mod small_post;

@@ -11,12 +11,12 @@ use crate::ui::components::{
     ActionError, CopyButton, ErrorAlert, FormFields, PolicyPicker, TextField, UserPicker,
 };
 use crate::ui::format::urlencode;
+use crate::ui::small_post::{SMALL_BUTTON, small_post};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 const BUTTON: &str = "rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60";
-const SECONDARY: &str = "rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm font-medium hover:bg-slate-50";
 const CELL: &str = "px-3 py-2 text-left";
 const CARD: &str = "rounded-xl border border-slate-200 bg-surface p-6";
 
@@ -43,7 +43,7 @@ pub fn GroupsPage() -> impl IntoView {
                             "Names containing the text; one or two letters find names starting with them."
                         </span>
                     </label>
-                    <button type="submit" class=SECONDARY>"Search"</button>
+                    <button type="submit" class=SMALL_BUTTON>"Search"</button>
                 </form>
                 <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
                     {move || Suspend::new(async move {
@@ -191,23 +191,6 @@ impl GroupEdits {
     }
 }
 
-/// A small button posting hidden fields to a server function; `what` names it for
-/// screen readers. (A macro: `ActionForm`'s bounds on the server function are many.)
-macro_rules! small_post {
-    ($action:expr, [$(($name:literal, $value:expr)),* $(,)?], $label:literal, $what:expr) => {
-        {
-            let fields: Vec<(&'static str, String)> = vec![$(($name, $value)),*];
-            let what = format!(" {}", $what);
-            view! {
-                <ActionForm action=$action>
-                    {fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()}
-                    <button type="submit" class=SECONDARY>{$label}<span class="sr-only">{what}</span></button>
-                </ActionForm>
-            }
-        }
-    };
-}
-
 #[component]
 fn GroupDetailView(data: GroupView, edits: GroupEdits) -> impl IntoView {
     let group = data.detail.group.name.to_string();
@@ -262,7 +245,7 @@ fn GroupDetailView(data: GroupView, edits: GroupEdits) -> impl IntoView {
                         <div class="flex items-end gap-2">
                             <input type="hidden" name="group_name" value=for_users />
                             <div class="min-w-0 flex-1"><TextField name="user_name" label="Add user" /></div>
-                            <button type="submit" class=SECONDARY>"Add"</button>
+                            <button type="submit" class=SMALL_BUTTON>"Add"</button>
                         </div>
                     </FormFields>
                 </ActionForm>
@@ -280,7 +263,7 @@ fn GroupDetailView(data: GroupView, edits: GroupEdits) -> impl IntoView {
                         <div class="flex items-end gap-2">
                             <input type="hidden" name="group_name" value=for_nesting />
                             <div class="min-w-0 flex-1"><TextField name="member_group_name" label="Add a member group" /></div>
-                            <button type="submit" class=SECONDARY>"Add"</button>
+                            <button type="submit" class=SMALL_BUTTON>"Add"</button>
                         </div>
                     </FormFields>
                 </ActionForm>
@@ -299,7 +282,7 @@ fn GroupDetailView(data: GroupView, edits: GroupEdits) -> impl IntoView {
                         <div class="flex items-end gap-2">
                             <input type="hidden" name="group_name" value=for_policies />
                             <div class="min-w-0 flex-1"><TextField name="policy_arn" label="Attach policy (ARN)" /></div>
-                            <button type="submit" class=SECONDARY>"Attach"</button>
+                            <button type="submit" class=SMALL_BUTTON>"Attach"</button>
                         </div>
                     </FormFields>
                 </ActionForm>

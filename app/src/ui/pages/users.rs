@@ -8,6 +8,7 @@ use crate::api::users::{
 use crate::model::{PolicySource, Tag, User, UserOrder, UserPolicy, UserSort};
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use crate::ui::format::{format_time, urlencode};
+use crate::ui::small_post::{SMALL_BUTTON, small_post};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -16,8 +17,6 @@ const BUTTON: &str =
     "rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500";
 const CELL: &str = "px-3 py-2 text-left";
 const CARD: &str = "rounded-xl border border-slate-200 bg-surface p-6";
-const SMALL_BUTTON: &str = "rounded-md border border-slate-300 bg-surface px-3 py-1.5 text-sm \
-     font-medium hover:bg-slate-50";
 
 /// The Users list's state, as its URL holds it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -274,23 +273,6 @@ impl Edits {
             self.untag.version().get(),
         ]
     }
-}
-
-/// A small button that posts hidden `fields` to `action`; the label and a hidden `what`
-/// name it. (A macro: `ActionForm`'s bounds on the server function are many.)
-macro_rules! small_post {
-    ($action:expr, [$(($name:literal, $value:expr)),* $(,)?], $label:literal, $what:expr) => {
-        {
-            let fields: Vec<(&'static str, String)> = vec![$(($name, $value)),*];
-            let what = format!(" {}", $what);
-            view! {
-                <ActionForm action=$action>
-                    {fields.into_iter().map(|(name, value)| view! { <input type="hidden" name=name value=value /> }).collect_view()}
-                    <button type="submit" class=SMALL_BUTTON>{$label}<span class="sr-only">{what}</span></button>
-                </ActionForm>
-            }
-        }
-    };
 }
 
 #[component]
