@@ -426,6 +426,33 @@ pub async fn detach_user_policy(user_name: String, policy_arn: String) -> Result
     .await
 }
 
+/// PutUserPermissionsBoundary, from the user's page.
+#[server(endpoint = "users/boundary")]
+pub async fn set_user_boundary(user_name: String, boundary_arn: String) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::policies;
+    request::serve(|cx| async move {
+        let name = crate::directory::users::parse_user_name("user_name", &user_name)?;
+        if boundary_arn.trim().is_empty() {
+            return Err(AppError::validation("boundary_arn", "is required"));
+        }
+        policies::put_user_permissions_boundary(&cx, &name, &boundary_arn).await
+    })
+    .await
+}
+
+/// DeleteUserPermissionsBoundary, from the user's page.
+#[server(endpoint = "users/remove-boundary")]
+pub async fn remove_user_boundary(user_name: String) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::policies;
+    request::serve(|cx| async move {
+        let name = crate::directory::users::parse_user_name("user_name", &user_name)?;
+        policies::delete_user_permissions_boundary(&cx, &name).await
+    })
+    .await
+}
+
 /// TagUser with one tag (a tag with an existing key replaces it, as in AWS).
 #[server(endpoint = "users/tag")]
 pub async fn tag_user(

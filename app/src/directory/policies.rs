@@ -6,7 +6,7 @@ use super::groups::no_such_group;
 use super::paging::{max_items, paginate, search};
 use super::users::{no_such_user, request_tag_context, resource_tag_context};
 use crate::authz::{Ctx, Effective, IamAction, Op};
-use crate::error::AppError;
+use crate::error::{AppError, Problems};
 use crate::model::{
     AttachedPolicy, GroupName, IamPath, IdKind, Page, Policy, PolicyName, PolicySource,
     PolicyVersion, Tag, UniqueId, UserName, UserPolicy, arn, parse_description, parse_tags,
@@ -131,14 +131,37 @@ impl NewPolicy {
         document: &str,
         tags: &[(String, String)],
     ) -> Result<Self, AppError> {
-        Ok(Self {
-            name: PolicyName::parse(name).map_err(|m| AppError::validation("policy_name", m))?,
-            path: IamPath::parse(path).map_err(|m| AppError::validation("path", m))?,
-            description: parse_description(description)
-                .map_err(|m| AppError::validation("description", m))?,
-            document: IdentityPolicy::parse(document)?,
-            tags: parse_tags(tags).map_err(|(f, m)| AppError::validation(f, m))?,
-        })
+        // Every broken field at once. A document that alone is wrong stays AWS's
+        // MalformedPolicyDocument; beside other problems it is one of them.
+        let mut problems = Problems::new();
+        let name = problems.check("policy_name", PolicyName::parse(name));
+        let path = problems.check("path", IamPath::parse(path));
+        let description = problems.check("description", parse_description(description));
+        let tags = match parse_tags(tags) {
+            Ok(tags) => Some(tags),
+            Err((field, message)) => {
+                problems.refuse(field, message);
+                None
+            }
+        };
+        let document = match IdentityPolicy::parse(document) {
+            Ok(document) => Some(document),
+            Err(error) if problems.is_empty() => return Err(error),
+            Err(error) => {
+                problems.refuse("policy_document", error.to_string());
+                None
+            }
+        };
+        let parsed = (|| {
+            Some(Self {
+                name: name?,
+                path: path?,
+                description: description?,
+                document: document?,
+                tags: tags?,
+            })
+        })();
+        problems.finish(parsed)
     }
 }
 

@@ -1149,3 +1149,92 @@ async fn a_users_page_attaches_detaches_tags_and_untags() {
         4
     );
 }
+
+#[tokio::test]
+async fn a_users_page_sets_and_removes_the_boundary_and_create_policy_reports_every_field() {
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    app.call("users/create", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    let empty = app
+        .call(
+            "users/boundary",
+            &[("user_name", "tom"), ("boundary_arn", " ")],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(empty.field(), Some("boundary_arn"));
+    let s3 = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+    app.call(
+        "users/boundary",
+        &[("user_name", "tom"), ("boundary_arn", s3)],
+    )
+    .await
+    .unwrap();
+    let view = app
+        .call("users/get", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    assert_eq!(view["user"]["permissions_boundary"], s3);
+    let summary = app
+        .call("users/access", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    assert_eq!(summary["bounded"], true);
+    app.call("users/remove-boundary", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    let view = app
+        .call("users/get", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    assert!(view["user"]["permissions_boundary"].is_null(), "{view}");
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM audit_events WHERE action IN \
+             ('iam:PutUserPermissionsBoundary', 'iam:DeleteUserPermissionsBoundary')"
+        )
+        .await,
+        2
+    );
+
+    // Create policy: a bad name, description and document are reported together...
+    let broken = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*"}]}"#;
+    let long = "x".repeat(1001);
+    let all = app
+        .call(
+            "policies/create",
+            &[
+                ("policy_name", "no spaces"),
+                ("description", &long),
+                ("policy_document", broken),
+            ],
+        )
+        .await
+        .unwrap_err();
+    let fields: Vec<&str> = all.field_problems().into_iter().map(|(f, _)| f).collect();
+    assert_eq!(
+        fields,
+        ["policy_name", "description", "policy_document"],
+        "{all:?}"
+    );
+    // ... and a document that alone is wrong stays AWS's MalformedPolicyDocument.
+    let alone = app
+        .call(
+            "policies/create",
+            &[("policy_name", "Fine"), ("policy_document", broken)],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(alone.aws_code(), "MalformedPolicyDocument");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM managed_policies WHERE account_id = '{}'",
+            account.id
+        ))
+        .await,
+        0
+    );
+}

@@ -2,8 +2,8 @@
 
 use crate::api::groups::{AddUserToGroup, RemoveUserFromGroup};
 use crate::api::users::{
-    AttachUserPolicy, DeleteUser, DetachUserPolicy, SetConsoleAccess, TagUser, UntagUser, UserView,
-    get_user, get_user_access, list_users,
+    AttachUserPolicy, DeleteUser, DetachUserPolicy, RemoveUserBoundary, SetConsoleAccess,
+    SetUserBoundary, TagUser, UntagUser, UserView, get_user, get_user_access, list_users,
 };
 use crate::model::{PolicySource, Tag, User, UserOrder, UserPolicy, UserSort};
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
@@ -244,6 +244,8 @@ struct Edits {
     detach: ServerAction<DetachUserPolicy>,
     tag: ServerAction<TagUser>,
     untag: ServerAction<UntagUser>,
+    set_boundary: ServerAction<SetUserBoundary>,
+    remove_boundary: ServerAction<RemoveUserBoundary>,
     delete: ServerAction<DeleteUser>,
 }
 
@@ -257,13 +259,17 @@ impl Edits {
             detach: ServerAction::new(),
             tag: ServerAction::new(),
             untag: ServerAction::new(),
+            set_boundary: ServerAction::new(),
+            remove_boundary: ServerAction::new(),
             delete: ServerAction::new(),
         }
     }
 
     /// Changes whenever a change (other than deletion) was made or refused.
-    fn versions(self) -> [usize; 7] {
+    fn versions(self) -> [usize; 9] {
         [
+            self.set_boundary.version().get(),
+            self.remove_boundary.version().get(),
             self.console.version().get(),
             self.add_group.version().get(),
             self.remove_group.version().get(),
@@ -402,6 +408,9 @@ fn PermissionsSection(user: String, sources: Vec<UserPolicy>, edits: Edits) -> i
             }
         })
         .collect_view();
+    // Each form below names the user; the view takes its copies by value.
+    let [for_remove, for_boundary, for_attach] = [(); 3].map(|()| user.clone());
+    let current_boundary = boundary.into_iter().next().and_then(|b| b.arn);
     view! {
         <section class="rounded-xl border border-slate-200 bg-surface p-6 lg:col-span-2" aria-labelledby="permissions-heading">
             <h2 id="permissions-heading" class="text-lg font-medium">"Permissions"</h2>
@@ -416,15 +425,32 @@ fn PermissionsSection(user: String, sources: Vec<UserPolicy>, edits: Edits) -> i
             </div>
             <p class="mt-3 text-sm" data-testid="user-boundary">
                 "Permissions boundary: "
-                {match boundary.into_iter().next().and_then(|b| b.arn) {
-                    Some(arn) => view! { <a class="break-all text-link" href=format!("/policies/view?arn={}", urlencode(&arn))>{arn.clone()}</a>" (limits what the policies above may grant)" }.into_any(),
+                {match current_boundary {
+                    Some(arn) => view! {
+                        <a class="break-all text-link" href=format!("/policies/view?arn={}", urlencode(&arn))>{arn.clone()}</a>
+                        " (limits what the policies above may grant)"
+                        <span class="ml-2 inline-block">{small_post!(edits.remove_boundary, [("user_name", for_remove)], "Remove", "the permissions boundary")}</span>
+                    }.into_any(),
                     None => view! { "none" }.into_any(),
                 }}
             </p>
+            {ActionError(edits.remove_boundary)}
+            <ActionForm action=edits.set_boundary attr:class="mt-3">
+                <FormFields action=edits.set_boundary>
+                    <input type="hidden" name="user_name" value=for_boundary />
+                    <div class="flex flex-wrap items-end gap-2">
+                        <div class="min-w-0 flex-1">
+                            <TextField name="boundary_arn" label="Set the permissions boundary (managed policy ARN)"
+                                hint="The most the user's policies may ever grant." />
+                        </div>
+                        <button type="submit" class=SMALL_BUTTON>"Set boundary"</button>
+                    </div>
+                </FormFields>
+            </ActionForm>
             {ActionError(edits.detach)}
             <ActionForm action=edits.attach attr:class="mt-4">
                 <FormFields action=edits.attach>
-                    <input type="hidden" name="user_name" value=user.clone() />
+                    <input type="hidden" name="user_name" value=for_attach />
                     <div class="flex flex-wrap items-end gap-2">
                         <div class="min-w-0 flex-1">
                             <TextField name="policy_arn" label="Attach a managed policy (ARN)"
