@@ -268,19 +268,7 @@ pub async fn delete_group(group_name: String, confirmation: String) -> Result<()
                 break;
             }
         }
-        let holder = HolderName::Group(&group);
-        for attached in policies::list_attached_policies(&cx, holder, None, None, Some(1000))
-            .await?
-            .items
-        {
-            policies::detach_policy(&cx, holder, &attached.arn).await?;
-        }
-        for inline in policies::list_inline_policies(&cx, holder, None, Some(1000))
-            .await?
-            .items
-        {
-            policies::delete_inline_policy(&cx, holder, &inline).await?;
-        }
+        policies::remove_all_policies(&cx, HolderName::Group(&group)).await?;
         groups::delete_group(&cx, &group).await?;
         leptos_axum::redirect("/groups");
         Ok(())

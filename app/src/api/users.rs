@@ -382,19 +382,7 @@ pub async fn delete_user(user_name: String, confirmation: String) -> Result<(), 
         {
             groups::remove_user_from_group(&cx, &group.name, &name).await?;
         }
-        let holder = HolderName::User(&name);
-        for attached in policies::list_attached_policies(&cx, holder, None, None, Some(1000))
-            .await?
-            .items
-        {
-            policies::detach_policy(&cx, holder, &attached.arn).await?;
-        }
-        for inline in policies::list_inline_policies(&cx, holder, None, Some(1000))
-            .await?
-            .items
-        {
-            policies::delete_inline_policy(&cx, holder, &inline).await?;
-        }
+        policies::remove_all_policies(&cx, HolderName::User(&name)).await?;
         users::delete_user(&cx, &name).await?;
         leptos_axum::redirect("/users");
         Ok(())

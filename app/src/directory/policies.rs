@@ -864,6 +864,25 @@ async fn authorised_sources(op: &mut Op<'_>, user: &UserName) -> Result<UserSour
     })
 }
 
+/// Detaches every managed policy from a user or group and deletes every inline one, each
+/// by its own authorised and audited action (the console's "delete everything" before
+/// DeleteUser or DeleteGroup). A refused step stops there; what went before stays done.
+pub async fn remove_all_policies(cx: &Ctx, holder: HolderName<'_>) -> Result<(), AppError> {
+    for attached in list_attached_policies(cx, holder, None, None, Some(1000))
+        .await?
+        .items
+    {
+        detach_policy(cx, holder, &attached.arn).await?;
+    }
+    for inline in list_inline_policies(cx, holder, None, Some(1000))
+        .await?
+        .items
+    {
+        delete_inline_policy(cx, holder, &inline).await?;
+    }
+    Ok(())
+}
+
 fn inline_size_limit(holder: HolderName<'_>) -> AppError {
     match holder {
         HolderName::User(n) => AppError::limit_exceeded(format!(

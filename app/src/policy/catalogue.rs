@@ -29,6 +29,15 @@ pub enum AccessLevel {
 }
 
 impl AccessLevel {
+    /// In the order AWS's policy summaries list them.
+    pub const ALL: [AccessLevel; 5] = [
+        AccessLevel::List,
+        AccessLevel::Read,
+        AccessLevel::Write,
+        AccessLevel::PermissionsManagement,
+        AccessLevel::Tagging,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             AccessLevel::List => "List",

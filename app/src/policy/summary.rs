@@ -108,14 +108,6 @@ impl AccessSummary {
     }
 }
 
-const LEVELS: [AccessLevel; 5] = [
-    AccessLevel::List,
-    AccessLevel::Read,
-    AccessLevel::Write,
-    AccessLevel::PermissionsManagement,
-    AccessLevel::Tagging,
-];
-
 /// Summarises what `identity` policies grant, limited by `boundary`, over every action in
 /// the catalogue.
 pub fn summarise(
@@ -155,7 +147,7 @@ pub fn summarise(
             }
         }
         if levels.iter().any(|l| l.full + l.limited > 0) {
-            levels.sort_by_key(|l| LEVELS.iter().position(|&x| x == l.level));
+            levels.sort_by_key(|l| AccessLevel::ALL.iter().position(|&x| x == l.level));
             services.push(ServiceSummary {
                 prefix: service.prefix.clone(),
                 name: service.name.clone(),

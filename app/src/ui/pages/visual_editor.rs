@@ -10,14 +10,6 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm";
-const LEVELS: [AccessLevel; 5] = [
-    AccessLevel::List,
-    AccessLevel::Read,
-    AccessLevel::Write,
-    AccessLevel::PermissionsManagement,
-    AccessLevel::Tagging,
-];
-
 /// The non-empty items of a list typed one per line or separated by commas.
 fn items(text: &str) -> Vec<String> {
     text.split([',', '\n'])
@@ -171,7 +163,7 @@ fn ActionPicker(
     every_action: RwSignal<bool>,
 ) -> impl IntoView {
     let prefix = service.prefix.clone();
-    let groups: Vec<(AccessLevel, Vec<String>)> = LEVELS
+    let groups: Vec<(AccessLevel, Vec<String>)> = AccessLevel::ALL
         .iter()
         .map(|level| {
             let names = service
