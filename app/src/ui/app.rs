@@ -35,7 +35,9 @@ pub fn App() -> impl IntoView {
     view! {
         <Link rel="icon" type_="image/x-icon" href="/favicon.ico" />
         <Meta name="description" content="Portcullis identity and access management console" />
-        <Title formatter=|page: String| format!("{page} | Portcullis") />
+        // A title of its own, so that the document keeps one while a page being left has
+        // taken its title away and the next (a lazy chunk) has not yet set its own.
+        <Title text="Console" formatter=|page: String| format!("{page} | Portcullis") />
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/setup") view=SetupPage />
