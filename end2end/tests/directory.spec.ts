@@ -1,15 +1,21 @@
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { test, expect, hydrated, signInAsRoot } from './fixtures';
+import { test, expect, hydrated, newAccount, signInAsRoot } from './fixtures';
 
-// Runs after console.spec.ts has set the installation up (account alias "acme").
+// One administrator's story, told in order on an account of its own: a user who must
+// change the password, policies, group Admins, the wizard, nested groups, sorting.
 test.describe.configure({ mode: 'serial' });
+
+let account = { id: '', alias: '', email: '' };
+test.beforeAll(() => {
+  account = newAccount('directory');
+});
 
 let generated = '';
 
 test('root creates a user with a generated password that must be changed', async ({ page, expectRejection }) => {
   expectRejection(0);
-  await signInAsRoot(page);
+  await signInAsRoot(page, account.email);
   await page.getByRole('link', { name: 'Users' }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
   await page.getByRole('link', { name: 'Create user' }).click();
@@ -20,7 +26,7 @@ test('root creates a user with a generated password that must be changed', async
   await expect(page.getByTestId('review')).toContainText('Yes, generated password, new password required at first sign-in');
   await page.getByRole('button', { name: 'Create user' }).click();
   await expect(page.getByRole('status')).toContainText('User newhire created.');
-  await expect(page.getByTestId('signin-url')).toHaveText(/\/signin\/acme$/);
+  await expect(page.getByTestId('signin-url')).toHaveText(new RegExp(`/signin/${account.alias}$`));
   generated = (await page.getByTestId('generated-password').textContent()) ?? '';
   expect(generated).toHaveLength(20);
   const download = page.waitForEvent('download');
@@ -41,7 +47,7 @@ test('root creates a user with a generated password that must be changed', async
 
 test('the new user signs in at the account URL, must change the password, then works', async ({ page, expectRejection }) => {
   expectRejection(0);
-  await page.goto('/signin/acme');
+  await page.goto(`/signin/${account.alias}`);
   await hydrated(page);
   await page.getByLabel('IAM user name').fill('newhire');
   await page.getByLabel('Password', { exact: true }).fill(generated);
@@ -71,7 +77,7 @@ test('without iam:ListUsers the Users page shows the AWS-style denial', async ({
 
 test('the policy editor lints while typing without a request, then v2, rollback and a diff', async ({ page, expectRejection }) => {
   expectRejection(0);
-  await signInAsRoot(page);
+  await signInAsRoot(page, account.email);
   const catalogue = page.waitForResponse((r) => r.url().endsWith('/aws/catalogue.json'));
   await page.goto('/policies/new');
   await hydrated(page);
@@ -108,7 +114,7 @@ test('the policy editor lints while typing without a request, then v2, rollback 
 
 test('the visual editor writes a statement from the AWS service catalogue into the JSON', async ({ page, expectRejection }) => {
   expectRejection(0);
-  await signInAsRoot(page);
+  await signInAsRoot(page, account.email);
   await page.goto('/policies/new');
   await hydrated(page);
   await expect(page.getByTestId('catalogue-status')).toContainText('AWS services');
@@ -151,7 +157,7 @@ test('the visual editor writes a statement from the AWS service catalogue into t
 
 test('root creates group Admins with AWS AdministratorAccess and puts the new user in it', async ({ page, expectRejection }) => {
   expectRejection(0);
-  await signInAsRoot(page);
+  await signInAsRoot(page, account.email);
   await page.goto('/groups');
   await hydrated(page);
   await page.getByLabel('Group name').fill('Admins');
@@ -176,7 +182,7 @@ test('root creates group Admins with AWS AdministratorAccess and puts the new us
 test('the create-user wizard puts a user in a group with a tag, and reopens the step a refusal names; deleting the user', async ({ page, expectRejection }) => {
   expectRejection(409);
   expectRejection(400);
-  await signInAsRoot(page);
+  await signInAsRoot(page, account.email);
   await page.goto('/users/new');
   await hydrated(page);
   const next = page.getByRole('button', { name: 'Next' });
@@ -209,14 +215,21 @@ test('the create-user wizard puts a user in a group with a tag, and reopens the 
   await expect(page.getByTestId('created-groups')).toHaveText('Admins');
   await page.getByRole('link', { name: 'Open the user' }).click();
   await expect(page).toHaveURL(/\/users\/details\/wizard\.made$/);
-  await expect(page.getByText('team=bisdev')).toBeVisible();
-  // Its permissions say where they come from: AdministratorAccess through group Admins.
+  // The page opens on its Permissions tab; they say where they come from:
+  // AdministratorAccess through group Admins.
+  await expect(page.getByRole('tab', { name: 'Permissions' })).toHaveAttribute('aria-selected', 'true');
   const permissions = page.getByTestId('user-permissions');
   await expect(permissions).toContainText('AdministratorAccess');
   await expect(permissions).toContainText('Group Admins');
-  await expect(page.getByText('Admins').first()).toBeVisible();
-  // Tags are edited in place.
   await hydrated(page);
+  await page.getByRole('tab', { name: 'Groups (1)' }).click();
+  await expect(page).toHaveURL(/\?section=groups$/);
+  await expect(page.getByTestId('user-groups')).toContainText('Admins');
+  await expect(permissions).toHaveCount(0);
+  // Tags are edited in place, on their tab.
+  await page.getByRole('tab', { name: 'Tags (1)' }).click();
+  await expect(page.getByRole('tab', { name: 'Tags (1)' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByText('team=bisdev')).toBeVisible();
   await page.getByLabel('Tag key').fill('env');
   await page.getByLabel('Tag value').fill('prod');
   await page.getByRole('button', { name: 'Add tag' }).click();
@@ -225,6 +238,8 @@ test('the create-user wizard puts a user in a group with a tag, and reopens the 
   await page.getByRole('button', { name: 'Remove tag team' }).click();
   await expect(tags).not.toContainText('team=bisdev');
   await expect(tags).toContainText('env=prod');
+  await page.getByRole('tab', { name: 'Security credentials' }).click();
+  await expect(page.getByTestId('console-access')).toHaveText('No console access.');
   // Deleting takes the group membership with it, once the name is typed again.
   await expect(page.getByTestId('delete-removes')).toContainText('membership of 1 group');
   const confirm = page.getByLabel('To confirm, type the user name');
@@ -240,7 +255,7 @@ test('the create-user wizard puts a user in a group with a tag, and reopens the 
 
 test('a nested-group cycle is refused with a clear message', async ({ page, expectRejection }) => {
   expectRejection(400);
-  await signInAsRoot(page);
+  await signInAsRoot(page, account.email);
   for (const name of ['Company', 'Engineering']) {
     await page.goto('/groups');
     await hydrated(page);
@@ -269,7 +284,7 @@ test('a nested-group cycle is refused with a clear message', async ({ page, expe
 
 test('the Users list sorts by a column header, both ways, and a search keeps the order', async ({ page, expectRejection }) => {
   expectRejection(0);
-  await signInAsRoot(page);
+  await signInAsRoot(page, account.email);
   await page.goto('/users/new');
   await hydrated(page);
   await page.getByLabel('User name').fill('analyst');
@@ -308,7 +323,7 @@ test('the Users list sorts by a column header, both ways, and a search keeps the
 });
 
 async function signInAsNewhire(page: Page) {
-  await page.goto('/signin/acme');
+  await page.goto(`/signin/${account.alias}`);
   await hydrated(page);
   await page.getByLabel('IAM user name').fill('newhire');
   await page.getByLabel('Password', { exact: true }).fill('Chosen-Passw0rd!');

@@ -1,7 +1,7 @@
 import { test, expect, hydrated, newAccount, signInAsRoot } from './fixtures';
 
-// Journeys on accounts of their own (made with `portcullis account create`), so they
-// neither depend on nor disturb the story the other specs tell on account "acme".
+// Journeys on accounts of their own (made with `portcullis account create`), as every
+// spec but console.spec.ts (the installation's own setup) is.
 
 test('BisDev: a group with AmazonS3ReadOnlyAccess, a user in it refused the Users page in AWS words, the Activity page shows it all, the group deleted with everything', async ({ page, expectRejection }) => {
   expectRejection(403);

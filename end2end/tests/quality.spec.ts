@@ -1,14 +1,18 @@
 import type { Page } from '@playwright/test';
-import { test, expect, hydrated, signInAsRoot } from './fixtures';
+import { test, expect, hydrated, newAccount, signInAsRoot } from './fixtures';
 
 // The console as a new user meets it: on a phone, in dark mode, with a keyboard, and
-// with a form that comes back with an error. Runs after console.spec.ts and
-// directory.spec.ts (account alias "acme", user newhire).
+// with a form that comes back with an error. On an account of its own, with one user.
 test.describe.configure({ mode: 'serial' });
+
+let account = { id: '', alias: '', email: '' };
+test.beforeAll(() => {
+  account = newAccount('quality');
+});
 
 /** Signs in as root and waits until the dashboard is hydrated. */
 async function signInHydrated(page: Page) {
-  await signInAsRoot(page);
+  await signInAsRoot(page, account.email);
   await hydrated(page);
 }
 
@@ -49,8 +53,17 @@ test('a field error stands beside its field, is announced and gets the focus', a
 
 test('at phone width the navigation folds behind a menu button and nothing overflows', async ({ page, expectRejection }) => {
   expectRejection(0);
-  await page.setViewportSize({ width: 390, height: 844 });
+  // A user whose page is among those checked.
   await signInHydrated(page);
+  await page.goto('/users/new');
+  await hydrated(page);
+  await page.getByLabel('User name').fill('phone.user');
+  for (let step = 0; step < 3; step++) await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.getByRole('status')).toContainText('User phone.user created.');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/');
+  await hydrated(page);
   const nav = page.getByRole('navigation', { name: 'Console' });
   const menu = page.getByRole('button', { name: 'Menu' });
   await expect(nav).toBeHidden();
@@ -63,7 +76,7 @@ test('at phone width the navigation folds behind a menu button and nothing overf
   await expect(page).toHaveURL(/\/users$/);
   await expect(page.getByTestId('users-table')).toBeVisible();
   await expect(nav).toBeHidden();
-  for (const path of ['/users', '/groups', '/policies', '/activity', '/account', '/users/details/newhire']) {
+  for (const path of ['/users', '/groups', '/policies', '/activity', '/account', '/users/details/phone.user', '/groups/details/quality.check']) {
     await page.goto(path);
     await hydrated(page);
     expect(await overflowsSideways(page), `${path} at 390 px`).toBe(false);
@@ -121,5 +134,5 @@ test('copy buttons put the account id and sign-in URL on the clipboard', async (
   await expect(copyId).toHaveAccessibleName('Copied account ID');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(id);
   await page.getByRole('button', { name: 'Copy sign-in URL' }).click();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/\/signin\/acme$/);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(new RegExp(`/signin/${account.alias}$`));
 });

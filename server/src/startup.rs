@@ -1,7 +1,7 @@
 //! Builds the router and runs the server.
 
 use crate::config::AllowedOrigins;
-use crate::web::{client_addr, export, guard, headers, health, idle, origin};
+use crate::web::{client_addr, export, fn_status, guard, headers, health, idle, origin};
 use app::policy::Cidr;
 use app::state::AppState;
 use app::{App, shell};
@@ -143,6 +143,7 @@ pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
             state,
             guard::guard_pages,
         ))
+        .layer(axum::middleware::from_fn(fn_status::follow_error))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(edge.trusted_proxies),

@@ -90,6 +90,7 @@ pub async fn create_group(
         let mut unfinished = Vec::new();
         for user in &members {
             if let Err(error) = groups::add_user_to_group(&cx, &group.name, user).await {
+                cx.record_failure(&error).await;
                 unfinished.push(Unfinished {
                     step: format!("Add user {user} (AddUserToGroup)"),
                     error: error.to_string(),
@@ -100,6 +101,7 @@ pub async fn create_group(
             if let Err(error) =
                 policies::attach_policy(&cx, HolderName::Group(&group.name), arn).await
             {
+                cx.record_failure(&error).await;
                 unfinished.push(Unfinished {
                     step: format!("Attach {arn} (AttachGroupPolicy)"),
                     error: error.to_string(),

@@ -97,7 +97,12 @@ where
 {
     let result = async {
         let caller = caller().await?.ok_or(AppError::Unauthenticated)?;
-        work(Ctx::new(state()?, caller, source())).await
+        let cx = Ctx::new(state()?, caller, source());
+        let done = work(cx.clone()).await;
+        if let Err(error) = &done {
+            cx.record_failure(error).await;
+        }
+        done
     }
     .await;
     finish(result)

@@ -200,28 +200,37 @@ pub async fn create_user(
                 Ok((_, generated)) => {
                     created.console_password = generated.map(|p| p.expose().to_owned());
                 }
-                Err(error) => created.unfinished.push(Unfinished {
+                Err(error) => {
+                    cx.record_failure(&error).await;
+                    created.unfinished.push(Unfinished {
                     step: "Console access (CreateLoginProfile)".to_owned(),
                     error: error.to_string(),
-                }),
+                });
+                }
             }
         }
         for group in group_names {
             match group_service::add_user_to_group(&cx, &group, &name).await {
                 Ok(stored) => created.groups.push(stored.to_string()),
-                Err(error) => created.unfinished.push(Unfinished {
+                Err(error) => {
+                    cx.record_failure(&error).await;
+                    created.unfinished.push(Unfinished {
                     step: format!("Add to group {group} (AddUserToGroup)"),
                     error: error.to_string(),
-                }),
+                });
+                }
             }
         }
         for arn in arns {
             match policies::attach_policy(&cx, HolderName::User(&name), &arn).await {
                 Ok(()) => created.policies.push(arn),
-                Err(error) => created.unfinished.push(Unfinished {
+                Err(error) => {
+                    cx.record_failure(&error).await;
+                    created.unfinished.push(Unfinished {
                     step: format!("Attach {arn} (AttachUserPolicy)"),
                     error: error.to_string(),
-                }),
+                });
+                }
             }
         }
         Ok(created)
@@ -450,12 +459,19 @@ pub async fn tag_user(
 ) -> Result<(), AppError> {
     use super::request;
     use crate::directory::users;
+    use crate::error::Problems;
     use crate::model::Tag;
     request::serve(|cx| async move {
-        let name = crate::directory::users::parse_user_name("user_name", &user_name)?;
-        let tag = Tag::parse(tag_key.trim(), &tag_value)
-            .map_err(|(field, m)| AppError::validation(field, m))?;
-        users::tag_user(&cx, &name, vec![tag]).await
+        // Every broken rule at once, each beside its field.
+        let mut problems = Problems::new();
+        let name = problems.check_error(crate::directory::users::parse_user_name(
+            "user_name",
+            &user_name,
+        ));
+        let key = problems.check("tag_key", Tag::parse_key(tag_key.trim()));
+        let value = problems.check("tag_value", Tag::parse_value(&tag_value));
+        let (name, key, value) = problems.finish((|| Some((name?, key?, value?)))())?;
+        users::tag_user(&cx, &name, vec![Tag { key, value }]).await
     })
     .await
 }

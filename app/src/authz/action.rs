@@ -84,6 +84,13 @@ iam_actions!(
 );
 
 impl IamAction {
+    /// Whether the action only reads (AWS's List and Read access levels, which its
+    /// names begin with): a change is every other.
+    pub fn is_read(self) -> bool {
+        let name = self.name();
+        name.starts_with("Get") || name.starts_with("List")
+    }
+
     /// `iam:CreateUser`.
     pub fn qualified(self) -> String {
         format!("iam:{}", self.name())

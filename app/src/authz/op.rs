@@ -12,7 +12,7 @@ use crate::policy::{Context, Decision, Missing, PolicyType, Request, decide, eva
 use crate::state::AppState;
 use crate::store::{self, Tx};
 use sqlx::PgConnection;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -23,6 +23,17 @@ pub struct Ctx {
     caller: Arc<Caller>,
     source: RequestSource,
     now: OffsetDateTime,
+    attempts: Arc<Mutex<Attempts>>,
+}
+
+/// Changes this request was permitted but has not committed, so that one that then
+/// fails (a name taken, a limit reached) is still recorded, with AWS's error code.
+#[derive(Default)]
+struct Attempts {
+    /// The last operation begun, numbering them from 1.
+    ops: u64,
+    /// (operation, action, resource), in the order permitted.
+    open: Vec<(u64, IamAction, String)>,
 }
 
 impl Ctx {
@@ -33,6 +44,53 @@ impl Ctx {
             caller,
             source,
             now,
+            attempts: Arc::default(),
+        }
+    }
+
+    fn attempts(&self) -> std::sync::MutexGuard<'_, Attempts> {
+        // The list stays consistent whatever panicked while it was held: take it anyway.
+        self.attempts.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records, after an operation of this request failed with `error`, that its change
+    /// did not happen: one `failure` event for the first change that operation was
+    /// permitted, with the error's AWS code. A denial was recorded when it was made,
+    /// and an operation that committed recorded itself. Each failure is recorded once.
+    pub async fn record_failure(&self, error: &AppError) {
+        let attempt = {
+            let mut attempts = self.attempts();
+            let last = attempts.ops;
+            let first = attempts
+                .open
+                .iter()
+                .find(|(op, _, _)| *op == last)
+                .map(|(_, action, resource)| (*action, resource.clone()));
+            attempts.open.clear();
+            first
+        };
+        let Some((action, resource)) = attempt else {
+            return;
+        };
+        if matches!(
+            error,
+            AppError::AccessDenied { .. }
+                | AppError::Unauthenticated
+                | AppError::PasswordResetRequired
+        ) {
+            return;
+        }
+        let event = self.event(
+            action.qualified(),
+            resource,
+            serde_json::json!({}),
+            Outcome::Failure,
+            Some(error.aws_code().to_owned()),
+        );
+        if let Err(failed) =
+            audit::record(&self.state.pool, self.state.entropy.as_ref(), event).await
+        {
+            tracing::warn!(error = %failed, "could not record a failed change in the audit log");
         }
     }
 
@@ -62,9 +120,16 @@ impl Ctx {
 
     /// BEGIN: an operation in its own transaction.
     pub async fn begin(&self) -> Result<Op<'_>, AppError> {
+        let tx = store::begin(&self.state.pool).await?;
+        let number = {
+            let mut attempts = self.attempts();
+            attempts.ops += 1;
+            attempts.ops
+        };
         Ok(Op {
             cx: self,
-            tx: store::begin(&self.state.pool).await?,
+            tx,
+            number,
             policies: None,
             events: Vec::new(),
             wrote: false,
@@ -155,6 +220,8 @@ impl Writer<'_> {
 pub struct Op<'c> {
     cx: &'c Ctx,
     tx: Tx,
+    /// This operation's number in its request (see `Attempts`).
+    number: u64,
     policies: Option<Effective>,
     events: Vec<audit::Event>,
     wrote: bool,
@@ -197,7 +264,7 @@ impl Op<'_> {
             resource: resource.to_owned(),
         };
         let Some(user) = caller.user() else {
-            return Ok(permit);
+            return Ok(self.attempting(permit));
         };
         let effective = match &mut self.policies {
             Some(loaded) => loaded,
@@ -212,7 +279,7 @@ impl Op<'_> {
         };
         let request = self.cx.request(action, resource, extra);
         if decide(&effective.input(&request)).is_allowed() {
-            return Ok(permit);
+            return Ok(self.attempting(permit));
         }
         let evaluation = evaluate(&effective.input(&request));
         let message = denial_message(&request, &evaluation.explanation);
@@ -244,12 +311,23 @@ impl Op<'_> {
         };
         let arn = user.arn.clone();
         if caller.password_reset_required {
-            return Ok(Permit {
+            return Ok(self.attempting(Permit {
                 action: IamAction::ChangePassword,
                 resource: arn,
-            });
+            }));
         }
         self.authorize(IamAction::ChangePassword, &arn).await
+    }
+
+    /// Notes a permitted change as open until this operation commits.
+    fn attempting(&self, permit: Permit) -> Permit {
+        if !permit.action.is_read() {
+            self.cx
+                .attempts()
+                .open
+                .push((self.number, permit.action, permit.resource.clone()));
+        }
+        permit
     }
 
     /// The connection for writes, given the permit for them.
@@ -291,6 +369,8 @@ impl Op<'_> {
         )
         .await?;
         store::commit(self.tx).await?;
+        let number = self.number;
+        self.cx.attempts().open.retain(|(op, _, _)| *op != number);
         Ok(())
     }
 }

@@ -18,19 +18,18 @@ fn tag_char(c: char) -> bool {
 impl Tag {
     pub fn parse(key: &str, value: &str) -> Result<Self, (&'static str, String)> {
         let key = Self::parse_key(key).map_err(|m| ("tag_key", m))?;
+        let value = Self::parse_value(value).map_err(|m| ("tag_value", m))?;
+        Ok(Self { key, value })
+    }
+
+    pub fn parse_value(value: &str) -> Result<String, String> {
         if value.chars().count() > 256 {
-            return Err(("tag_value", "must be at most 256 characters".to_owned()));
+            return Err("must be at most 256 characters".to_owned());
         }
         if !value.chars().all(tag_char) {
-            return Err((
-                "tag_value",
-                "may contain only letters, digits, spaces and _ . : / = + - @".to_owned(),
-            ));
+            return Err("may contain only letters, digits, spaces and _ . : / = + - @".to_owned());
         }
-        Ok(Self {
-            key,
-            value: value.to_owned(),
-        })
+        Ok(value.to_owned())
     }
 
     pub fn parse_key(key: &str) -> Result<String, String> {

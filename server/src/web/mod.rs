@@ -3,6 +3,7 @@
 
 pub mod client_addr;
 pub mod export;
+pub mod fn_status;
 pub mod guard;
 pub mod headers;
 pub mod health;

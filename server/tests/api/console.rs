@@ -588,7 +588,19 @@ async fn a_users_page_shows_groups_and_policies_and_manages_console_access() {
     let (status, _, body) = app.page("/users/details/tom").await;
     assert_eq!(status, 200);
     assert!(body.contains(&format!("arn:aws:iam::{}:user/tom", account.id)));
-    assert!(body.contains("Readers") && body.contains("No console access."));
+    // Each tab is its own address, rendered by the server.
+    let (_, _, groups) = app.page("/users/details/tom?section=groups").await;
+    assert!(groups.contains("Readers") && !groups.contains("No console access."));
+    assert!(
+        groups.contains(
+            r#"id="user-tab-groups" aria-controls="user-tab-panel" aria-selected="true""#
+        ),
+        "{groups}"
+    );
+    let (_, _, credentials) = app
+        .page("/users/details/tom?section=security_credentials")
+        .await;
+    assert!(credentials.contains("No console access."), "{credentials}");
     let (_, _, new_page) = app.page("/users/new").await;
     assert!(
         new_page.contains("Create user"),
@@ -1113,9 +1125,11 @@ async fn a_users_page_attaches_detaches_tags_and_untags() {
     );
     let (_, _, page) = app.page("/users/details/tom").await;
     assert!(
-        page.contains("team=BisDev") && page.contains("Detach"),
+        page.contains("Detach") && !page.contains("team=BisDev"),
         "{page}"
     );
+    let (_, _, page) = app.page("/users/details/tom?section=tags").await;
+    assert!(page.contains("team=BisDev"), "{page}");
     // A key AWS reserves is refused beside the key field, and nothing changes.
     let refused = app
         .call(
@@ -1128,7 +1142,23 @@ async fn a_users_page_attaches_detaches_tags_and_untags() {
         )
         .await;
     assert!(
-        matches!(&refused, Err(AppError::Validation { field, .. }) if field == "tag_key"),
+        matches!(&refused, Err(AppError::Validation { field, also, .. }) if field == "tag_key" && also.is_empty()),
+        "{refused:?}"
+    );
+    // A bad key and a bad value are both named, each beside its field.
+    let refused = app
+        .call(
+            "users/tag",
+            &[
+                ("user_name", "tom"),
+                ("tag_key", ""),
+                ("tag_value", "no <angle> brackets"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(&refused, Err(AppError::Validation { field, also, .. })
+            if field == "tag_key" && also.len() == 1 && also[0].field == "tag_value"),
         "{refused:?}"
     );
     app.call("users/detach", &[("user_name", "tom"), ("policy_arn", s3)])
@@ -1237,4 +1267,81 @@ async fn a_users_page_sets_and_removes_the_boundary_and_create_policy_reports_ev
         .await,
         0
     );
+}
+
+#[tokio::test]
+async fn a_permitted_change_that_fails_is_recorded_once_with_the_aws_error_code() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    app.call("users/create", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    let taken = app.call("users/create", &[("user_name", "TOM")]).await;
+    assert!(
+        matches!(taken, Err(AppError::AlreadyExists { .. })),
+        "{taken:?}"
+    );
+    let failures = "SELECT action || ' ' || error_code || ' ' || resource FROM audit_events \
+                    WHERE outcome = 'failure' ORDER BY seq";
+    let rows: Vec<String> = sqlx::query_scalar(failures)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(
+        rows[0].starts_with("iam:CreateUser EntityAlreadyExists arn:aws:iam::")
+            && rows[0].ends_with(":user/TOM"),
+        "{rows:?}"
+    );
+    // A step of the create-group form that fails is recorded as that step; the group
+    // itself, created, is a success.
+    let created = app
+        .call(
+            "groups/create",
+            &[("group_name", "Staff"), ("users[0]", "nobody")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(created["unfinished"].as_array().map(Vec::len), Some(1));
+    let rows: Vec<String> = sqlx::query_scalar(failures)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(
+        rows[1].starts_with("iam:AddUserToGroup NoSuchEntity arn:aws:iam::")
+            && rows[1].ends_with(":group/Staff"),
+        "{rows:?}"
+    );
+    // A form that cannot be read (a list sent as one value) is bad input, answered 400
+    // (`call` checks that the status follows the error) and changing nothing.
+    let unreadable = app
+        .call(
+            "groups/create",
+            &[("group_name", "Other"), ("users", "ann")],
+        )
+        .await;
+    assert!(
+        matches!(&unreadable, Err(AppError::Request(text)) if text.contains("malformed form data")),
+        "{unreadable:?}"
+    );
+    assert_eq!(app.count("SELECT count(*) FROM iam_groups").await, 1);
+    // A refusal before anything was permitted (a malformed name) changes nothing and
+    // is not an attempt on any resource.
+    let before = app.count("SELECT count(*) FROM audit_events").await;
+    assert!(
+        app.call("users/create", &[("user_name", "no spaces")])
+            .await
+            .is_err()
+    );
+    assert_eq!(app.count("SELECT count(*) FROM audit_events").await, before);
+    // The failures sit in the hash chain like every other event.
+    let account: String = sqlx::query_scalar("SELECT account_id FROM audit_events LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut conn = app.pool.acquire().await.unwrap();
+    let verified = app::audit::verify(&mut conn, &account).await.unwrap();
+    assert!(verified.is_ok(), "{verified:?}");
 }

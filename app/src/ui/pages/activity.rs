@@ -100,7 +100,7 @@ pub fn ActivityPage() -> impl IntoView {
                                                 <td class=format!("{CELL} break-all font-mono text-xs")>{e.actor_arn.clone()}</td>
                                                 <td class=CELL>{e.action.clone()}</td>
                                                 <td class=format!("{CELL} break-all font-mono text-xs")>{e.resource.clone()}</td>
-                                                <td class=CELL>{e.outcome.clone()}</td>
+                                                <td class=CELL>{e.outcome.clone()}{e.error_code.clone().map(|code| view! { <span class="block text-xs text-slate-500">{code}</span> })}</td>
                                                 <td class=CELL>{e.source_ip.clone().unwrap_or_default()}</td>
                                             </tr>
                                         }).collect_view()}

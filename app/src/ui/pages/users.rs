@@ -201,7 +201,7 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
-/// A user's page: summary, groups, policies, tags, console access.
+/// A user's page: a summary, then tabs for permissions, groups, tags and credentials.
 #[component]
 pub fn UserPage() -> impl IntoView {
     let params = leptos_router::hooks::use_params_map();
@@ -283,9 +283,92 @@ impl Edits {
 
 #[component]
 fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
-    let console = edits.console;
     let user = view.user.clone();
     let name = user.name.to_string();
+    let query = use_query_map();
+    let tab = move || UserTab::parse(query.read().get("section").as_deref());
+    let tabs = {
+        let name = name.clone();
+        let counts = (view.groups.len(), user.tags.len());
+        move || {
+            let current = tab();
+            UserTab::ALL
+                .into_iter()
+                .map(|t| {
+                    let label = match t {
+                        UserTab::Groups => format!("{} ({})", t.label(), counts.0),
+                        UserTab::Tags => format!("{} ({})", t.label(), counts.1),
+                        _ => t.label().to_owned(),
+                    };
+                    let selected = t == current;
+                    let class = if selected {
+                        "-mb-px border-b-2 border-indigo-600 px-3 py-2 text-sm font-medium text-indigo-700 dark:text-indigo-300"
+                    } else {
+                        "-mb-px border-b-2 border-transparent px-3 py-2 text-sm text-slate-600 hover:text-slate-900"
+                    };
+                    view! {
+                        <a role="tab" id=format!("user-tab-{}", t.key()) aria-controls="user-tab-panel"
+                            aria-selected=if selected { "true" } else { "false" } class=class
+                            href=format!("/users/details/{}?section={}", urlencode(&name), t.key())>
+                            {label}
+                        </a>
+                    }
+                })
+                .collect_view()
+        }
+    };
+    let panel = {
+        let view = view.clone();
+        let name = name.clone();
+        move || {
+            match tab() {
+            UserTab::Permissions => view! {
+                <PermissionsSection user=name.clone() sources=view.sources.clone() edits />
+                <AccessSection user=name.clone() edits />
+            }
+            .into_any(),
+            UserTab::Groups => view! { <GroupsSection user=name.clone() groups=view.groups.clone() edits /> }.into_any(),
+            UserTab::Tags => view! { <TagsSection user=name.clone() tags=view.user.tags.clone() edits /> }.into_any(),
+            UserTab::SecurityCredentials => view! {
+                <ConsolePasswordSection user=name.clone() state=view.console console=edits.console />
+            }
+            .into_any(),
+        }
+        }
+    };
+    view! {
+        <p class="mt-1 text-sm text-slate-600"><span class="break-all font-mono" data-testid="user-arn">{user.arn.clone()}</span><CopyButton text=user.arn.clone() what="ARN" /></p>
+        <section class=format!("mt-6 {CARD}") aria-labelledby="summary-heading">
+            <h2 id="summary-heading" class="text-lg font-medium">"Summary"</h2>
+            <dl class="mt-3 grid grid-cols-3 gap-y-2 text-sm">
+                <dt class="text-slate-500">"Created"</dt><dd class="col-span-2">{format_time(user.created_at)}</dd>
+                <dt class="text-slate-500">"Console access"</dt>
+                <dd class="col-span-2">{if view.console.is_some() { "Enabled" } else { "Disabled" }}</dd>
+                <dt class="text-slate-500">"Last console sign-in"</dt>
+                <dd class="col-span-2">{user.password_last_used.map_or_else(|| "Never".to_owned(), format_time)}</dd>
+            </dl>
+        </section>
+        <div role="tablist" aria-label="User details" class="mt-6 flex flex-wrap gap-1 border-b border-slate-200">
+            {tabs}
+        </div>
+        <div role="tabpanel" id="user-tab-panel" class="mt-4 space-y-6"
+            aria-labelledby=move || format!("user-tab-{}", tab().key())>
+            {panel}
+        </div>
+        <div class="mt-6">
+            <DeleteUserSection view=view.clone() delete=edits.delete />
+        </div>
+    }
+}
+
+/// The console password: enable, set (chosen or generated, shown once), disable.
+#[component]
+fn ConsolePasswordSection(
+    user: String,
+    state: Option<bool>,
+    console: ServerAction<SetConsoleAccess>,
+) -> impl IntoView {
+    let name = user;
     let generated = move || console.value().get().and_then(Result::ok).flatten();
     // Enabling and resetting take the same fields: a password of one's choosing or a
     // generated one, and whether it must be changed at next sign-in (AWS's default).
@@ -306,7 +389,7 @@ fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
             </ActionForm>
         }
     };
-    let access = match view.console {
+    let access = match state {
         None => view! {
             <p class="text-sm" data-testid="console-access">"No console access."</p>
             {password_form("enable", "Enable console access", name.clone())}
@@ -328,31 +411,61 @@ fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
         }
     };
     view! {
-        <p class="mt-1 text-sm text-slate-600"><span class="break-all font-mono" data-testid="user-arn">{user.arn.clone()}</span><CopyButton text=user.arn.clone() what="ARN" /></p>
-        <div class="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-2">
-            <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="summary-heading">
-                <h2 id="summary-heading" class="text-lg font-medium">"Summary"</h2>
-                <dl class="mt-3 grid grid-cols-3 gap-y-2 text-sm">
-                    <dt class="text-slate-500">"Created"</dt><dd class="col-span-2">{format_time(user.created_at)}</dd>
-                    <dt class="text-slate-500">"Last console sign-in"</dt>
-                    <dd class="col-span-2">{user.password_last_used.map_or_else(|| "Never".to_owned(), format_time)}</dd>
-                </dl>
-            </section>
-            <GroupsSection user=name.clone() groups=view.groups.clone() edits />
-            <TagsSection user=name.clone() tags=user.tags.clone() edits />
-            <PermissionsSection user=name.clone() sources=view.sources.clone() edits />
-            <AccessSection user=name.clone() edits />
-            <section class="rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="credentials-heading">
-                <h2 id="credentials-heading" class="text-lg font-medium">"Security credentials"</h2>
-                <div class="mt-3">{access}</div>
-                {move || generated().map(|p| view! {
-                    <p class="mt-3 rounded-md bg-emerald-50 p-3 text-sm" role="status">
-                        "New password (shown once): " <span class="font-mono" data-testid="generated-password">{p}</span>
-                    </p>
-                })}
-            </section>
-            <DeleteUserSection view=view.clone() delete=edits.delete />
-        </div>
+        <section class=CARD aria-labelledby="credentials-heading">
+            <h2 id="credentials-heading" class="text-lg font-medium">"Console password"</h2>
+            <div class="mt-3">{access}</div>
+            {move || generated().map(|p| view! {
+                <p class="mt-3 rounded-md bg-emerald-50 p-3 text-sm" role="status">
+                    "New password (shown once): " <span class="font-mono" data-testid="generated-password">{p}</span>
+                </p>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+/// The tabs of a user's page, as AWS's console names them; `?section=` in the URL
+/// chooses one, so each is a link that also works without wasm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UserTab {
+    Permissions,
+    Groups,
+    Tags,
+    SecurityCredentials,
+}
+
+impl UserTab {
+    const ALL: [Self; 4] = [
+        Self::Permissions,
+        Self::Groups,
+        Self::Tags,
+        Self::SecurityCredentials,
+    ];
+
+    /// The tab a `section` names; anything else is the first.
+    fn parse(section: Option<&str>) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|t| Some(t.key()) == section)
+            .unwrap_or(Self::Permissions)
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Self::Permissions => "permissions",
+            Self::Groups => "groups",
+            Self::Tags => "tags",
+            Self::SecurityCredentials => "security_credentials",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Permissions => "Permissions",
+            Self::Groups => "Groups",
+            Self::Tags => "Tags",
+            Self::SecurityCredentials => "Security credentials",
+        }
     }
 }
 
@@ -412,7 +525,7 @@ fn PermissionsSection(user: String, sources: Vec<UserPolicy>, edits: Edits) -> i
     let [for_remove, for_boundary, for_attach] = [(); 3].map(|()| user.clone());
     let current_boundary = boundary.into_iter().next().and_then(|b| b.arn);
     view! {
-        <section class="rounded-xl border border-slate-200 bg-surface p-6 lg:col-span-2" aria-labelledby="permissions-heading">
+        <section class=CARD aria-labelledby="permissions-heading">
             <h2 id="permissions-heading" class="text-lg font-medium">"Permissions"</h2>
             <p class="mt-1 text-sm text-slate-600">"Every policy that applies to this user: attached or inline, directly or through a group (also a group that the user's group is in)."</p>
             <div class="mt-3 overflow-x-auto" tabindex="0" role="region" aria-label="Policies that apply">
@@ -475,7 +588,7 @@ fn AccessSection(user: String, edits: Edits) -> impl IntoView {
         |(user, _)| get_user_access(user),
     );
     view! {
-        <section class="rounded-xl border border-slate-200 bg-surface p-6 lg:col-span-2" aria-labelledby="access-heading">
+        <section class=CARD aria-labelledby="access-heading">
             <h2 id="access-heading" class="text-lg font-medium">"What this user may do"</h2>
             <p class="mt-1 text-sm text-slate-600">
                 "Each service's access levels as the policies above grant them: full (every resource, no conditions) or limited (some resources, or under conditions). A Deny takes an action away; a permissions boundary keeps only what it allows too. What a request gets is decided with its resource and context."
