@@ -307,7 +307,7 @@ fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
                         "-mb-px border-b-2 border-transparent px-3 py-2 text-sm text-slate-600 hover:text-slate-900"
                     };
                     view! {
-                        <a role="tab" id=format!("user-tab-{}", t.key()) aria-controls="user-tab-panel"
+                        <a role="tab" id=format!("user-tab-{}", t.key()) aria-controls=format!("user-panel-{}", t.key())
                             aria-selected=if selected { "true" } else { "false" } class=class
                             href=format!("/users/details/{}?section={}", urlencode(&name), t.key())>
                             {label}
@@ -317,25 +317,9 @@ fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
                 .collect_view()
         }
     };
-    let panel = {
-        let view = view.clone();
-        let name = name.clone();
-        move || {
-            match tab() {
-            UserTab::Permissions => view! {
-                <PermissionsSection user=name.clone() sources=view.sources.clone() edits />
-                <AccessSection user=name.clone() edits />
-            }
-            .into_any(),
-            UserTab::Groups => view! { <GroupsSection user=name.clone() groups=view.groups.clone() edits /> }.into_any(),
-            UserTab::Tags => view! { <TagsSection user=name.clone() tags=view.user.tags.clone() edits /> }.into_any(),
-            UserTab::SecurityCredentials => view! {
-                <ConsolePasswordSection user=name.clone() state=view.console console=edits.console />
-            }
-            .into_any(),
-        }
-        }
-    };
+    // Every panel is rendered and all but the chosen one hidden, so that choosing a tab
+    // changes attributes only: the panels (and the access summary's own loading) are
+    // built once, as the server rendered them.
     view! {
         <p class="mt-1 text-sm text-slate-600"><span class="break-all font-mono" data-testid="user-arn">{user.arn.clone()}</span><CopyButton text=user.arn.clone() what="ARN" /></p>
         <section class=format!("mt-6 {CARD}") aria-labelledby="summary-heading">
@@ -351,9 +335,22 @@ fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
         <div role="tablist" aria-label="User details" class="mt-6 flex flex-wrap gap-1 border-b border-slate-200">
             {tabs}
         </div>
-        <div role="tabpanel" id="user-tab-panel" class="mt-4 space-y-6"
-            aria-labelledby=move || format!("user-tab-{}", tab().key())>
-            {panel}
+        <div role="tabpanel" id="user-panel-permissions" aria-labelledby="user-tab-permissions"
+            class="mt-4 space-y-6" hidden=move || tab() != UserTab::Permissions>
+            <PermissionsSection user=name.clone() sources=view.sources.clone() edits />
+            <AccessSection user=name.clone() edits />
+        </div>
+        <div role="tabpanel" id="user-panel-groups" aria-labelledby="user-tab-groups"
+            class="mt-4" hidden=move || tab() != UserTab::Groups>
+            <GroupsSection user=name.clone() groups=view.groups.clone() edits />
+        </div>
+        <div role="tabpanel" id="user-panel-tags" aria-labelledby="user-tab-tags"
+            class="mt-4" hidden=move || tab() != UserTab::Tags>
+            <TagsSection user=name.clone() tags=view.user.tags.clone() edits />
+        </div>
+        <div role="tabpanel" id="user-panel-security_credentials" aria-labelledby="user-tab-security_credentials"
+            class="mt-4" hidden=move || tab() != UserTab::SecurityCredentials>
+            <ConsolePasswordSection user=name.clone() state=view.console console=edits.console />
         </div>
         <div class="mt-6">
             <DeleteUserSection view=view.clone() delete=edits.delete />
