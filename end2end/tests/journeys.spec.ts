@@ -93,3 +93,38 @@ test('BisDev: a group with AmazonS3ReadOnlyAccess, a user in it refused the User
   await page.goto('/users/details/tom');
   await expect(page.getByTestId('access-headline')).toContainText('No access');
 });
+
+test('a password policy set on the account page applies to the next password an administrator sets', async ({ page, expectRejection }) => {
+  expectRejection(400);
+  const account = newAccount('policy');
+  await signInAsRoot(page, account.email);
+  await page.goto('/account');
+  await hydrated(page);
+  const rules = page.getByTestId('password-rules-now');
+  await expect(rules).toContainText("AWS's default rules");
+  await page.getByLabel('Minimum length').fill('5');
+  await page.getByRole('button', { name: 'Save password policy' }).click();
+  await expect(page.locator('#minimum_password_length-error')).toContainText('from 6 to 128');
+  await page.getByLabel('Minimum length').fill('16');
+  await page.getByLabel(/^symbol/).check();
+  await page.getByRole('button', { name: 'Save password policy' }).click();
+  await expect(rules).toContainText('at least 16 characters');
+  await expect(rules).toContainText('at least one symbol');
+
+  // A user given a password of 15 characters is refused, naming the rule.
+  await page.goto('/users/new');
+  await hydrated(page);
+  await page.getByLabel('User name').fill('pat');
+  await page.getByLabel('Let this user sign in to the console').check();
+  await page.getByRole('radio', { name: 'Custom password' }).check();
+  await page.locator('input[name="password"]').fill('Fifteen-chars-1');
+  for (let step = 0; step < 3; step++) await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Create user' }).click();
+  await expect(page.locator('#password-error')).toContainText('must have at least 16 characters');
+
+  // Back to the default rules.
+  await page.goto('/account');
+  await hydrated(page);
+  await page.getByRole('button', { name: "Use AWS's default rules" }).click();
+  await expect(rules).toContainText("AWS's default rules");
+});

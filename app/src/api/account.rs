@@ -58,3 +58,73 @@ pub async fn delete_account_alias(account_alias: String) -> Result<(), AppError>
     })
     .await
 }
+
+/// The account's password policy; `None` when it has none (AWS's default rules apply).
+#[server(endpoint = "account/password-policy")]
+pub async fn password_policy() -> Result<Option<crate::model::PasswordPolicy>, AppError> {
+    use super::request;
+    use crate::directory::password_policy;
+    request::serve(|cx| async move {
+        match password_policy::get_account_password_policy(&cx).await {
+            Ok(policy) => Ok(Some(policy)),
+            Err(AppError::NotFound { .. }) => Ok(None),
+            Err(error) => Err(error),
+        }
+    })
+    .await
+}
+
+/// UpdateAccountPasswordPolicy from the settings form (a checkbox is sent only when on).
+#[server(endpoint = "account/password-policy/update")]
+pub async fn update_password_policy(
+    minimum_password_length: Option<String>,
+    require_uppercase_characters: Option<String>,
+    require_lowercase_characters: Option<String>,
+    require_numbers: Option<String>,
+    require_symbols: Option<String>,
+    allow_users_to_change_password: Option<String>,
+    max_password_age: Option<String>,
+    password_reuse_prevention: Option<String>,
+    hard_expiry: Option<String>,
+) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::password_policy;
+    use crate::error::Problems;
+    use crate::model::{PasswordPolicy, PasswordPolicyInput};
+    request::serve(|cx| async move {
+        let input = PasswordPolicyInput {
+            minimum_password_length,
+            require_symbols: require_symbols.is_some(),
+            require_numbers: require_numbers.is_some(),
+            require_uppercase_characters: require_uppercase_characters.is_some(),
+            require_lowercase_characters: require_lowercase_characters.is_some(),
+            allow_users_to_change_password: allow_users_to_change_password.is_some(),
+            max_password_age,
+            password_reuse_prevention,
+            hard_expiry: hard_expiry.is_some(),
+        };
+        // Every field out of its range at once, each beside its field.
+        let mut problems = Problems::new();
+        let policy = match PasswordPolicy::parse(&input) {
+            Ok(policy) => Some(policy),
+            Err(broken) => {
+                for (field, message) in broken {
+                    problems.refuse(field, message);
+                }
+                None
+            }
+        };
+        let policy = problems.finish(policy)?;
+        password_policy::update_account_password_policy(&cx, policy).await
+    })
+    .await
+}
+
+/// DeleteAccountPasswordPolicy: back to AWS's default rules.
+#[server(endpoint = "account/password-policy/delete")]
+pub async fn delete_password_policy() -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::password_policy;
+    request::serve(|cx| async move { password_policy::delete_account_password_policy(&cx).await })
+        .await
+}

@@ -106,7 +106,13 @@ pub async fn change_password(
             (Password::new(old_password), Password::new(new_password));
         // Every broken rule at once, beside its field.
         let mut problems = Problems::new();
-        crate::directory::users::check_new_password(&mut problems, &old_password, &new_password);
+        let rules = crate::directory::users::password_rules(&cx).await?;
+        crate::directory::users::check_new_password(
+            &mut problems,
+            &rules,
+            &old_password,
+            &new_password,
+        );
         if new_password.expose() != new_password_confirmation {
             problems.refuse("new_password_confirmation", "must match the new password");
         }

@@ -104,6 +104,7 @@ pub async fn create_user(
             .map(|row| (row.key, row.value))
             .collect();
         // Every rule the form breaks is reported at once, each beside its field.
+        let rules = users::password_rules(&cx).await?;
         let mut problems = Problems::new();
         let new = NewUser::parse_into(&mut problems, &user_name, path.as_deref().unwrap_or("/"), &tags);
         let console = console_access.is_some();
@@ -116,7 +117,7 @@ pub async fn create_user(
                 Some(p) => {
                     let p = Password::new(p);
                     problems
-                        .check_error(users::check_password(&p))
+                        .check_error(users::check_password(&rules, &p))
                         .map(|()| Some(NewPassword::Chosen(p)))
                 }
             },
@@ -338,7 +339,7 @@ pub async fn set_console_access(
                 let (password, generated) = match chosen {
                     Some(p) => (p, None),
                     None => {
-                        let p = users::generate_password(&cx);
+                        let p = users::generate_password(&cx, &users::password_rules(&cx).await?);
                         let shown = p.expose().to_owned();
                         (p, Some(shown))
                     }

@@ -79,6 +79,9 @@ iam_actions!(
     DeleteAccountAlias,
     ListAccountAliases,
     GetAccountSummary,
+    GetAccountPasswordPolicy,
+    UpdateAccountPasswordPolicy,
+    DeleteAccountPasswordPolicy,
     // Reading the activity log: Portcullis's own, in the iam namespace like the rest.
     ListAuditEvents,
 );

@@ -299,8 +299,9 @@ impl Op<'_> {
 
     /// ChangePassword on the caller's own user. A user whose password must be reset may
     /// do this one thing without a policy: the current password they give is the proof,
-    /// and without it they could never leave the change-password page. Otherwise the
-    /// engine decides on iam:ChangePassword as for any action.
+    /// and without it they could never leave the change-password page. So may everyone
+    /// when the password policy allows users to change their own password. Otherwise
+    /// the engine decides on iam:ChangePassword as for any action.
     pub async fn authorize_own_password_change(&mut self) -> Result<Permit, AppError> {
         let caller = self.cx.caller();
         let Some(user) = caller.user() else {
@@ -310,7 +311,13 @@ impl Op<'_> {
             ));
         };
         let arn = user.arn.clone();
-        if caller.password_reset_required {
+        // The account's password policy may let every user change their own password
+        // (AllowUsersToChangePassword grants iam:ChangePassword on oneself, as in AWS).
+        let allowed_by_policy =
+            store::password_policy::find(&mut self.tx, &self.cx.caller().account.id)
+                .await?
+                .is_some_and(|p| p.allow_users_to_change_password);
+        if self.cx.caller().password_reset_required || allowed_by_policy {
             return Ok(self.attempting(Permit {
                 action: IamAction::ChangePassword,
                 resource: arn,

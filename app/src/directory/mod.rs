@@ -7,6 +7,7 @@ pub mod activity;
 pub mod dashboard;
 pub mod groups;
 pub mod paging;
+pub mod password_policy;
 pub mod passwords;
 pub mod policies;
 pub mod sessions;

@@ -114,9 +114,18 @@ struct Found {
     user_id: Option<String>,
     hash: String,
     reset_required: bool,
+    /// The password is older than the password policy's maximum age, which forbids
+    /// its user to change it (hard expiry): only an administrator may reset it.
+    hard_expired: bool,
+    /// The password is older than the policy's maximum age (and not yet marked so).
+    newly_expired: bool,
 }
 
-async fn find(conn: &mut PgConnection, target: &Target) -> Result<Option<Found>, StoreError> {
+async fn find(
+    conn: &mut PgConnection,
+    target: &Target,
+    now: OffsetDateTime,
+) -> Result<Option<Found>, StoreError> {
     match target {
         Target::Root(email) => Ok(
             store::accounts::find_root_by_email(conn, &email.normalized())
@@ -126,22 +135,34 @@ async fn find(conn: &mut PgConnection, target: &Target) -> Result<Option<Found>,
                     user_id: None,
                     hash,
                     reset_required: false,
+                    hard_expired: false,
+                    newly_expired: false,
                 }),
         ),
         Target::User { account, user } => {
             let Some(account) = store::accounts::find_by_signin_name(conn, account).await? else {
                 return Ok(None);
             };
-            Ok(
-                store::users::find_for_signin(conn, &account.id, &user.key())
-                    .await?
-                    .map(|(user_id, profile)| Found {
-                        account,
-                        user_id: Some(user_id),
-                        hash: profile.password_hash,
-                        reset_required: profile.reset_required,
-                    }),
-            )
+            let Some((user_id, profile)) =
+                store::users::find_for_signin(conn, &account.id, &user.key()).await?
+            else {
+                return Ok(None);
+            };
+            // A password older than the policy's maximum age must be changed at sign-in,
+            // as a required reset is; with hard expiry, its user may not change it.
+            let policy = store::password_policy::find(conn, &account.id).await?;
+            let expired = policy.and_then(|p| p.max_password_age).is_some_and(|days| {
+                profile.password_changed_at + time::Duration::days(i64::from(days)) <= now
+            });
+            let hard = policy.is_some_and(|p| p.hard_expiry);
+            Ok(Some(Found {
+                account,
+                user_id: Some(user_id),
+                hash: profile.password_hash,
+                reset_required: profile.reset_required || expired,
+                hard_expired: expired && hard,
+                newly_expired: expired && !profile.reset_required,
+            }))
         }
     }
 }
@@ -200,7 +221,7 @@ async fn sign_in(
     // an address over its budget cannot occupy the hasher's queue.
     let mut tx = store::begin(&state.pool).await?;
     let limits = lock_limits(&mut tx, &keys, now).await?;
-    let found = find(&mut tx, &target).await?;
+    let found = find(&mut tx, &target, now).await?;
     let account_id = found.as_ref().map(|f| f.account.id.to_string());
     let attempt = |outcome, at| Attempt {
         account_id: account_id.as_deref(),
@@ -251,17 +272,32 @@ async fn sign_in(
     let done = state.clock.now();
     let mut tx = store::begin(&state.pool).await?;
     let mut user = None;
+    let hard_expired = matched && found.as_ref().is_some_and(|f| f.hard_expired);
     if matched {
         let limits = lock_limits(&mut tx, &keys, done).await?;
         save_limits(&mut tx, &keys, &succeeded(&limits, done)).await?;
-        if let Some(user_id) = found.as_ref().and_then(|f| f.user_id.as_deref()) {
+        if let Some(user_id) = found
+            .as_ref()
+            .and_then(|f| f.user_id.as_deref())
+            .filter(|_| !hard_expired)
+        {
             store::users::record_console_use(&mut tx, user_id, done).await?;
+            // Every later request reads "must change" from the profile.
+            if found.as_ref().is_some_and(|f| f.newly_expired) {
+                store::users::require_password_reset(&mut tx, user_id).await?;
+            }
             user = store::users::find_by_id(&mut tx, user_id).await?;
         }
     }
     store::signin::record_attempt(&mut tx, attempt(outcome, done)).await?;
     if let Some(found) = &found {
-        let error = (!matched).then_some("InvalidCredentials");
+        let error = if !matched {
+            Some("InvalidCredentials")
+        } else if hard_expired {
+            Some("PasswordExpired")
+        } else {
+            None
+        };
         let event = console_login(found, &target, user.as_ref(), source, done, error);
         audit::append(&mut tx, state.entropy.as_ref(), vec![event]).await?;
     }
@@ -269,6 +305,11 @@ async fn sign_in(
     log_attempt(&keys.subject, outcome, source);
 
     match found {
+        // The password was right, so saying why is safe; its user cannot change it.
+        Some(_) if hard_expired => Err(AppError::validation(
+            "password",
+            "has expired, and this account's password policy lets only an administrator reset it",
+        )),
         Some(found) if matched => Ok(SignedIn {
             account: found.account,
             user,

@@ -5,8 +5,8 @@
 use crate::authz::{Ctx, IamAction, Op};
 use crate::error::{AppError, Problems};
 use crate::model::{
-    IamPath, IdKind, Page, Password, RootPasswordCheck, Tag, User, UserName, UserOrder, UserSort,
-    arn, parse_tags,
+    IamPath, IdKind, Page, Password, PasswordRules, Tag, User, UserName, UserOrder, UserSort, arn,
+    parse_tags,
 };
 use crate::policy::Context;
 use crate::store::{self, StoreError, name_page::Sort, tags::Tagged, users::NewUser as NewUserRow};
@@ -426,23 +426,32 @@ pub enum NewPassword {
     Generated,
 }
 
-/// Checks a password against the account's rules (AWS's default rules until a password
-/// policy exists: 8-128 characters of at least three kinds).
-pub fn check_password(password: &Password) -> Result<(), AppError> {
-    match RootPasswordCheck::run(password.expose(), "").error_message() {
-        Some(message) => Err(AppError::validation("password", message)),
-        None => Ok(()),
+/// Checks a password against the account's rules (its password policy, or AWS's
+/// default rules: 8-128 characters of at least three kinds), naming every rule broken.
+pub fn check_password(rules: &PasswordRules, password: &Password) -> Result<(), AppError> {
+    let mut problems = Problems::new();
+    for message in rules.violations(password.expose()) {
+        problems.refuse("password", message);
     }
+    problems.finish(Some(()))
 }
 
-/// 20 characters with every kind present, from the injected entropy.
-pub fn generate_password(cx: &Ctx) -> Password {
+/// The rules a new password in the caller's account must meet.
+pub async fn password_rules(cx: &Ctx) -> Result<PasswordRules, AppError> {
+    let mut conn = store::acquire(&cx.state().pool).await?;
+    super::password_policy::rules(&mut conn, cx.account()).await
+}
+
+/// 20 characters (or the policy's minimum, when longer) with every kind present, from
+/// the injected entropy: it meets any password policy.
+pub fn generate_password(cx: &Ctx, rules: &PasswordRules) -> Password {
     const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
     const LOWER: &[u8] = b"abcdefghijkmnopqrstuvwxyz";
     const DIGITS: &[u8] = b"23456789";
     const SYMBOLS: &[u8] = b"!@#$%^&*()_+-=[]{}|";
     let all: Vec<u8> = [UPPER, LOWER, DIGITS, SYMBOLS].concat();
-    let mut random = [0u8; 40];
+    let length = rules.minimum_length().max(20);
+    let mut random = vec![0u8; length * 2];
     cx.entropy().fill(&mut random);
     let pick = |set: &[u8], r: u8| char::from(set[usize::from(r) % set.len()]);
     let mut chars: Vec<char> = vec![
@@ -451,10 +460,10 @@ pub fn generate_password(cx: &Ctx) -> Password {
         pick(DIGITS, random[2]),
         pick(SYMBOLS, random[3]),
     ];
-    chars.extend(random[4..20].iter().map(|r| pick(&all, *r)));
+    chars.extend(random[4..length].iter().map(|r| pick(&all, *r)));
     // Shuffle so the kinds are not always in the same places.
     for i in (1..chars.len()).rev() {
-        let j = usize::from(random[20 + i % 20]) % (i + 1);
+        let j = usize::from(random[length + i % length]) % (i + 1);
         chars.swap(i, j);
     }
     // Never a symbol first: a spreadsheet opening the credentials CSV would take a
@@ -472,12 +481,13 @@ pub async fn create_login_profile(
     password: NewPassword,
     reset_required: bool,
 ) -> Result<(LoginProfile, Option<Password>), AppError> {
+    let rules = password_rules(cx).await?;
     let (password, generated) = match password {
         NewPassword::Chosen(p) => {
-            check_password(&p)?;
+            check_password(&rules, &p)?;
             (p, false)
         }
-        NewPassword::Generated => (generate_password(cx), true),
+        NewPassword::Generated => (generate_password(cx, &rules), true),
     };
     // Authorise and look up first, cheaply; hash holding no connection; then write.
     let user = authorized_user(cx, IamAction::CreateLoginProfile, name).await?;
@@ -551,7 +561,7 @@ pub async fn update_login_profile(
     reset_required: Option<bool>,
 ) -> Result<(), AppError> {
     if let Some(p) = &password {
-        check_password(p)?;
+        check_password(&password_rules(cx).await?, p)?;
     }
     let user = authorized_user(cx, IamAction::UpdateLoginProfile, name).await?;
     let hash = match &password {
@@ -614,10 +624,11 @@ pub async fn delete_login_profile(cx: &Ctx, name: &UserName) -> Result<(), AppEr
 /// the account's rules, and not the current password again.
 pub fn check_new_password(
     problems: &mut Problems,
+    rules: &PasswordRules,
     old_password: &Password,
     new_password: &Password,
 ) {
-    if let Err(error) = check_password(new_password) {
+    if let Err(error) = check_password(rules, new_password) {
         for (_, message) in error.field_problems() {
             problems.refuse("new_password", message);
         }
@@ -634,7 +645,12 @@ pub async fn change_password(
     new_password: Password,
 ) -> Result<(), AppError> {
     let mut problems = Problems::new();
-    check_new_password(&mut problems, old_password, &new_password);
+    check_new_password(
+        &mut problems,
+        &password_rules(cx).await?,
+        old_password,
+        &new_password,
+    );
     problems.finish(Some(()))?;
     let user = {
         let mut op = cx.begin().await?;

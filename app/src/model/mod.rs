@@ -9,6 +9,7 @@ mod ids;
 pub mod messages;
 mod names;
 mod password;
+mod password_policy;
 mod tags;
 mod user_order;
 
@@ -21,5 +22,8 @@ pub use email::EmailAddress;
 pub use ids::{ID_RANDOM_LEN, IdKind, UniqueId, arn};
 pub use names::{GroupName, IamPath, PolicyName, UserName, parse_description};
 pub use password::{Password, PasswordRule, RootPasswordCheck};
+pub use password_policy::{
+    PasswordPolicy, PasswordPolicyInput, PasswordRules, PolicyRule, SYMBOLS as PASSWORD_SYMBOLS,
+};
 pub use tags::{MAX_TAGS, Tag, parse_tags};
 pub use user_order::{UserOrder, UserSort};

@@ -8,6 +8,7 @@ pub mod authz;
 pub mod aws_policies;
 pub mod groups;
 pub mod name_page;
+pub mod password_policy;
 pub mod policies;
 pub mod sessions;
 pub mod signin;

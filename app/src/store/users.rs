@@ -237,6 +237,7 @@ pub struct LoginProfileRow {
     pub password_hash: String,
     pub reset_required: bool,
     pub created_at: OffsetDateTime,
+    pub password_changed_at: OffsetDateTime,
 }
 
 pub async fn login_profile(
@@ -244,7 +245,8 @@ pub async fn login_profile(
     id: &str,
 ) -> Result<Option<LoginProfileRow>, StoreError> {
     Ok(sqlx::query_as(
-        "SELECT password_hash, reset_required, created_at FROM login_profiles WHERE user_id = $1",
+        "SELECT password_hash, reset_required, created_at, password_changed_at
+         FROM login_profiles WHERE user_id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
@@ -326,7 +328,7 @@ pub async fn find_for_signin(
         profile: LoginProfileRow,
     }
     let row: Option<Row> = sqlx::query_as(
-        "SELECT u.user_id, l.password_hash, l.reset_required, l.created_at
+        "SELECT u.user_id, l.password_hash, l.reset_required, l.created_at, l.password_changed_at
          FROM iam_users u JOIN login_profiles l USING (user_id)
          WHERE u.account_id = $1 AND u.name_key = $2",
     )
@@ -335,6 +337,15 @@ pub async fn find_for_signin(
     .fetch_optional(conn)
     .await?;
     Ok(row.map(|r| (r.user_id, r.profile)))
+}
+
+/// Marks a password as one that must be changed at the next sign-in (it expired).
+pub async fn require_password_reset(conn: &mut PgConnection, id: &str) -> Result<(), StoreError> {
+    sqlx::query("UPDATE login_profiles SET reset_required = true WHERE user_id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 pub async fn record_console_use(

@@ -6,15 +6,17 @@
 
 use crate::fixture::*;
 use app::authz::{Ctx, IamAction};
-use app::directory::account_settings;
 use app::directory::activity::{self, ListEvents};
 use app::directory::groups::{self, ListGroups};
 use app::directory::policies::{
     self, EntityFilter, HolderName, IdentityPolicy, ListPolicies, NewPolicy, PolicyUsage,
 };
 use app::directory::users::{self, ListUsers, NewPassword, NewUser};
+use app::directory::{account_settings, password_policy};
 use app::error::AppError;
-use app::model::{AccountAlias, GroupName, IamPath, PolicyName, Tag};
+use app::model::{
+    AccountAlias, GroupName, IamPath, PasswordPolicy, PasswordPolicyInput, PolicyName, Tag,
+};
 
 const DOC: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}"#;
 const BLOCKED_FROM: &str = "203.0.113.7";
@@ -92,6 +94,17 @@ async fn world(root: &Ctx) {
     policies::put_inline_policy(root, HolderName::Group(&g("team")), &p("inl"), doc())
         .await
         .unwrap();
+    password_policy::update_account_password_policy(root, policy_of_length("10"))
+        .await
+        .unwrap();
+}
+
+fn policy_of_length(n: &str) -> PasswordPolicy {
+    PasswordPolicy::parse(&PasswordPolicyInput {
+        minimum_password_length: Some(n.to_owned()),
+        ..PasswordPolicyInput::default()
+    })
+    .unwrap()
 }
 
 /// Calls the service of `action` with arguments that succeed for root on `world`.
@@ -230,16 +243,18 @@ async fn call(action: IamAction, cx: &Ctx) -> Result<(), AppError> {
         A::ListAuditEvents => activity::list_audit_events(cx, ListEvents::default())
             .await
             .map(drop),
+        A::GetAccountPasswordPolicy => password_policy::get_account_password_policy(cx)
+            .await
+            .map(drop),
+        A::UpdateAccountPasswordPolicy => {
+            password_policy::update_account_password_policy(cx, policy_of_length("12")).await
+        }
+        A::DeleteAccountPasswordPolicy => password_policy::delete_account_password_policy(cx).await,
     }
 }
 
 fn alias(s: &str) -> AccountAlias {
     AccountAlias::parse(s).unwrap()
-}
-
-fn is_read(action: IamAction) -> bool {
-    let n = action.name();
-    n.starts_with("Get") || n.starts_with("List")
 }
 
 /// Everything the directory holds for the account, as one text, to show "nothing
@@ -260,6 +275,7 @@ async fn snapshot(fx: &Fx) -> String {
              UNION ALL SELECT row_to_json(x)::text FROM group_inline_policies x
              UNION ALL SELECT row_to_json(x)::text FROM resource_tags x
              UNION ALL SELECT row_to_json(x)::text FROM login_profiles x
+             UNION ALL SELECT row_to_json(x)::text FROM account_password_policies x
              UNION ALL SELECT alias FROM accounts WHERE alias IS NOT NULL
          ) all_rows",
     )
@@ -292,7 +308,7 @@ async fn every_call_in_the_table_succeeds_for_root() {
         let before = events().await;
         let result = call(*action, &root).await;
         // A write leaves exactly one event in the account's log; a read none.
-        let expected = i64::from(result.is_ok() && !is_read(*action));
+        let expected = i64::from(result.is_ok() && !action.is_read());
         assert_eq!(events().await - before, expected, "{action}: audit events");
         if *action == IamAction::ChangePassword {
             // IAM users' own action; root is told where its password is changed.
@@ -333,7 +349,7 @@ async fn without_policies_read_only_and_from_a_denied_address() {
             );
         }
         let result = call(action, &reader).await;
-        if is_read(action) {
+        if action.is_read() {
             assert!(result.is_ok(), "reader {action}: {result:?}");
         } else {
             assert!(
@@ -347,7 +363,7 @@ async fn without_policies_read_only_and_from_a_denied_address() {
         before,
         "a denied call changed something"
     );
-    let writes = IamAction::ALL.iter().filter(|a| !is_read(**a)).count();
+    let writes = IamAction::ALL.iter().filter(|a| !a.is_read()).count();
     let reads = IamAction::ALL.len() - writes;
     // Every denial is recorded: two principals denied everything, the reader every write.
     assert_eq!(

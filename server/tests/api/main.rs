@@ -14,6 +14,7 @@ mod hashing;
 mod health;
 mod helpers;
 mod limits;
+mod password_policy;
 mod policies;
 mod sessions;
 mod setup;

@@ -1,6 +1,11 @@
-//! Account settings: the alias (set, change, remove) and the sign-in URL it makes.
+//! Account settings: the alias (set, change, remove) and the sign-in URL it makes, and
+//! the account password policy.
 
-use crate::api::account::{DeleteAccountAlias, SetAccountAlias, account_settings};
+use crate::api::account::{
+    DeleteAccountAlias, DeletePasswordPolicy, SetAccountAlias, UpdatePasswordPolicy,
+    account_settings, password_policy,
+};
+use crate::model::{PasswordPolicy, PasswordRules};
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -57,5 +62,107 @@ pub fn AccountPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <PasswordPolicySection />
     }
+}
+
+/// The account password policy: the rules every IAM user's new password must meet.
+#[component]
+fn PasswordPolicySection() -> impl IntoView {
+    let update = ServerAction::<UpdatePasswordPolicy>::new();
+    let remove = ServerAction::<DeletePasswordPolicy>::new();
+    let data = Resource::new(
+        move || (update.version().get(), remove.version().get()),
+        |_| password_policy(),
+    );
+    view! {
+        <section class="mt-6 max-w-xl rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="password-policy-heading">
+            <h2 id="password-policy-heading" class="text-lg font-medium">"Password policy"</h2>
+            <p class="mt-1 text-sm text-slate-600">"The rules for IAM users' console passwords. They apply the next time a password is set or changed."</p>
+            <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(policy) => view! { <PasswordPolicyForm policy update remove /> }.into_any(),
+                        Err(error) => view! { <div class="mt-3"><ErrorAlert error /></div> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordPolicyForm(
+    policy: Option<PasswordPolicy>,
+    update: ServerAction<UpdatePasswordPolicy>,
+    remove: ServerAction<DeletePasswordPolicy>,
+) -> impl IntoView {
+    let rules = policy.map_or(PasswordRules::Default, PasswordRules::Policy);
+    let summary = if policy.is_some() {
+        "This account's own policy: a new password must have"
+    } else {
+        "No policy is set, so AWS's default rules apply: a new password must have"
+    };
+    let listed = rules
+        .rules()
+        .into_iter()
+        .map(|rule| view! { <li>{rule.describe()}</li> })
+        .collect_view();
+    let p = policy.unwrap_or(PasswordPolicy {
+        minimum_password_length: 8,
+        require_symbols: false,
+        require_numbers: false,
+        require_uppercase_characters: false,
+        require_lowercase_characters: false,
+        allow_users_to_change_password: false,
+        max_password_age: None,
+        password_reuse_prevention: None,
+        hard_expiry: false,
+    });
+    let checkbox = |name: &'static str, label: &'static str, checked: bool| {
+        view! {
+            <label class="flex items-center gap-2 text-sm">
+                <input type="checkbox" name=name value="on" checked=checked />
+                {label}
+            </label>
+        }
+    };
+    let number = |n: Option<u16>| n.map(|n| n.to_string()).unwrap_or_default();
+    view! {
+        <div data-testid="password-rules-now" class="mt-3 text-sm">
+            <p>{summary}</p>
+            <ul class="mt-1 list-disc pl-5">{listed}</ul>
+            {p.allow_users_to_change_password.then_some(view! { <p class="mt-1">"Users may change their own password."</p> })}
+        </div>
+        <ActionForm action=update attr:class="mt-4 space-y-3">
+            <FormFields action=update>
+                <TextField name="minimum_password_length" label="Minimum length" kind="number"
+                    value=p.minimum_password_length.to_string() hint="6 to 128 characters" />
+                <fieldset class="space-y-2">
+                    <legend class="text-sm font-medium text-slate-700">"Require at least one"</legend>
+                    {checkbox("require_uppercase_characters", "uppercase letter (A-Z)", p.require_uppercase_characters)}
+                    {checkbox("require_lowercase_characters", "lowercase letter (a-z)", p.require_lowercase_characters)}
+                    {checkbox("require_numbers", "number (0-9)", p.require_numbers)}
+                    {checkbox("require_symbols", "symbol: ! @ # $ % ^ & * ( ) _ + - = [ ] { } | '", p.require_symbols)}
+                </fieldset>
+                {checkbox("allow_users_to_change_password", "Allow users to change their own password", p.allow_users_to_change_password)}
+                <TextField name="max_password_age" label="Passwords expire after (days)" kind="number"
+                    value=number(p.max_password_age) hint="1 to 1095; empty: they never expire" />
+                // Reuse prevention (PasswordReusePrevention) is kept when saved here but not
+                // offered until new passwords are checked against the last ones.
+                <input type="hidden" name="password_reuse_prevention" value=number(p.password_reuse_prevention.map(u16::from)) />
+                {checkbox("hard_expiry", "An expired password must be reset by an administrator", p.hard_expiry)}
+                <button type="submit" class=BUTTON>"Save password policy"</button>
+            </FormFields>
+        </ActionForm>
+        {policy.is_some().then(|| view! {
+            <ActionForm action=remove attr:class="mt-3">
+                {ActionError(remove)}
+                <button type="submit" class="rounded-md border border-slate-300 bg-surface px-4 py-2 text-sm font-medium hover:bg-slate-50">
+                    "Use AWS's default rules"
+                </button>
+            </ActionForm>
+        })}
+    }
+    .into_any()
 }

@@ -1,0 +1,81 @@
+//! The account password policy: GetAccountPasswordPolicy, UpdateAccountPasswordPolicy,
+//! DeleteAccountPasswordPolicy. These actions have no resource type in IAM, so they are
+//! authorised on `*`. The rules a new password must meet come from here too.
+
+use crate::authz::{Ctx, IamAction};
+use crate::error::AppError;
+use crate::model::{AccountId, PasswordPolicy, PasswordRules};
+use crate::store;
+use serde_json::json;
+use sqlx::PgConnection;
+
+fn no_policy(account: &AccountId) -> AppError {
+    AppError::not_found(format!(
+        "The Password Policy with domain name {account} cannot be found."
+    ))
+}
+
+/// The rules a new password in this account must meet.
+pub async fn rules(
+    conn: &mut PgConnection,
+    account: &AccountId,
+) -> Result<PasswordRules, AppError> {
+    Ok(store::password_policy::find(conn, account)
+        .await?
+        .map_or(PasswordRules::Default, PasswordRules::Policy))
+}
+
+/// GetAccountPasswordPolicy. As in AWS, a policy that lets users change their own
+/// password also lets every IAM user of the account read it, without a policy.
+pub async fn get_account_password_policy(cx: &Ctx) -> Result<PasswordPolicy, AppError> {
+    let mut op = cx.begin().await?;
+    let policy = store::password_policy::find(op.reader(), cx.account()).await?;
+    let granted =
+        policy.is_some_and(|p| p.allow_users_to_change_password) && cx.caller().user().is_some();
+    if !granted {
+        op.authorize(IamAction::GetAccountPasswordPolicy, "*")
+            .await?;
+    }
+    policy.ok_or_else(|| no_policy(cx.account()))
+}
+
+/// UpdateAccountPasswordPolicy: sets the whole policy (a field not given takes its
+/// default, as in AWS).
+pub async fn update_account_password_policy(
+    cx: &Ctx,
+    policy: PasswordPolicy,
+) -> Result<(), AppError> {
+    let mut op = cx.begin().await?;
+    let permit = op
+        .authorize(IamAction::UpdateAccountPasswordPolicy, "*")
+        .await?;
+    store::password_policy::put(&mut op.writer(&permit), cx.account(), &policy, cx.now()).await?;
+    op.audit(
+        &permit,
+        json!({
+            "MinimumPasswordLength": policy.minimum_password_length,
+            "RequireSymbols": policy.require_symbols,
+            "RequireNumbers": policy.require_numbers,
+            "RequireUppercaseCharacters": policy.require_uppercase_characters,
+            "RequireLowercaseCharacters": policy.require_lowercase_characters,
+            "AllowUsersToChangePassword": policy.allow_users_to_change_password,
+            "MaxPasswordAge": policy.max_password_age,
+            "PasswordReusePrevention": policy.password_reuse_prevention,
+            "HardExpiry": policy.hard_expiry,
+        }),
+    );
+    op.commit().await
+}
+
+/// DeleteAccountPasswordPolicy: back to AWS's default rules.
+pub async fn delete_account_password_policy(cx: &Ctx) -> Result<(), AppError> {
+    let mut op = cx.begin().await?;
+    let permit = op
+        .authorize(IamAction::DeleteAccountPasswordPolicy, "*")
+        .await?;
+    if !store::password_policy::delete(&mut op.writer(&permit), cx.account()).await? {
+        return Err(no_policy(cx.account()));
+    }
+    op.audit(&permit, json!({}));
+    op.commit().await
+}
