@@ -120,7 +120,7 @@ test('a password policy set on the account page applies to the next password an 
   await page.locator('input[name="password"]').fill('Fifteen-chars-1');
   for (let step = 0; step < 3; step++) await page.getByRole('button', { name: 'Next' }).click();
   await page.getByRole('button', { name: 'Create user' }).click();
-  await expect(page.locator('#password-error')).toContainText('must have at least 16 characters');
+  await expect(page.locator('#password-error')).toContainText('Must have at least 16 characters');
 
   // Back to the default rules.
   await page.goto('/account');
