@@ -143,6 +143,8 @@ async fn find(
             let Some(account) = store::accounts::find_by_signin_name(conn, account).await? else {
                 return Ok(None);
             };
+            // Read whether or not the user exists, so that both cost the same queries.
+            let policy = store::password_policy::find(conn, &account.id).await?;
             let Some((user_id, profile)) =
                 store::users::find_for_signin(conn, &account.id, &user.key()).await?
             else {
@@ -150,7 +152,6 @@ async fn find(
             };
             // A password older than the policy's maximum age must be changed at sign-in,
             // as a required reset is; with hard expiry, its user may not change it.
-            let policy = store::password_policy::find(conn, &account.id).await?;
             let expired = policy.and_then(|p| p.max_password_age).is_some_and(|days| {
                 profile.password_changed_at + time::Duration::days(i64::from(days)) <= now
             });

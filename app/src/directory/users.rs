@@ -436,6 +436,40 @@ pub fn check_password(rules: &PasswordRules, password: &Password) -> Result<(), 
     problems.finish(Some(()))
 }
 
+/// Refuses a new password that is one of the user's last passwords, as many as the
+/// policy's reuse prevention remembers (the current one included, as in AWS).
+async fn check_not_reused(
+    cx: &Ctx,
+    rules: &PasswordRules,
+    user_id: &str,
+    password: &Password,
+    field: &str,
+) -> Result<(), AppError> {
+    let PasswordRules::Policy(policy) = rules else {
+        return Ok(());
+    };
+    let Some(count) = policy.password_reuse_prevention else {
+        return Ok(());
+    };
+    let hashes = {
+        let mut conn = store::acquire(&cx.state().pool).await?;
+        store::users::recent_password_hashes(&mut conn, user_id, count).await?
+    };
+    let hasher = &cx.state().passwords;
+    for hash in hashes {
+        if hasher
+            .verify(hasher.admit().await?, password, Some(hash))
+            .await?
+        {
+            return Err(AppError::validation(
+                field,
+                format!("must not be any of the last {count} passwords of this user"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The rules a new password in the caller's account must meet.
 pub async fn password_rules(cx: &Ctx) -> Result<PasswordRules, AppError> {
     let mut conn = store::acquire(&cx.state().pool).await?;
@@ -560,10 +594,14 @@ pub async fn update_login_profile(
     password: Option<Password>,
     reset_required: Option<bool>,
 ) -> Result<(), AppError> {
+    let rules = password_rules(cx).await?;
     if let Some(p) = &password {
-        check_password(&password_rules(cx).await?, p)?;
+        check_password(&rules, p)?;
     }
     let user = authorized_user(cx, IamAction::UpdateLoginProfile, name).await?;
+    if let Some(p) = &password {
+        check_not_reused(cx, &rules, user.id.as_str(), p, "password").await?;
+    }
     let hash = match &password {
         Some(p) => {
             let hasher = &cx.state().passwords;
@@ -644,13 +682,9 @@ pub async fn change_password(
     old_password: &Password,
     new_password: Password,
 ) -> Result<(), AppError> {
+    let rules = password_rules(cx).await?;
     let mut problems = Problems::new();
-    check_new_password(
-        &mut problems,
-        &password_rules(cx).await?,
-        old_password,
-        &new_password,
-    );
+    check_new_password(&mut problems, &rules, old_password, &new_password);
     problems.finish(Some(()))?;
     let user = {
         let mut op = cx.begin().await?;
@@ -684,6 +718,7 @@ pub async fn change_password(
             "is not your current password",
         ));
     }
+    check_not_reused(cx, &rules, user.id.as_str(), &new_password, "new_password").await?;
     let hash = hasher.hash(hasher.admit().await?, &new_password).await?;
     let mut op = cx.begin().await?;
     let permit = op.authorize_own_password_change().await?;

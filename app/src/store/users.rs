@@ -284,6 +284,25 @@ pub async fn update_login_profile(
     reset_required: Option<bool>,
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
+    if hash.is_some() {
+        // The password being replaced joins the history; only the newest 24 are kept.
+        sqlx::query(
+            "INSERT INTO password_history (user_id, account_id, password_hash, replaced_at)
+             SELECT user_id, account_id, password_hash, $2 FROM login_profiles WHERE user_id = $1",
+        )
+        .bind(id.as_str())
+        .bind(now)
+        .execute(w.conn())
+        .await?;
+        sqlx::query(
+            "DELETE FROM password_history WHERE user_id = $1 AND seq NOT IN (
+                 SELECT seq FROM password_history WHERE user_id = $1
+                 ORDER BY seq DESC LIMIT 24)",
+        )
+        .bind(id.as_str())
+        .execute(w.conn())
+        .await?;
+    }
     let done = sqlx::query(
         "UPDATE login_profiles SET
             password_hash = coalesce($2, password_hash),
@@ -298,6 +317,27 @@ pub async fn update_login_profile(
     .execute(w.conn())
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// The hashes of the user's current password and the `count - 1` before it, newest
+/// first: the passwords reuse prevention of `count` forbids.
+pub async fn recent_password_hashes(
+    conn: &mut PgConnection,
+    id: &str,
+    count: u8,
+) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT password_hash FROM (
+             SELECT password_hash, 0 AS rank, 0::bigint AS seq
+                 FROM login_profiles WHERE user_id = $1
+             UNION ALL
+             SELECT password_hash, 1, seq FROM password_history WHERE user_id = $1
+         ) h ORDER BY rank, seq DESC LIMIT $2",
+    )
+    .bind(id)
+    .bind(i64::from(count))
+    .fetch_all(conn)
+    .await?)
 }
 
 pub async fn delete_login_profile(w: &mut Writer<'_>, id: &UniqueId) -> Result<bool, StoreError> {

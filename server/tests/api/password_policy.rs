@@ -292,3 +292,53 @@ async fn an_expired_password_must_be_changed_and_with_hard_expiry_an_administrat
             .reset_required()
     );
 }
+
+#[tokio::test]
+async fn reuse_prevention_refuses_the_last_passwords_and_only_those() {
+    let fx = fixture().await;
+    let root = fx.root().await;
+    let tom = fx.user("tom", &[]).await;
+    let remember_three = PasswordPolicy::parse(&PasswordPolicyInput {
+        password_reuse_prevention: Some("3".into()),
+        allow_users_to_change_password: true,
+        ..PasswordPolicyInput::default()
+    })
+    .unwrap();
+    policy::update_account_password_policy(&root, remember_three)
+        .await
+        .unwrap();
+    let tom = &tom;
+    let change = |old: &'static str, new: &'static str| async move {
+        users::change_password(
+            tom,
+            &Password::new(old.to_owned()),
+            Password::new(new.to_owned()),
+        )
+        .await
+    };
+    change(USER_PASSWORD, "Second-Passw0rd").await.unwrap();
+    change("Second-Passw0rd", "Third-Passw0rd").await.unwrap();
+    // The first is two back: within the last three, refused.
+    let refused = change("Third-Passw0rd", USER_PASSWORD).await;
+    assert!(
+        matches!(&refused, Err(AppError::Validation { field, message, .. })
+            if field == "new_password" && message.contains("last 3 passwords")),
+        "{refused:?}"
+    );
+    // An administrator's reset to the current one is refused too.
+    let refused = users::update_login_profile(
+        &root,
+        &name("tom"),
+        Some(Password::new("Third-Passw0rd".to_owned())),
+        None,
+    )
+    .await;
+    assert!(
+        matches!(&refused, Err(AppError::Validation { field, .. }) if field == "password"),
+        "{refused:?}"
+    );
+    change("Third-Passw0rd", "Fourth-Passw0rd").await.unwrap();
+    // Now the first is three back: allowed again.
+    change("Fourth-Passw0rd", USER_PASSWORD).await.unwrap();
+    assert_eq!(fx.count("SELECT count(*) FROM password_history").await, 4);
+}

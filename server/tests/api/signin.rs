@@ -403,7 +403,8 @@ async fn a_user_who_must_reset_is_kept_on_the_change_password_page_until_they_do
             "must match the new password"
         ))
     );
-    // A weak new password and a mismatch: both at once.
+    // A weak new password and a mismatch: every problem at once (two rules of the
+    // password, then the confirmation).
     let both = app
         .call(
             "password",
@@ -418,7 +419,7 @@ async fn a_user_who_must_reset_is_kept_on_the_change_password_page_until_they_do
     let fields: Vec<&str> = both.field_problems().into_iter().map(|(f, _)| f).collect();
     assert_eq!(
         fields,
-        ["new_password", "new_password_confirmation"],
+        ["new_password", "new_password", "new_password_confirmation"],
         "{both:?}"
     );
     app.call(

@@ -148,9 +148,8 @@ fn PasswordPolicyForm(
                 {checkbox("allow_users_to_change_password", "Allow users to change their own password", p.allow_users_to_change_password)}
                 <TextField name="max_password_age" label="Passwords expire after (days)" kind="number"
                     value=number(p.max_password_age) hint="1 to 1095; empty: they never expire" />
-                // Reuse prevention (PasswordReusePrevention) is kept when saved here but not
-                // offered until new passwords are checked against the last ones.
-                <input type="hidden" name="password_reuse_prevention" value=number(p.password_reuse_prevention.map(u16::from)) />
+                <TextField name="password_reuse_prevention" label="Remember previous passwords" kind="number"
+                    value=number(p.password_reuse_prevention.map(u16::from)) hint="A new password may not be any of the user's last 1 to 24 (the current one counts); empty: no limit" />
                 {checkbox("hard_expiry", "An expired password must be reset by an administrator", p.hard_expiry)}
                 <button type="submit" class=BUTTON>"Save password policy"</button>
             </FormFields>

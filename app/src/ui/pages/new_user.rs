@@ -217,17 +217,17 @@ fn PermissionsStep(draft: Draft) -> impl IntoView {
             "Give the user permissions through groups (recommended), by copying another user's groups and managed policies, or by attaching managed policies directly. Any of these may be combined, or none."
         </p>
         <section aria-labelledby="pick-groups-heading" class="space-y-2">
-            <h3 id="pick-groups-heading" class="text-sm font-medium">"Add the user to groups"</h3>
+            <h2 id="pick-groups-heading" class="text-sm font-medium">"Add the user to groups"</h2>
             <GroupPicker selected=draft.groups limit=MAX_GROUPS_PER_USER />
         </section>
         <section aria-labelledby="copy-heading" class="space-y-2">
-            <h3 id="copy-heading" class="text-sm font-medium">"Copy permissions"</h3>
+            <h2 id="copy-heading" class="text-sm font-medium">"Copy permissions"</h2>
             <TextField name="copy_from" label="Copy groups and managed policies from user"
                 hint="Optional: the name of an existing user."
                 on_input=move |v| draft.copy_from.set(v) />
         </section>
         <section aria-labelledby="pick-policies-heading" class="space-y-2">
-            <h3 id="pick-policies-heading" class="text-sm font-medium">"Attach policies directly"</h3>
+            <h2 id="pick-policies-heading" class="text-sm font-medium">"Attach policies directly"</h2>
             <PolicyPicker selected=draft.policies limit=MAX_POLICIES_PER_USER />
         </section>
     }
