@@ -85,5 +85,7 @@ fi
 
 if $want_test; then
   [ -x /usr/bin/chromium ] || apt_install "Chromium (for the Playwright tests)" chromium
+  # An independent TOTP implementation: the MFA tests check our codes against it.
+  command -v oathtool >/dev/null || apt_install "oathtool (the MFA tests compare codes with it)" oathtool
 fi
 exit 0

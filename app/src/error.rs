@@ -47,6 +47,9 @@ pub enum AppError {
         message: String,
         explanation: Option<String>,
     },
+    /// An MFA code that the device did not show (or showed and was already used).
+    #[error("{field}: {message}")]
+    InvalidAuthenticationCode { field: String, message: String },
     /// Deliberately the same for an unknown email and a wrong password.
     #[error("The email address or password is incorrect.")]
     InvalidCredentials,
@@ -172,10 +175,20 @@ impl AppError {
             } => std::iter::once((field.as_str(), message.clone()))
                 .chain(also.iter().map(|p| (p.field.as_str(), p.message.clone())))
                 .collect(),
-            Self::InvalidInput { field, message } | Self::AlreadyExists { field, message } => {
+            Self::InvalidInput { field, message }
+            | Self::AlreadyExists { field, message }
+            | Self::InvalidAuthenticationCode { field, message } => {
                 vec![(field.as_str(), message.clone())]
             }
             _ => Vec::new(),
+        }
+    }
+
+    pub fn invalid_code(field: &str) -> Self {
+        Self::InvalidAuthenticationCode {
+            field: field.to_owned(),
+            message: "is not the code your authenticator app shows, or it was used already"
+                .to_owned(),
         }
     }
 
@@ -216,7 +229,8 @@ impl AppError {
         match self {
             Self::Validation { field, .. }
             | Self::InvalidInput { field, .. }
-            | Self::AlreadyExists { field, .. } => Some(field),
+            | Self::AlreadyExists { field, .. }
+            | Self::InvalidAuthenticationCode { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -226,7 +240,8 @@ impl AppError {
         match self {
             Self::Validation { message, .. }
             | Self::InvalidInput { message, .. }
-            | Self::AlreadyExists { message, .. } => message.clone(),
+            | Self::AlreadyExists { message, .. }
+            | Self::InvalidAuthenticationCode { message, .. } => message.clone(),
             other => other.to_string(),
         }
     }
@@ -240,7 +255,9 @@ impl AppError {
             | Self::MalformedPolicy { .. }
             | Self::Request(_) => 400,
             Self::InvalidCredentials | Self::Unauthenticated => 401,
-            Self::AccessDenied { .. } | Self::PasswordResetRequired => 403,
+            Self::AccessDenied { .. }
+            | Self::PasswordResetRequired
+            | Self::InvalidAuthenticationCode { .. } => 403,
             Self::NotFound { .. } => 404,
             Self::AlreadyExists { .. }
             | Self::LimitExceeded { .. }
@@ -267,6 +284,7 @@ impl AppError {
             Self::ConcurrentModification => "ConcurrentModification",
             Self::AccessDenied { .. } => "AccessDenied",
             Self::InvalidCredentials => "InvalidClientTokenId",
+            Self::InvalidAuthenticationCode { .. } => "InvalidAuthenticationCode",
             Self::Throttled { .. } => "Throttling",
             Self::Busy { .. } => "ServiceUnavailable",
             Self::Unauthenticated => "MissingAuthenticationToken",
@@ -323,6 +341,7 @@ impl AppError {
             // These carry names from the request; a crafted link could put any words in
             // them, so only the kind of error survives.
             Self::InvalidInput { .. }
+            | Self::InvalidAuthenticationCode { .. }
             | Self::MalformedPolicy { .. }
             | Self::NotFound { .. }
             | Self::LimitExceeded { .. }

@@ -14,15 +14,13 @@ pub struct Identity {
 #[server(endpoint = "signin")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
     use super::request;
-    use crate::directory::{sessions, signin};
+    use crate::directory::signin;
     use crate::model::Password;
     request::serve_public(async {
         let state = request::state()?;
         let source = request::source();
         let done = signin::sign_in_root(&state, &email, Password::new(password), &source).await?;
-        sessions::start(&state, &request::session()?, done.account(), None, &source).await?;
-        leptos_axum::redirect("/");
-        Ok(())
+        begin_session(&state, &done, &source).await
     })
     .await
 }
@@ -35,7 +33,7 @@ pub async fn sign_in_user(
     password: String,
 ) -> Result<(), AppError> {
     use super::request;
-    use crate::directory::{sessions, signin};
+    use crate::directory::signin;
     use crate::model::Password;
     request::serve_public(async {
         let state = request::state()?;
@@ -48,20 +46,57 @@ pub async fn sign_in_user(
             &source,
         )
         .await?;
-        sessions::start(
-            &state,
-            &request::session()?,
-            done.account(),
-            done.user(),
-            &source,
-        )
-        .await?;
-        leptos_axum::redirect(if done.reset_required() {
-            "/change-password"
-        } else {
-            "/"
-        });
-        Ok(())
+        begin_session(&state, &done, &source).await
+    })
+    .await
+}
+
+/// After a right password: the console session, or first the MFA code's page.
+#[cfg(feature = "ssr")]
+async fn begin_session(
+    state: &crate::state::AppState,
+    done: &crate::directory::signin::SignedIn,
+    source: &crate::directory::RequestSource,
+) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::sessions;
+    let session = request::session()?;
+    if done.mfa_required() {
+        sessions::await_mfa(&session, &done.pending_mfa(state.clock.now())).await?;
+        leptos_axum::redirect("/signin-mfa");
+        return Ok(());
+    }
+    sessions::start(
+        state,
+        &session,
+        done.account(),
+        done.user(),
+        done.mfa_at(),
+        source,
+    )
+    .await?;
+    leptos_axum::redirect(if done.reset_required() {
+        "/change-password"
+    } else {
+        "/"
+    });
+    Ok(())
+}
+
+/// The second step of a sign-in with MFA: the code the authenticator app shows.
+#[server(endpoint = "signin/mfa")]
+pub async fn sign_in_mfa(code: String) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::{sessions, signin};
+    request::serve_public(async {
+        let state = request::state()?;
+        let source = request::source();
+        let session = request::session()?;
+        let Some(pending) = sessions::pending(&state, &session).await? else {
+            return Err(AppError::Unauthenticated);
+        };
+        let done = signin::sign_in_mfa(&state, &pending, &code, &source).await?;
+        begin_session(&state, &done, &source).await
     })
     .await
 }

@@ -8,6 +8,7 @@ pub mod activity;
 pub mod auth;
 pub mod dashboard;
 pub mod groups;
+pub mod mfa;
 pub mod policies;
 pub mod setup;
 // A server function takes one argument per form field (the create-user wizard has ten),

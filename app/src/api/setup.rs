@@ -38,6 +38,7 @@ pub async fn create_first_account(
                 &request::session()?,
                 &account,
                 None,
+                None,
                 &request::source(),
             )
             .await?;

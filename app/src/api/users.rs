@@ -393,6 +393,11 @@ pub async fn delete_user(user_name: String, confirmation: String) -> Result<(), 
             groups::remove_user_from_group(&cx, &group.name, &name).await?;
         }
         policies::remove_all_policies(&cx, HolderName::User(&name)).await?;
+        for device in crate::directory::mfa::list_mfa_devices(&cx, Some(&name)).await? {
+            crate::directory::mfa::deactivate_mfa_device(&cx, Some(&name), &device.serial_number)
+                .await?;
+            crate::directory::mfa::delete_virtual_mfa_device(&cx, &device.serial_number).await?;
+        }
         users::delete_user(&cx, &name).await?;
         leptos_axum::redirect("/users");
         Ok(())

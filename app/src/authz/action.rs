@@ -82,6 +82,13 @@ iam_actions!(
     GetAccountPasswordPolicy,
     UpdateAccountPasswordPolicy,
     DeleteAccountPasswordPolicy,
+    CreateVirtualMFADevice,
+    EnableMFADevice,
+    ResyncMFADevice,
+    DeactivateMFADevice,
+    DeleteVirtualMFADevice,
+    ListMFADevices,
+    ListVirtualMFADevices,
     // Reading the activity log: Portcullis's own, in the iam namespace like the rest.
     ListAuditEvents,
 );

@@ -19,8 +19,10 @@ pub struct Caller {
     /// The console session this caller came through.
     pub session_id: Uuid,
     pub signed_in_at: OffsetDateTime,
-    /// Signed in with a second factor (MFA arrives with the credentials issue).
+    /// Signed in with a second factor.
     pub mfa: bool,
+    /// When the second factor was given (aws:MultiFactorAuthAge).
+    pub mfa_at: Option<OffsetDateTime>,
     /// An IAM user who must choose a new password before doing anything else.
     pub password_reset_required: bool,
 }
@@ -31,6 +33,7 @@ impl Caller {
         principal: Principal,
         session_id: Uuid,
         signed_in_at: OffsetDateTime,
+        mfa_at: Option<OffsetDateTime>,
         password_reset_required: bool,
     ) -> Self {
         Self {
@@ -38,7 +41,8 @@ impl Caller {
             principal,
             session_id,
             signed_in_at,
-            mfa: false,
+            mfa: mfa_at.is_some(),
+            mfa_at,
             password_reset_required,
         }
     }

@@ -156,6 +156,14 @@ impl Ctx {
             self.state.settings.public_url.starts_with("https://"),
         );
         context.insert("aws:MultiFactorAuthPresent", self.caller.mfa);
+        if let Some(at) = self.caller.mfa_at {
+            // Whole seconds since the code was given; they fit an f64 exactly.
+            #[allow(clippy::cast_precision_loss)]
+            context.insert(
+                "aws:MultiFactorAuthAge",
+                (self.now - at).whole_seconds().max(0) as f64,
+            );
+        }
         Request {
             principal: self.caller.principal_info(),
             action: action.qualified(),
@@ -388,13 +396,14 @@ impl Op<'_> {
 /// source address and agent itself). The resource ARN names the entity. Context keys
 /// never hold secrets.
 fn denial_params(context: &Context) -> serde_json::Value {
-    const GLOBAL: [&str; 6] = [
+    const GLOBAL: [&str; 7] = [
         "aws:SourceIp",
         "aws:UserAgent",
         "aws:CurrentTime",
         "aws:EpochTime",
         "aws:SecureTransport",
         "aws:MultiFactorAuthPresent",
+        "aws:MultiFactorAuthAge",
     ];
     let keys: serde_json::Map<String, serde_json::Value> = context
         .iter()

@@ -13,7 +13,7 @@ pub async fn overview(cx: &Ctx) -> Result<DashboardView, AppError> {
     let public_url = &cx.state().settings.public_url;
     let mut security = Vec::new();
     if caller.is_root() {
-        security.push(root_mfa_item());
+        security.push(root_mfa_item(super::mfa::root_devices_enabled(cx).await?));
     }
     let resources = match account_settings::summary_and_counts(cx).await {
         Ok((_, counts)) => {
@@ -42,17 +42,15 @@ pub async fn overview(cx: &Ctx) -> Result<DashboardView, AppError> {
     })
 }
 
-/// Root MFA: no MFA device can be registered yet (MFA arrives with its own issue), so
-/// the root user truthfully has none.
-fn root_mfa_item() -> SecurityItem {
-    let root_mfa_devices = 0;
+/// Root MFA: done once the root user has an MFA device enabled.
+fn root_mfa_item(root_mfa_devices: i64) -> SecurityItem {
+    let done = root_mfa_devices > 0;
     SecurityItem {
         title: "Enable MFA for the root user".to_owned(),
         detail: "The root user can do anything in the account. Protect it with a second factor."
             .to_owned(),
-        ok: root_mfa_devices > 0,
-        // Nowhere to enrol a device yet.
-        action: None,
+        ok: done,
+        action: act_on(done, "Assign an MFA device", "/security-credentials"),
     }
 }
 

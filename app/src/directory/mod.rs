@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod activity;
 pub mod dashboard;
 pub mod groups;
+pub mod mfa;
 pub mod paging;
 pub mod password_policy;
 pub mod passwords;

@@ -13,6 +13,23 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 const SESSION_KEY: &str = "console_session";
+/// A sign-in whose password was right, waiting for the code of an MFA device.
+const PENDING_KEY: &str = "pending_mfa";
+/// How long after the password the code may come.
+pub const PENDING_FOR: time::Duration = time::Duration::minutes(5);
+
+/// Who signed in with a password and must now give an MFA code. Only `sign_in` of
+/// `signin` makes one (after checking the password), and only `pending` reads it back.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PendingMfa {
+    pub account_id: String,
+    /// `None` for root.
+    pub user_id: Option<String>,
+    /// What the person typed to name themselves, for the audit log.
+    pub subject: String,
+    pub password_at: time::OffsetDateTime,
+    pub reset_required: bool,
+}
 
 fn session_error(error: tower_sessions::session::Error) -> AppError {
     AppError::internal("session store", error)
@@ -25,9 +42,14 @@ pub async fn start(
     session: &Session,
     account: &Account,
     user: Option<&User>,
+    mfa_at: Option<time::OffsetDateTime>,
     source: &RequestSource,
 ) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
     let id = Uuid::new_v4();
     let mut conn = store::acquire(&state.pool).await?;
     store::sessions::insert(
@@ -38,12 +60,41 @@ pub async fn start(
             user_id: user.map(|u| u.id.as_str()),
             principal_name: user.map_or(account.root_email.as_str(), |u| u.name.as_str()),
             now: state.clock.now(),
+            mfa_at,
             source_ip: source.ip_text(),
             user_agent: source.user_agent.as_deref(),
         },
     )
     .await?;
     session.insert(SESSION_KEY, id).await.map_err(session_error)
+}
+
+/// Remembers a sign-in that now needs an MFA code, under a fresh session id.
+pub async fn await_mfa(session: &Session, pending: &PendingMfa) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .insert(PENDING_KEY, pending)
+        .await
+        .map_err(session_error)
+}
+
+/// The sign-in waiting for an MFA code, while it may still be completed.
+pub async fn pending(state: &AppState, session: &Session) -> Result<Option<PendingMfa>, AppError> {
+    let pending = session
+        .get::<PendingMfa>(PENDING_KEY)
+        .await
+        .map_err(session_error)?;
+    let now = state.clock.now();
+    Ok(pending.filter(|p| now - p.password_at < PENDING_FOR && p.password_at <= now))
+}
+
+/// Forgets a pending sign-in (too many wrong codes: the password must be given again).
+pub async fn forget_pending(session: &Session) -> Result<(), AppError> {
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map(drop)
+        .map_err(session_error)
 }
 
 /// The caller behind this request's live session, if any; ends the session when it
@@ -88,6 +139,7 @@ pub async fn current(state: &AppState, session: &Session) -> Result<Option<Calle
             principal,
             id,
             record.signed_in_at,
+            record.mfa_at,
             record.reset_required,
         )));
     };

@@ -3,10 +3,12 @@
 //! connection is held while the password is verified.
 
 use super::RequestSource;
+use super::sessions::PendingMfa;
 use super::throttle::{self, ADDRESS_BUDGET, Bucket, BucketRule, SUBJECT_BACKSTOP, Streak};
 use crate::audit;
 use crate::error::AppError;
 use crate::model::{Account, EmailAddress, Password, User, UserName};
+use crate::model::{AccountId, AuthCode};
 use crate::state::AppState;
 use crate::store::signin::{Attempt, LimitRow, Outcome, Scope};
 use crate::store::{self, StoreError};
@@ -72,6 +74,10 @@ pub struct SignedIn {
     account: Account,
     user: Option<User>,
     reset_required: bool,
+    /// An MFA device is enabled: the sign-in is complete only with its code.
+    mfa_required: bool,
+    /// When the MFA code was given, once it was.
+    mfa_at: Option<OffsetDateTime>,
 }
 
 impl SignedIn {
@@ -86,6 +92,30 @@ impl SignedIn {
     /// An IAM user who must choose a new password before anything else.
     pub fn reset_required(&self) -> bool {
         self.reset_required
+    }
+
+    /// The password was right, and the principal has an MFA device enabled: no session
+    /// until its code is given (`sign_in_mfa`).
+    pub fn mfa_required(&self) -> bool {
+        self.mfa_required && self.mfa_at.is_none()
+    }
+
+    pub fn mfa_at(&self) -> Option<OffsetDateTime> {
+        self.mfa_at
+    }
+
+    /// What `sign_in_mfa` needs to finish this sign-in, kept in the session meanwhile.
+    pub fn pending_mfa(&self, now: OffsetDateTime) -> PendingMfa {
+        PendingMfa {
+            account_id: self.account.id.to_string(),
+            user_id: self.user.as_ref().map(|u| u.id.to_string()),
+            subject: match &self.user {
+                Some(user) => user.arn.clone(),
+                None => self.account.root_arn(),
+            },
+            password_at: now,
+            reset_required: self.reset_required,
+        }
     }
 
     /// The caller this sign-in makes, for a session started at `now` (the API and the
@@ -104,6 +134,7 @@ impl SignedIn {
             principal,
             session_id,
             now,
+            self.mfa_at,
             self.reset_required,
         )
     }
@@ -273,7 +304,13 @@ async fn sign_in(
     let done = state.clock.now();
     let mut tx = store::begin(&state.pool).await?;
     let mut user = None;
+    let mut mfa_required = false;
     let hard_expired = matched && found.as_ref().is_some_and(|f| f.hard_expired);
+    if matched && let Some(found) = &found {
+        mfa_required =
+            super::mfa::required_at_signin(&mut tx, &found.account.id, found.user_id.as_deref())
+                .await?;
+    }
     if matched {
         let limits = lock_limits(&mut tx, &keys, done).await?;
         save_limits(&mut tx, &keys, &succeeded(&limits, done)).await?;
@@ -291,7 +328,11 @@ async fn sign_in(
         }
     }
     store::signin::record_attempt(&mut tx, attempt(outcome, done)).await?;
-    if let Some(found) = &found {
+    // With MFA, the sign-in is recorded when the code is given (or refused).
+    if let Some(found) = found
+        .as_ref()
+        .filter(|_| !(mfa_required && matched && !hard_expired))
+    {
         let error = if !matched {
             Some("InvalidCredentials")
         } else if hard_expired {
@@ -315,9 +356,103 @@ async fn sign_in(
             account: found.account,
             user,
             reset_required: found.reset_required,
+            mfa_required,
+            mfa_at: None,
         }),
         _ => Err(AppError::InvalidCredentials),
     }
+}
+
+/// A sign-in's second step: the code of an MFA device enabled for whoever gave the
+/// right password (`pending`). Wrong codes count as failures of their own (five free,
+/// then waits doubling up to 15 minutes, as for passwords), from every address, since
+/// only someone who knew the password gets here; a right one spends the code.
+pub async fn sign_in_mfa(
+    state: &AppState,
+    pending: &PendingMfa,
+    code: &str,
+    source: &RequestSource,
+) -> Result<SignedIn, AppError> {
+    let code = AuthCode::parse(code).map_err(|m| AppError::validation("code", m))?;
+    let account_id = AccountId::parse(&pending.account_id)
+        .map_err(|m| AppError::internal("pending sign-in", m))?;
+    let key = format!("mfa:{}", pending.subject);
+    let now = state.clock.now();
+    let mut tx = store::begin(&state.pool).await?;
+    let row = store::signin::lock_limit(&mut tx, Scope::Pair, &key, now).await?;
+    let Some(account) = store::accounts::find(&mut tx, &account_id).await? else {
+        return Err(AppError::InvalidCredentials);
+    };
+    let user = match &pending.user_id {
+        Some(id) => match store::users::find_by_id(&mut tx, id).await? {
+            Some(user) => Some(user),
+            None => return Err(AppError::InvalidCredentials),
+        },
+        None => None,
+    };
+    let event = |error: Option<&str>| audit::Event {
+        account_id: account.id.to_string(),
+        at: now,
+        actor_arn: pending.subject.clone(),
+        source_ip: source.ip_text().map(str::to_owned),
+        user_agent: source.user_agent.clone(),
+        action: "signin:ConsoleLogin".to_owned(),
+        resource: pending.subject.clone(),
+        params: serde_json::json!({"MFAUsed": "Yes"}),
+        outcome: match error {
+            None => audit::Outcome::Success,
+            Some(_) => audit::Outcome::Failure,
+        },
+        error_code: error.map(str::to_owned),
+    };
+    let streak_now = streak(&row);
+    if let Some(wait) = streak_now.refused(now) {
+        audit::append(
+            &mut tx,
+            state.entropy.as_ref(),
+            vec![event(Some("Throttled"))],
+        )
+        .await?;
+        store::commit(tx).await?;
+        return Err(AppError::Throttled {
+            retry_after_secs: throttle::retry_secs(wait),
+        });
+    }
+    let spent = super::mfa::spend_signin_code(
+        state,
+        &mut tx,
+        &account.id,
+        pending.user_id.as_deref(),
+        &code,
+        now,
+    )
+    .await?;
+    let next = if spent {
+        streak_now.succeeded(now)
+    } else {
+        streak_now.charged(now)
+    };
+    store::signin::save_limit(&mut tx, Scope::Pair, &key, with_streak(&row, next, now)).await?;
+    let error = (!spent).then_some("InvalidAuthenticationCode");
+    audit::append(&mut tx, state.entropy.as_ref(), vec![event(error)]).await?;
+    store::commit(tx).await?;
+    tracing::info!(
+        target: "portcullis::signin",
+        subject = %pending.subject,
+        outcome = if spent { "success" } else { "bad_code" },
+        source_ip = source.ip_text().unwrap_or("unknown"),
+        "sign-in MFA code"
+    );
+    if !spent {
+        return Err(AppError::invalid_code("code"));
+    }
+    Ok(SignedIn {
+        account,
+        user,
+        reset_required: pending.reset_required,
+        mfa_required: true,
+        mfa_at: Some(now),
+    })
 }
 
 /// The audit event of a console sign-in of a known account: a success (`error` None),

@@ -1,7 +1,7 @@
 //! IAM unique ids (`AIDA...` for users, `AGPA...` for groups, `ANPA...` for managed
 //! policies) and ARNs.
 
-use super::{AccountId, GroupName, IamPath, PolicyName, UserName};
+use super::{AccountId, GroupName, IamPath, MfaDeviceName, PolicyName, UserName};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -83,6 +83,11 @@ pub mod arn {
             Some(account) => format!("arn:aws:iam::{account}:policy{path}{name}"),
             None => format!("arn:aws:iam::aws:policy{path}{name}"),
         }
+    }
+
+    /// A virtual MFA device, which is also its serial number.
+    pub fn mfa(account: &AccountId, path: &IamPath, name: &MfaDeviceName) -> String {
+        format!("arn:aws:iam::{account}:mfa{path}{name}")
     }
 
     /// The ARN the list actions are authorised on: all users (`user/*`) and so on.

@@ -7,8 +7,9 @@ use super::PasswordRule;
 /// Shown in place of any message that is not on the list.
 pub const GENERIC_FORM: &str = "the form could not be submitted; check the fields and try again";
 
-const FIELDS: [&str; 8] = [
+const FIELDS: [&str; 9] = [
     "account",
+    "code",
     "user_name",
     "email",
     "password",
@@ -18,7 +19,8 @@ const FIELDS: [&str; 8] = [
     "setup_token",
 ];
 
-const MESSAGES: [&str; 18] = [
+const MESSAGES: [&str; 19] = [
+    "must be the 6 digits your app shows",
     "may contain only letters, digits and the characters + = , . @ _ -",
     "must be at most 64 characters",
     "is required",
@@ -69,6 +71,9 @@ mod tests {
                 .error_message()
                 .unwrap();
             produced.push(("password", message));
+        }
+        for code in ["12345", ""] {
+            produced.push(("code", super::super::AuthCode::parse(code).unwrap_err()));
         }
         for (field, message) in produced {
             assert!(is_known(field, &message), "{field}: {message}");

@@ -7,6 +7,7 @@ mod directory;
 mod email;
 mod ids;
 pub mod messages;
+mod mfa;
 mod names;
 mod password;
 mod password_policy;
@@ -20,7 +21,8 @@ pub use directory::{
 };
 pub use email::EmailAddress;
 pub use ids::{ID_RANDOM_LEN, IdKind, UniqueId, arn};
-pub use names::{GroupName, IamPath, PolicyName, UserName, parse_description};
+pub use mfa::{AuthCode, MfaDevice, MfaOwner, NewMfaDevice};
+pub use names::{GroupName, IamPath, MfaDeviceName, PolicyName, UserName, parse_description};
 pub use password::{Password, PasswordRule, RootPasswordCheck};
 pub use password_policy::{
     PasswordPolicy, PasswordPolicyInput, PasswordRules, PolicyRule, SYMBOLS as PASSWORD_SYMBOLS,

@@ -82,6 +82,13 @@ iam_name!(
     128
 );
 
+iam_name!(
+    /// A virtual MFA device's name: 1-226 of `[A-Za-z0-9+=,.@_-]` (AWS's `[\w+=,.@-]+`),
+    /// unique per account without case.
+    MfaDeviceName,
+    226
+);
+
 /// An IAM path: `/` alone, or `/` + printable ASCII (no spaces) + `/`, at most 512.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod authz;
 pub mod aws_policies;
 pub mod groups;
+pub mod mfa;
 pub mod name_page;
 pub mod password_policy;
 pub mod policies;

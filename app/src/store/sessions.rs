@@ -13,6 +13,8 @@ pub struct SessionRecord {
     pub ended_at: Option<OffsetDateTime>,
     /// For a user: the login profile demands a new password.
     pub reset_required: bool,
+    /// Signed in with a second factor, at this time.
+    pub mfa_at: Option<OffsetDateTime>,
 }
 
 pub struct NewSession<'a> {
@@ -22,6 +24,8 @@ pub struct NewSession<'a> {
     pub user_id: Option<&'a str>,
     pub principal_name: &'a str,
     pub now: OffsetDateTime,
+    /// When a second factor was given, if one was.
+    pub mfa_at: Option<OffsetDateTime>,
     pub source_ip: Option<&'a str>,
     pub user_agent: Option<&'a str>,
 }
@@ -30,9 +34,9 @@ pub async fn insert(conn: &mut PgConnection, new: NewSession<'_>) -> Result<(), 
     sqlx::query(
         "INSERT INTO console_sessions
            (id, account_id, principal_kind, user_id, principal_name, signed_in_at, last_seen_at,
-            source_ip, user_agent)
+            source_ip, user_agent, mfa_at)
          VALUES ($1, $2, CASE WHEN $3::text IS NULL THEN 'root' ELSE 'user' END, $3, $4, $5, $5,
-                 $6, $7)",
+                 $6, $7, $8)",
     )
     .bind(new.id)
     .bind(new.account_id)
@@ -41,6 +45,7 @@ pub async fn insert(conn: &mut PgConnection, new: NewSession<'_>) -> Result<(), 
     .bind(new.now)
     .bind(new.source_ip)
     .bind(new.user_agent)
+    .bind(new.mfa_at)
     .execute(conn)
     .await?;
     Ok(())
@@ -49,7 +54,7 @@ pub async fn insert(conn: &mut PgConnection, new: NewSession<'_>) -> Result<(), 
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<SessionRecord>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT s.account_id, s.user_id, s.signed_in_at, s.last_seen_at, s.ended_at,
-                coalesce(l.reset_required, false) AS reset_required
+                coalesce(l.reset_required, false) AS reset_required, s.mfa_at
          FROM console_sessions s LEFT JOIN login_profiles l ON l.user_id = s.user_id
          WHERE s.id = $1",
     )

@@ -1,9 +1,11 @@
 use super::layout::ConsoleLayout;
 use super::lazy_pages::{
     AccountRoute, ActivityRoute, DashboardRoute, GroupRoute, GroupsRoute, NewPolicyRoute,
-    NewUserRoute, PoliciesRoute, PolicyRoute, UserRoute, UsersRoute,
+    NewUserRoute, PoliciesRoute, PolicyRoute, SecurityCredentialsRoute, UserRoute, UsersRoute,
 };
-use super::pages::{ChangePasswordPage, NotFoundPage, SetupPage, SignInPage, UserSignInPage};
+use super::pages::{
+    ChangePasswordPage, MfaSignInPage, NotFoundPage, SetupPage, SignInPage, UserSignInPage,
+};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -43,6 +45,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/setup") view=SetupPage />
                 <Route path=path!("/signin") view=SignInPage />
                 <Route path=path!("/signin/:account") view=UserSignInPage />
+                <Route path=path!("/signin-mfa") view=MfaSignInPage />
                 <Route path=path!("/change-password") view=ChangePasswordPage />
                 <ParentRoute path=path!("") view=ConsoleLayout>
                     <Route path=path!("") view={Lazy::<DashboardRoute>::new()} />
@@ -56,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/policies/view") view={Lazy::<PolicyRoute>::new()} />
                     <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()} />
                     <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
+                    <Route path=path!("/security-credentials") view={Lazy::<SecurityCredentialsRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -85,6 +85,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                         <li><A href="/policies" attr:class=NAV_LINK>"Policies"</A></li>
                         <li><A href="/activity" attr:class=NAV_LINK>"Activity"</A></li>
                         <li><A href="/account" attr:class=NAV_LINK>"Account settings"</A></li>
+                        <li><A href="/security-credentials" attr:class=NAV_LINK>"My security credentials"</A></li>
                     </ul>
                 </nav>
                 <main id="main" tabindex="-1" class="min-w-0 flex-1 p-4 sm:p-8">

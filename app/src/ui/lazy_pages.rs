@@ -6,7 +6,7 @@
 
 use super::pages::{
     AccountPage, ActivityPage, DashboardPage, GroupPage, GroupsPage, NewPolicyPage, NewUserPage,
-    PoliciesPage, PolicyPage, UserPage, UsersPage,
+    PoliciesPage, PolicyPage, SecurityCredentialsPage, UserPage, UsersPage,
 };
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -41,3 +41,4 @@ lazy_page!(NewPolicyRoute, NewPolicyPage);
 lazy_page!(PolicyRoute, PolicyPage);
 lazy_page!(ActivityRoute, ActivityPage);
 lazy_page!(AccountRoute, AccountPage);
+lazy_page!(SecurityCredentialsRoute, SecurityCredentialsPage);

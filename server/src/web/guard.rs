@@ -68,7 +68,7 @@ async fn decide(
         // The page itself explains that setup is closed.
         return Ok(None);
     }
-    let signin_page = path == "/signin" || path.starts_with("/signin/");
+    let signin_page = path == "/signin" || path.starts_with("/signin/") || path == "/signin-mfa";
     Ok(match (signin_page, signed_in) {
         (true, true) => Some("/"),
         (true, false) | (false, true) => None,

@@ -12,7 +12,7 @@ use app::directory::policies::{
     self, EntityFilter, HolderName, IdentityPolicy, ListPolicies, NewPolicy, PolicyUsage,
 };
 use app::directory::users::{self, ListUsers, NewPassword, NewUser};
-use app::directory::{account_settings, password_policy};
+use app::directory::{account_settings, mfa, password_policy};
 use app::error::AppError;
 use app::model::{
     AccountAlias, GroupName, IamPath, PasswordPolicy, PasswordPolicyInput, PolicyName, Tag,
@@ -97,6 +97,51 @@ async fn world(root: &Ctx) {
     password_policy::update_account_password_policy(root, policy_of_length("10"))
         .await
         .unwrap();
+    for n in ["spare", "enabled", "loose"] {
+        mfa::create_virtual_mfa_device(root, &device(n), &IamPath::root())
+            .await
+            .unwrap();
+    }
+    let (a, b) = codes(root, "enabled", 0).await;
+    mfa::enable_mfa_device(
+        root,
+        Some(&name("target")),
+        &serial(root, "enabled"),
+        (&a, &b),
+    )
+    .await
+    .unwrap();
+}
+
+fn device(n: &str) -> app::model::MfaDeviceName {
+    app::model::MfaDeviceName::parse(n).unwrap()
+}
+
+fn serial(cx: &Ctx, n: &str) -> String {
+    format!("arn:aws:iam::{}:mfa/{n}", cx.account())
+}
+
+/// Two consecutive codes of a device, the later `offset` steps from now (the seed read
+/// back from the database and opened with the server's master key).
+async fn codes(cx: &Ctx, n: &str, offset: i64) -> (app::model::AuthCode, app::model::AuthCode) {
+    use app::crypto::totp::{Seed, step_at};
+    let serial = serial(cx, n);
+    let sealed: Vec<u8> =
+        sqlx::query_scalar("SELECT seed_sealed FROM mfa_devices WHERE serial_number = $1")
+            .bind(&serial)
+            .fetch_one(&cx.state().pool)
+            .await
+            .unwrap();
+    let seed = Seed::from_bytes(
+        cx.state()
+            .sealer
+            .open(&format!("mfa-seed:{serial}"), &sealed)
+            .unwrap(),
+    )
+    .unwrap();
+    let step = step_at(cx.state().clock.now()) + offset;
+    let code = |s| app::model::AuthCode::parse(&seed.code_at(s).unwrap()).unwrap();
+    (code(step - 1), code(step))
 }
 
 fn policy_of_length(n: &str) -> PasswordPolicy {
@@ -250,6 +295,25 @@ async fn call(action: IamAction, cx: &Ctx) -> Result<(), AppError> {
             password_policy::update_account_password_policy(cx, policy_of_length("12")).await
         }
         A::DeleteAccountPasswordPolicy => password_policy::delete_account_password_policy(cx).await,
+        A::CreateVirtualMFADevice => {
+            mfa::create_virtual_mfa_device(cx, &device("newdevice"), &IamPath::root())
+                .await
+                .map(drop)
+        }
+        A::EnableMFADevice => {
+            let (a, b) = codes(cx, "spare", 0).await;
+            mfa::enable_mfa_device(cx, Some(&target), &serial(cx, "spare"), (&a, &b)).await
+        }
+        A::ResyncMFADevice => {
+            let (a, b) = codes(cx, "enabled", 2).await;
+            mfa::resync_mfa_device(cx, Some(&target), &serial(cx, "enabled"), (&a, &b)).await
+        }
+        A::DeactivateMFADevice => {
+            mfa::deactivate_mfa_device(cx, Some(&target), &serial(cx, "enabled")).await
+        }
+        A::DeleteVirtualMFADevice => mfa::delete_virtual_mfa_device(cx, &serial(cx, "loose")).await,
+        A::ListMFADevices => mfa::list_mfa_devices(cx, Some(&target)).await.map(drop),
+        A::ListVirtualMFADevices => mfa::list_virtual_mfa_devices(cx, None).await.map(drop),
     }
 }
 
@@ -276,6 +340,7 @@ async fn snapshot(fx: &Fx) -> String {
              UNION ALL SELECT row_to_json(x)::text FROM resource_tags x
              UNION ALL SELECT row_to_json(x)::text FROM login_profiles x
              UNION ALL SELECT row_to_json(x)::text FROM account_password_policies x
+             UNION ALL SELECT row_to_json(x)::text FROM mfa_devices x
              UNION ALL SELECT alias FROM accounts WHERE alias IS NOT NULL
          ) all_rows",
     )

@@ -6,6 +6,7 @@ mod groups;
 mod new_user;
 mod not_found;
 mod policies;
+mod security_credentials;
 mod setup;
 mod signin;
 mod users;
@@ -19,8 +20,9 @@ pub use groups::{GroupPage, GroupsPage};
 pub use new_user::NewUserPage;
 pub use not_found::NotFoundPage;
 pub use policies::{NewPolicyPage, PoliciesPage, PolicyPage};
+pub use security_credentials::SecurityCredentialsPage;
 pub use setup::SetupPage;
-pub use signin::{SignInPage, UserSignInPage};
+pub use signin::{MfaSignInPage, SignInPage, UserSignInPage};
 pub use users::{UserPage, UsersPage};
 
 use leptos::prelude::*;

@@ -1,5 +1,5 @@
 use super::{AuthCard, SUBMIT_CLASS};
-use crate::api::auth::{SignIn, SignInUser};
+use crate::api::auth::{SignIn, SignInMfa, SignInUser};
 use crate::ui::components::{FormFields, PasswordField, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -74,5 +74,37 @@ fn UserSignInForm(account: String) -> impl IntoView {
                 </button>
             </FormFields>
         </ActionForm>
+    }
+}
+
+/// `/signin-mfa`: after a right password, the code of the principal's MFA device.
+#[component]
+pub fn MfaSignInPage() -> impl IntoView {
+    let action = ServerAction::<SignInMfa>::new();
+    view! {
+        <Title text="Multi-factor authentication" />
+        <AuthCard title="Multi-factor authentication">
+            <p class="mb-4 text-sm text-slate-600">
+                "Your password was right. Open your authenticator app and type the code it shows for this account."
+            </p>
+            <ActionForm action attr:class="space-y-4">
+                <FormFields action>
+                    <TextField
+                        name="code"
+                        label="MFA code"
+                        autocomplete="one-time-code"
+                        required=true
+                        hint="Six digits; the app shows a new code every 30 seconds."
+                    />
+                    <button type="submit" class=SUBMIT_CLASS disabled=move || action.pending().get()>
+                        {move || if action.pending().get() { "Checking…" } else { "Sign in" }}
+                    </button>
+                </FormFields>
+            </ActionForm>
+            <p class="mt-6 text-sm text-slate-600">
+                "No code within five minutes of the password? "
+                <a href="/signin" class=LINK_CLASS>"Start again"</a>
+            </p>
+        </AuthCard>
     }
 }

@@ -1,0 +1,120 @@
+//! MFA devices in the console: one's own ("My security credentials") and, for
+//! administrators, a user's (the user page's Security credentials tab).
+
+use crate::error::AppError;
+use crate::model::{MfaDevice, NewMfaDevice};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in principal's own credentials page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyCredentials {
+    pub principal: String,
+    pub is_root: bool,
+    /// The name the new-device form starts with (AWS's for root; the user's own).
+    pub suggested_device_name: String,
+    pub devices: Vec<MfaDevice>,
+}
+
+#[server(endpoint = "me/mfa")]
+pub async fn my_mfa_devices() -> Result<MyCredentials, AppError> {
+    use super::request;
+    use crate::directory::mfa;
+    request::serve(|cx| async move {
+        let devices = mfa::list_mfa_devices(&cx, None).await?;
+        let caller = cx.caller();
+        Ok(MyCredentials {
+            principal: caller.display_name(),
+            is_root: caller.is_root(),
+            suggested_device_name: caller.user().map_or_else(
+                || "root-account-mfa-device".to_owned(),
+                |user| user.name.to_string(),
+            ),
+            devices,
+        })
+    })
+    .await
+}
+
+/// CreateVirtualMFADevice for oneself: the seed and its QR code, shown once.
+#[server(endpoint = "me/mfa/create")]
+pub async fn create_my_mfa_device(device_name: String) -> Result<NewMfaDevice, AppError> {
+    use super::request;
+    use crate::directory::mfa;
+    use crate::model::IamPath;
+    request::serve(|cx| async move {
+        let name = mfa::parse_device_name("device_name", &device_name)?;
+        mfa::create_virtual_mfa_device(&cx, &name, &IamPath::root()).await
+    })
+    .await
+}
+
+/// EnableMFADevice for oneself, with two consecutive codes.
+#[server(endpoint = "me/mfa/enable")]
+pub async fn enable_my_mfa_device(
+    serial_number: String,
+    authentication_code_1: String,
+    authentication_code_2: String,
+) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::mfa;
+    use crate::error::Problems;
+    request::serve(|cx| async move {
+        let mut problems = Problems::new();
+        let serial = problems.check_error(mfa::parse_serial("serial_number", &serial_number));
+        let first = problems.check_error(mfa::parse_code(
+            "authentication_code_1",
+            &authentication_code_1,
+        ));
+        let second = problems.check_error(mfa::parse_code(
+            "authentication_code_2",
+            &authentication_code_2,
+        ));
+        let (serial, first, second) = problems.finish((|| Some((serial?, first?, second?)))())?;
+        mfa::enable_mfa_device(&cx, None, &serial, (&first, &second)).await
+    })
+    .await
+}
+
+/// Removes one of one's own devices: DeactivateMFADevice, then DeleteVirtualMFADevice.
+#[server(endpoint = "me/mfa/remove")]
+pub async fn remove_my_mfa_device(serial_number: String) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::mfa;
+    request::serve(|cx| async move {
+        let serial = mfa::parse_serial("serial_number", &serial_number)?;
+        mfa::deactivate_mfa_device(&cx, None, &serial).await?;
+        mfa::delete_virtual_mfa_device(&cx, &serial).await
+    })
+    .await
+}
+
+/// ListMFADevices for a user (the user page).
+#[server(endpoint = "users/mfa")]
+pub async fn user_mfa_devices(user_name: String) -> Result<Vec<MfaDevice>, AppError> {
+    use super::request;
+    use crate::directory::{mfa, users};
+    request::serve(|cx| async move {
+        let name = users::parse_user_name("user_name", &user_name)?;
+        mfa::list_mfa_devices(&cx, Some(&name)).await
+    })
+    .await
+}
+
+/// An administrator takes a device from a user (a lost phone): DeactivateMFADevice,
+/// then DeleteVirtualMFADevice.
+#[server(endpoint = "users/mfa/remove")]
+pub async fn remove_user_mfa_device(
+    user_name: String,
+    serial_number: String,
+) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::{mfa, users};
+    request::serve(|cx| async move {
+        let name = users::parse_user_name("user_name", &user_name)?;
+        let serial = mfa::parse_serial("serial_number", &serial_number)?;
+        mfa::deactivate_mfa_device(&cx, Some(&name), &serial).await?;
+        mfa::delete_virtual_mfa_device(&cx, &serial).await
+    })
+    .await
+}
