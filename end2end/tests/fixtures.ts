@@ -2,6 +2,7 @@ import { test as base, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 
 type Console = {
@@ -139,4 +140,27 @@ export function newAccount(alias: string): { id: string; alias: string; email: s
   const id = /Created account (\d{12})/.exec(out)?.[1];
   if (!id) throw new Error(`portcullis account create said: ${out}`);
   return { id, alias, email };
+}
+
+/** The code an authenticator app shows at `at` (ms since the epoch) for a Base32
+ *  secret: RFC 6238 (HMAC-SHA1, 30-second steps, 6 digits), written here independently
+ *  of the server's implementation. */
+export function totp(secret: string, at: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/=+$/, '').toUpperCase()) {
+    const value = alphabet.indexOf(c);
+    if (value < 0) throw new Error(`not Base32: ${c}`);
+    bits += value.toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(
+    (bits.match(/.{8}/g) ?? []).map((byte) => parseInt(byte, 2)),
+  );
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const value =
+    ((mac[offset] & 0x7f) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
+  return String(value % 1_000_000).padStart(6, '0');
 }

@@ -14,6 +14,7 @@ mod hashing;
 mod health;
 mod helpers;
 mod limits;
+mod listings;
 mod mfa;
 mod password_policy;
 mod policies;

@@ -351,6 +351,7 @@ fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
         <div role="tabpanel" id="user-panel-security_credentials" aria-labelledby="user-tab-security_credentials"
             class="mt-4" hidden=move || tab() != UserTab::SecurityCredentials>
             <ConsolePasswordSection user=name.clone() state=view.console console=edits.console />
+            <UserMfaSection user=name.clone() />
         </div>
         <div class="mt-6">
             <DeleteUserSection view=view.clone() delete=edits.delete />
@@ -578,6 +579,49 @@ fn PermissionsSection(user: String, sources: Vec<UserPolicy>, edits: Edits) -> i
 /// What the user may do, service by service, read from the policies above. Loaded on
 /// its own, so that a caller who may see the user but not read the policies still gets
 /// the rest of the page (with AWS's denial here).
+/// The user's MFA devices (ListMFADevices); an administrator can take one away (a lost
+/// phone): DeactivateMFADevice, then DeleteVirtualMFADevice.
+#[component]
+fn UserMfaSection(user: String) -> impl IntoView {
+    let remove = ServerAction::<crate::api::mfa::RemoveUserMfaDevice>::new();
+    let devices = Resource::new(
+        move || (user.clone(), remove.version().get()),
+        |(user, _)| crate::api::mfa::user_mfa_devices(user),
+    );
+    view! {
+        <section class=format!("mt-6 {CARD}") aria-labelledby="user-mfa-heading">
+            <h2 id="user-mfa-heading" class="text-lg font-medium">"MFA devices"</h2>
+            <p class="mt-1 text-sm text-slate-600">"Users assign their own devices on their My security credentials page."</p>
+            {ActionError(remove)}
+            <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match devices.await {
+                        Ok(list) if list.is_empty() => view! { <p class="mt-3 text-sm" data-testid="user-no-mfa">"No MFA device is assigned."</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="mt-3 space-y-2 text-sm" data-testid="user-mfa-devices">
+                                {list.into_iter().map(|d| {
+                                    let owner = match &d.owner {
+                                        Some(crate::model::MfaOwner::User(name)) => name.to_string(),
+                                        _ => String::new(),
+                                    };
+                                    view! {
+                                        <li class="flex flex-wrap items-center gap-3">
+                                            <span class="break-all font-mono text-xs">{d.serial_number.clone()}</span>
+                                            <span class="text-slate-500">{d.enabled_at.map(format_time).unwrap_or_default()}</span>
+                                            {small_post!(remove, [("user_name", owner), ("serial_number", d.serial_number.clone())], "Remove", d.name.to_string())}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <div class="mt-3"><ErrorAlert error /></div> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
 #[component]
 fn AccessSection(user: String, edits: Edits) -> impl IntoView {
     let summary = Resource::new(
