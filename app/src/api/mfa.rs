@@ -83,8 +83,7 @@ pub async fn remove_my_mfa_device(serial_number: String) -> Result<(), AppError>
     use crate::directory::mfa;
     request::serve(|cx| async move {
         let serial = mfa::parse_serial("serial_number", &serial_number)?;
-        mfa::deactivate_mfa_device(&cx, None, &serial).await?;
-        mfa::delete_virtual_mfa_device(&cx, &serial).await
+        mfa::remove_mfa_device(&cx, None, &serial).await
     })
     .await
 }
@@ -113,8 +112,7 @@ pub async fn remove_user_mfa_device(
     request::serve(|cx| async move {
         let name = users::parse_user_name("user_name", &user_name)?;
         let serial = mfa::parse_serial("serial_number", &serial_number)?;
-        mfa::deactivate_mfa_device(&cx, Some(&name), &serial).await?;
-        mfa::delete_virtual_mfa_device(&cx, &serial).await
+        mfa::remove_mfa_device(&cx, Some(&name), &serial).await
     })
     .await
 }

@@ -394,9 +394,8 @@ pub async fn delete_user(user_name: String, confirmation: String) -> Result<(), 
         }
         policies::remove_all_policies(&cx, HolderName::User(&name)).await?;
         for device in crate::directory::mfa::list_mfa_devices(&cx, Some(&name)).await? {
-            crate::directory::mfa::deactivate_mfa_device(&cx, Some(&name), &device.serial_number)
+            crate::directory::mfa::remove_mfa_device(&cx, Some(&name), &device.serial_number)
                 .await?;
-            crate::directory::mfa::delete_virtual_mfa_device(&cx, &device.serial_number).await?;
         }
         users::delete_user(&cx, &name).await?;
         leptos_axum::redirect("/users");

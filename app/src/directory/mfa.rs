@@ -114,13 +114,16 @@ async fn authorized_principal(
     Ok((principal, permit))
 }
 
-fn open_seed(cx: &Ctx, serial_number: &str, sealed: &[u8]) -> Result<Seed, AppError> {
-    let bytes = cx
-        .state()
+fn open_seed(state: &AppState, serial_number: &str, sealed: &[u8]) -> Result<Seed, AppError> {
+    let bytes = state
         .sealer
         .open(&seed_context(serial_number), sealed)
         .map_err(|e| AppError::internal("mfa seed", e))?;
     Seed::from_bytes(bytes).map_err(|e| AppError::internal("mfa seed", e))
+}
+
+fn in_use() -> AppError {
+    AppError::already_exists("serial_number", "MFA Device is already in use.")
 }
 
 /// The later step of two consecutive codes the device showed around `now`, later than
@@ -210,12 +213,9 @@ pub async fn enable_mfa_device(
         .await?
         .ok_or_else(|| no_such_device(serial_number))?;
     if stored.device.owner.is_some() {
-        return Err(AppError::already_exists(
-            "serial_number",
-            "MFA Device is already in use.",
-        ));
+        return Err(in_use());
     }
-    let seed = open_seed(cx, serial_number, &stored.seed_sealed)?;
+    let seed = open_seed(cx.state(), serial_number, &stored.seed_sealed)?;
     let step = consecutive(&seed, codes, cx.now(), WINDOW, stored.last_step)
         .ok_or_else(|| AppError::invalid_code("authentication_code_2"))?;
     let enabled = store::mfa::enable(
@@ -232,10 +232,7 @@ pub async fn enable_mfa_device(
         _ => e.into(),
     })?;
     if !enabled {
-        return Err(AppError::already_exists(
-            "serial_number",
-            "MFA Device is already in use.",
-        ));
+        return Err(in_use());
     }
     op.audit(
         &permit,
@@ -256,7 +253,7 @@ pub async fn resync_mfa_device(
     let (principal, permit) =
         authorized_principal(&mut op, IamAction::ResyncMFADevice, user).await?;
     let stored = enabled_device(&mut op, &principal, serial_number).await?;
-    let seed = open_seed(cx, serial_number, &stored.seed_sealed)?;
+    let seed = open_seed(cx.state(), serial_number, &stored.seed_sealed)?;
     let step = consecutive(&seed, codes, cx.now(), RESYNC_WINDOW, stored.last_step)
         .ok_or_else(|| AppError::invalid_code("authentication_code_2"))?;
     if !store::mfa::resync(&mut op.writer(&permit), serial_number, step).await? {
@@ -337,6 +334,18 @@ pub async fn delete_virtual_mfa_device(cx: &Ctx, serial_number: &str) -> Result<
     op.commit().await
 }
 
+/// Takes a device away from the user (the caller without a name) and deletes it: the
+/// console's Remove, and part of deleting a user. Two operations, each authorised and
+/// audited as its own AWS action (DeactivateMFADevice, DeleteVirtualMFADevice).
+pub async fn remove_mfa_device(
+    cx: &Ctx,
+    user: Option<&UserName>,
+    serial_number: &str,
+) -> Result<(), AppError> {
+    deactivate_mfa_device(cx, user, serial_number).await?;
+    delete_virtual_mfa_device(cx, serial_number).await
+}
+
 /// ListMFADevices: the devices enabled for the user (the caller without a name).
 pub async fn list_mfa_devices(
     cx: &Ctx,
@@ -393,11 +402,7 @@ pub async fn spend_signin_code(
     let holder = user_id.map_or(Holder::Root, Holder::User);
     let current = step_at(now);
     for (serial, sealed, last_step) in store::mfa::enabled_seeds(conn, account, holder).await? {
-        let bytes = state
-            .sealer
-            .open(&seed_context(&serial), &sealed)
-            .map_err(|e| AppError::internal("mfa seed", e))?;
-        let seed = Seed::from_bytes(bytes).map_err(|e| AppError::internal("mfa seed", e))?;
+        let seed = open_seed(state, &serial, &sealed)?;
         let shown = (current - WINDOW..=current + WINDOW)
             .filter(|&step| step > last_step)
             .find(|&step| seed.shows(code, step));

@@ -107,27 +107,33 @@ pub async fn find_for_update(
     account: &AccountId,
     serial_number: &str,
 ) -> Result<Option<Stored>, StoreError> {
-    let found: Option<(String, Option<String>, Vec<u8>, i64)> = sqlx::query_as(
-        "SELECT serial_number, user_id, seed_sealed, last_step FROM mfa_devices
-         WHERE account_id = $1 AND serial_number = $2 FOR UPDATE",
+    #[derive(FromRow)]
+    struct StoredRow {
+        #[sqlx(flatten)]
+        device: DeviceRow,
+        user_id: Option<String>,
+        seed_sealed: Vec<u8>,
+        last_step: i64,
+    }
+    let row: Option<StoredRow> = sqlx::query_as(
+        "SELECT d.serial_number, d.name, d.path, d.created_at, d.owner, u.name AS user_name,
+                d.enabled_at, d.user_id, d.seed_sealed, d.last_step
+         FROM mfa_devices d LEFT JOIN iam_users u ON u.user_id = d.user_id
+         WHERE d.account_id = $1 AND d.serial_number = $2 FOR UPDATE OF d",
     )
     .bind(account.as_str())
     .bind(serial_number)
-    .fetch_optional(&mut *conn)
+    .fetch_optional(conn)
     .await?;
-    let Some((serial, user_id, seed_sealed, last_step)) = found else {
-        return Ok(None);
-    };
-    let row: DeviceRow = sqlx::query_as(&format!("{SELECT} WHERE d.serial_number = $1"))
-        .bind(&serial)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(Some(Stored {
-        device: to_device(row)?,
-        user_id,
-        seed_sealed,
-        last_step,
-    }))
+    row.map(|r| {
+        Ok(Stored {
+            device: to_device(r.device)?,
+            user_id: r.user_id,
+            seed_sealed: r.seed_sealed,
+            last_step: r.last_step,
+        })
+    })
+    .transpose()
 }
 
 /// Which devices a listing shows.
