@@ -20,7 +20,7 @@ const checking = new WeakMap<Page, Promise<unknown>[]>();
  * Runs axe-core on the page as it is now. A navigation that replaces the page while
  * axe reads it ends that check without findings: the next page gets its own.
  */
-function audit(page: Page): Promise<unknown> {
+function audit(page: Page, retried = false): Promise<unknown> {
   const found = findings.get(page);
   const queue = checking.get(page);
   if (!found || !queue || page.isClosed()) return Promise.resolve();
@@ -35,7 +35,12 @@ function audit(page: Page): Promise<unknown> {
         found.add(`${new URL(url).pathname}: ${violation.id} (${violation.impact}) ${violation.help}: ${nodes.join(', ')}`);
       }
     })
-    .catch((error: Error) => {
+    .catch((error: Error): unknown => {
+      // The document was replaced under axe at the same URL (sign-out returning to
+      // /signin, say): its script vanished. Check the new document once more.
+      if (!retried && !page.isClosed() && page.url() === url && /reading 'utils'/.test(error.message)) {
+        return audit(page, true);
+      }
       // A page left while axe read it (its script then vanishes, with one of several
       // messages) is checked as the next page; only a failure on the same page counts.
       const left = page.isClosed() || page.url() !== url;
