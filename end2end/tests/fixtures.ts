@@ -17,13 +17,26 @@ const findings = new WeakMap<Page, Set<string>>();
 const checking = new WeakMap<Page, Promise<unknown>[]>();
 
 /**
+ * Runs axe-core on the page once the checks asked for before it are done: axe refuses
+ * to start while it runs ("Axe is already running"), and a page's load event and a
+ * test's wait for hydration often ask at the same moment.
+ */
+function audit(page: Page): Promise<unknown> {
+  const queue = checking.get(page);
+  if (!queue) return Promise.resolve();
+  const previous = queue.at(-1) ?? Promise.resolve();
+  const run = previous.then(() => auditNow(page));
+  queue.push(run);
+  return run;
+}
+
+/**
  * Runs axe-core on the page as it is now. A navigation that replaces the page while
  * axe reads it ends that check without findings: the next page gets its own.
  */
-function audit(page: Page, retried = false): Promise<unknown> {
+function auditNow(page: Page, retried = false): Promise<unknown> {
   const found = findings.get(page);
-  const queue = checking.get(page);
-  if (!found || !queue || page.isClosed()) return Promise.resolve();
+  if (!found || page.isClosed()) return Promise.resolve();
   const url = page.url();
   // A page that never navigated (a test that used its own context) has nothing to check.
   if (url === 'about:blank') return Promise.resolve();
@@ -39,7 +52,7 @@ function audit(page: Page, retried = false): Promise<unknown> {
       // The document was replaced under axe at the same URL (sign-out returning to
       // /signin, say): its script vanished. Check the new document once more.
       if (!retried && !page.isClosed() && page.url() === url && /reading 'utils'/.test(error.message)) {
-        return audit(page, true);
+        return auditNow(page, true);
       }
       // A page left while axe read it (its script then vanishes, with one of several
       // messages) is checked as the next page; only a failure on the same page counts.
@@ -48,7 +61,6 @@ function audit(page: Page, retried = false): Promise<unknown> {
         found.add(`${url}: axe could not run: ${error.message}`);
       }
     });
-  queue.push(run);
   return run;
 }
 
@@ -70,9 +82,9 @@ export const test = base.extend<Console & { axe: void }>({
   consoleErrors: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
+      if (message.type() === 'error') errors.push(`${page.url()}: ${message.text()}`);
     });
-    page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+    page.on('pageerror', (error) => errors.push(`${page.url()}: page error: ${error.message}`));
     await use(errors);
   },
   expectRejection: async ({ consoleErrors }, use) => {

@@ -1347,3 +1347,51 @@ async fn a_permitted_change_that_fails_is_recorded_once_with_the_aws_error_code(
     let verified = app::audit::verify(&mut conn, &account).await.unwrap();
     assert!(verified.is_ok(), "{verified:?}");
 }
+
+/// What the server hands the browser to hydrate with: every resource's serialized value.
+fn serialized_resources(html: &str) -> Vec<&str> {
+    html.split("__RESOLVED_RESOURCES[")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("] = ").map(|(_, value)| value))
+        .map(|value| value.split_once("\";").map_or(value, |(v, _)| v))
+        .collect()
+}
+
+/// The browser hydrates each page from the values the server serialized. A page loaded
+/// while the server is busy must hand over the same data as one loaded alone: an error in
+/// any of them (a section's data fetched outside the request that rendered it, say)
+/// would make the browser's page differ from the server's and stop hydration.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_loaded_at_once_hand_the_browser_their_data_and_no_errors() {
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    app.call("users/create", &[("user_name", "tom")])
+        .await
+        .unwrap();
+    app.call("groups/create", &[("group_name", "Readers")])
+        .await
+        .unwrap();
+    for path in [
+        "/",
+        "/users/details/tom",
+        "/users/details/tom?section=security_credentials",
+        "/groups/details/Readers",
+        "/account",
+        "/security-credentials",
+    ] {
+        let loads = (0..8).map(|_| app.page(path));
+        let pages = futures::future::join_all(loads).await;
+        let (_, _, alone) = app.page(path).await;
+        let expected = serialized_resources(&alone).len();
+        assert!(expected > 0, "{path} serializes its data");
+        for (status, _, html) in pages {
+            assert_eq!(status, 200, "{path}");
+            let resources = serialized_resources(&html);
+            assert_eq!(resources.len(), expected, "{path}: {resources:?}");
+            for value in resources {
+                assert!(!value.contains(r#"\"Err\""#), "{path}: {value}");
+            }
+        }
+    }
+}

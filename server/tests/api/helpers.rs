@@ -128,12 +128,38 @@ async fn make_template() -> String {
         let synced = started.elapsed() - migrated;
         // Every connection to it must be gone before it is renamed and copied.
         pool.close().await;
-        for sql in [
-            format!("ALTER DATABASE {building} RENAME TO {name}"),
-            format!("ALTER DATABASE {name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"),
-        ] {
-            sqlx::query(&sql).execute(&mut admin).await.unwrap();
+        // A closed connection's server process may still be exiting (and the pool may
+        // have been opening one as it closed): end them, and retry until none is left.
+        let mut renamed = false;
+        for _ in 0..100 {
+            sqlx::query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1",
+            )
+            .bind(&building)
+            .execute(&mut admin)
+            .await
+            .unwrap();
+            match sqlx::query(&format!("ALTER DATABASE {building} RENAME TO {name}"))
+                .execute(&mut admin)
+                .await
+            {
+                Ok(_) => {
+                    renamed = true;
+                    break;
+                }
+                Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("55006") => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("renaming the template: {e}"),
+            }
         }
+        assert!(renamed, "the template {building} stayed in use");
+        sqlx::query(&format!(
+            "ALTER DATABASE {name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false"
+        ))
+        .execute(&mut admin)
+        .await
+        .unwrap();
         eprintln!(
             "test template {name}: migrations {} ms, AWS managed policies ({}) {} ms",
             migrated.as_millis(),

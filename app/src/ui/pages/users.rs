@@ -5,7 +5,9 @@ use crate::api::users::{
     AttachUserPolicy, DeleteUser, DetachUserPolicy, RemoveUserBoundary, SetConsoleAccess,
     SetUserBoundary, TagUser, UntagUser, UserView, get_user, get_user_access, list_users,
 };
-use crate::model::{PolicySource, Tag, User, UserOrder, UserPolicy, UserSort};
+use crate::error::AppError;
+use crate::model::{MfaDevice, PolicySource, Tag, User, UserOrder, UserPolicy, UserSort};
+use crate::policy::AccessSummary;
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use crate::ui::format::{format_time, urlencode};
 use crate::ui::small_post::{SMALL_BUTTON, small_post};
@@ -220,13 +222,27 @@ pub fn UserPage() -> impl IntoView {
         move || (name(), edits.versions(), refusals.get()),
         |(n, _, _)| get_user(n),
     );
+    // The sections' own data is loaded here, beside the user's, and not by the sections:
+    // the server renders the user's part twice while its data arrives, and a resource
+    // made inside it would be fetched twice and could be read by the browser from the
+    // discarded render.
+    let loads = Loads {
+        access: Resource::new(
+            move || (name(), edits.versions()),
+            |(n, _)| get_user_access(n),
+        ),
+        mfa: Resource::new(
+            move || (name(), edits.remove_mfa.version().get()),
+            |(n, _)| crate::api::mfa::user_mfa_devices(n),
+        ),
+    };
     view! {
         <Title text="User" />
         <h1 class="text-2xl font-semibold">{move || format!("User {}", name())}</h1>
         <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(view) => view! { <UserDetail view edits /> }.into_any(),
+                    Ok(view) => view! { <UserDetail view edits loads /> }.into_any(),
                     Err(error) => view! { <div class="mt-4"><ErrorAlert error /></div> }.into_any(),
                 }
             })}
@@ -247,6 +263,14 @@ struct Edits {
     set_boundary: ServerAction<SetUserBoundary>,
     remove_boundary: ServerAction<RemoveUserBoundary>,
     delete: ServerAction<DeleteUser>,
+    remove_mfa: ServerAction<crate::api::mfa::RemoveUserMfaDevice>,
+}
+
+/// The data of the page's sections that load on their own.
+#[derive(Clone, Copy)]
+struct Loads {
+    access: Resource<Result<Option<AccessSummary>, AppError>>,
+    mfa: Resource<Result<Vec<MfaDevice>, AppError>>,
 }
 
 impl Edits {
@@ -262,6 +286,7 @@ impl Edits {
             set_boundary: ServerAction::new(),
             remove_boundary: ServerAction::new(),
             delete: ServerAction::new(),
+            remove_mfa: ServerAction::new(),
         }
     }
 
@@ -282,7 +307,7 @@ impl Edits {
 }
 
 #[component]
-fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
+fn UserDetail(view: UserView, edits: Edits, loads: Loads) -> impl IntoView {
     let user = view.user.clone();
     let name = user.name.to_string();
     let query = use_query_map();
@@ -338,7 +363,7 @@ fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
         <div role="tabpanel" id="user-panel-permissions" aria-labelledby="user-tab-permissions"
             class="mt-4 space-y-6" hidden=move || tab() != UserTab::Permissions>
             <PermissionsSection user=name.clone() sources=view.sources.clone() edits />
-            <AccessSection user=name.clone() edits />
+            <AccessSection summary=loads.access />
         </div>
         <div role="tabpanel" id="user-panel-groups" aria-labelledby="user-tab-groups"
             class="mt-4" hidden=move || tab() != UserTab::Groups>
@@ -351,7 +376,7 @@ fn UserDetail(view: UserView, edits: Edits) -> impl IntoView {
         <div role="tabpanel" id="user-panel-security_credentials" aria-labelledby="user-tab-security_credentials"
             class="mt-4" hidden=move || tab() != UserTab::SecurityCredentials>
             <ConsolePasswordSection user=name.clone() state=view.console console=edits.console />
-            <UserMfaSection user=name.clone() />
+            <UserMfaSection devices=loads.mfa remove=edits.remove_mfa />
         </div>
         <div class="mt-6">
             <DeleteUserSection view=view.clone() delete=edits.delete />
@@ -582,12 +607,10 @@ fn PermissionsSection(user: String, sources: Vec<UserPolicy>, edits: Edits) -> i
 /// The user's MFA devices (ListMFADevices); an administrator can take one away (a lost
 /// phone): DeactivateMFADevice, then DeleteVirtualMFADevice.
 #[component]
-fn UserMfaSection(user: String) -> impl IntoView {
-    let remove = ServerAction::<crate::api::mfa::RemoveUserMfaDevice>::new();
-    let devices = Resource::new(
-        move || (user.clone(), remove.version().get()),
-        |(user, _)| crate::api::mfa::user_mfa_devices(user),
-    );
+fn UserMfaSection(
+    devices: Resource<Result<Vec<MfaDevice>, AppError>>,
+    remove: ServerAction<crate::api::mfa::RemoveUserMfaDevice>,
+) -> impl IntoView {
     view! {
         <section class=format!("mt-6 {CARD}") aria-labelledby="user-mfa-heading">
             <h2 id="user-mfa-heading" class="text-lg font-medium">"MFA devices"</h2>
@@ -623,11 +646,7 @@ fn UserMfaSection(user: String) -> impl IntoView {
 }
 
 #[component]
-fn AccessSection(user: String, edits: Edits) -> impl IntoView {
-    let summary = Resource::new(
-        move || (user.clone(), edits.versions()),
-        |(user, _)| get_user_access(user),
-    );
+fn AccessSection(summary: Resource<Result<Option<AccessSummary>, AppError>>) -> impl IntoView {
     view! {
         <section class=CARD aria-labelledby="access-heading">
             <h2 id="access-heading" class="text-lg font-medium">"What this user may do"</h2>
