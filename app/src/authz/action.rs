@@ -89,6 +89,11 @@ iam_actions!(
     DeleteVirtualMFADevice,
     ListMFADevices,
     ListVirtualMFADevices,
+    CreateAccessKey,
+    UpdateAccessKey,
+    DeleteAccessKey,
+    ListAccessKeys,
+    GetAccessKeyLastUsed,
     // Reading the activity log: Portcullis's own, in the iam namespace like the rest.
     ListAuditEvents,
 );

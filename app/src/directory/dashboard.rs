@@ -14,6 +14,7 @@ pub async fn overview(cx: &Ctx) -> Result<DashboardView, AppError> {
     let mut security = Vec::new();
     if caller.is_root() {
         security.push(root_mfa_item(super::mfa::root_devices_enabled(cx).await?));
+        security.push(root_keys_item(super::access_keys::root_keys(cx).await?));
     }
     let resources = match account_settings::summary_and_counts(cx).await {
         Ok((_, counts)) => {
@@ -51,6 +52,23 @@ fn root_mfa_item(root_mfa_devices: i64) -> SecurityItem {
             .to_owned(),
         ok: done,
         action: act_on(done, "Assign an MFA device", "/security-credentials"),
+    }
+}
+
+/// No root access keys: a key of the root user can do anything, and leaks.
+fn root_keys_item(root_keys: i64) -> SecurityItem {
+    let done = root_keys == 0;
+    SecurityItem {
+        title: "No access keys for the root user".to_owned(),
+        detail: if done {
+            "The root user has no access keys. Programs use IAM users' keys or roles.".to_owned()
+        } else {
+            format!(
+                "The root user has {root_keys} access key(s). Give programs an IAM user's key or a role, then delete the root user's keys."
+            )
+        },
+        ok: done,
+        action: act_on(done, "Review root access keys", "/security-credentials"),
     }
 }
 

@@ -4,15 +4,15 @@
 //! server once, when the device is created; a code is spent by raising the device's
 //! last accepted time step, so none is ever accepted twice.
 
-use super::users::{no_such_user, tagged_context, target};
-use crate::authz::{Ctx, IamAction, Op, Permit};
+use super::principal::{Principal, authorized_principal};
+use crate::authz::{Ctx, IamAction, Op};
 use crate::crypto::totp::{Seed, step_at};
 use crate::error::AppError;
 use crate::model::{
-    AccountId, AuthCode, IamPath, MfaDevice, MfaDeviceName, NewMfaDevice, User, UserName, arn,
+    AccountId, AuthCode, IamPath, MfaDevice, MfaDeviceName, NewMfaDevice, UserName, arn,
 };
 use crate::state::AppState;
-use crate::store::{self, mfa::Filter, mfa::Holder};
+use crate::store::{self, Holder, mfa::Filter};
 use serde_json::json;
 use sqlx::PgConnection;
 use time::OffsetDateTime;
@@ -62,56 +62,6 @@ fn limit_exceeded() -> AppError {
     AppError::limit_exceeded(format!(
         "Cannot exceed quota for MFADevicesPerUser: {MAX_DEVICES}"
     ))
-}
-
-/// Whose devices an operation is about: the named IAM user, or (no name) the caller.
-struct Principal {
-    user: Option<User>,
-    name: Option<UserName>,
-}
-
-impl Principal {
-    fn holder(&self) -> Holder<'_> {
-        match &self.user {
-            Some(user) => Holder::User(user.id.as_str()),
-            None => Holder::Root,
-        }
-    }
-
-    fn user_name(&self) -> Option<&str> {
-        self.name.as_ref().map(UserName::as_str)
-    }
-}
-
-/// Resolves and authorises `action` on whose devices these are; not found only after
-/// the check, so a caller without permission learns nothing.
-async fn authorized_principal(
-    op: &mut Op<'_>,
-    action: IamAction,
-    name: Option<&UserName>,
-) -> Result<(Principal, Permit), AppError> {
-    let caller = op.cx().caller().clone();
-    let name = name.or(caller.user().map(|u| &u.name)).cloned();
-    let Some(name) = name else {
-        // The root user's own devices: only root names them (it is its own account).
-        let arn = caller.account.root_arn();
-        let permit = op.authorize(action, &arn).await?;
-        let principal = Principal {
-            user: None,
-            name: None,
-        };
-        return Ok((principal, permit));
-    };
-    let (user, arn) = target(op, &name).await?;
-    let permit = op
-        .authorize_with(action, &arn, tagged_context(user.as_ref()))
-        .await?;
-    let user = user.ok_or_else(|| no_such_user(name.as_str()))?;
-    let principal = Principal {
-        user: Some(user),
-        name: Some(name),
-    };
-    Ok((principal, permit))
 }
 
 fn open_seed(state: &AppState, serial_number: &str, sealed: &[u8]) -> Result<Seed, AppError> {

@@ -1,6 +1,7 @@
 //! Services: each operation authenticates, validates and executes in one transaction.
 //! Server functions and the CLI call these; neither does SQL itself.
 
+pub mod access_keys;
 pub mod account_settings;
 pub mod accounts;
 pub mod activity;
@@ -11,6 +12,7 @@ pub mod paging;
 pub mod password_policy;
 pub mod passwords;
 pub mod policies;
+pub mod principal;
 pub mod sessions;
 pub mod setup_token;
 pub mod signin;

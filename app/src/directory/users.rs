@@ -351,7 +351,12 @@ pub async fn delete_user(cx: &Ctx, name: &UserName) -> Result<(), AppError> {
             "Cannot delete entity, must delete policies first.",
         ));
     }
-    let holder = store::mfa::Holder::User(user.id.as_str());
+    if super::access_keys::user_keys(op.reader(), cx, user.id.as_str()).await? > 0 {
+        return Err(AppError::delete_conflict(
+            "Cannot delete entity, must delete access keys first.",
+        ));
+    }
+    let holder = store::Holder::User(user.id.as_str());
     if store::mfa::enabled_count(op.reader(), cx.account(), holder).await? > 0 {
         return Err(AppError::delete_conflict(
             "Cannot delete entity, must delete MFA device first.",

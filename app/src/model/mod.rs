@@ -1,6 +1,7 @@
 //! Domain types that can only be built by a parser that checks them. Pure: they run
 //! in the browser too, so forms check as you type with the same rules the server uses.
 
+mod access_key;
 mod account;
 pub mod csv;
 mod directory;
@@ -14,6 +15,10 @@ mod password_policy;
 mod tags;
 mod user_order;
 
+pub use access_key::{
+    AccessKey, AccessKeyId, AccessKeyStatus, KeyAdvice, KeyLastUse, MAX_ACCESS_KEYS, NewAccessKey,
+    SECRET_LEN, key_advice,
+};
 pub use account::{Account, AccountAlias, AccountId};
 pub use directory::{
     AttachedPolicy, AuditEvent, Group, GroupDetail, Page, Policy, PolicySource, PolicyVersion,

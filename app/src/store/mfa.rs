@@ -7,29 +7,7 @@ use crate::model::{AccountId, IamPath, MfaDevice, MfaDeviceName, MfaOwner, UserN
 use sqlx::{FromRow, PgConnection};
 use time::OffsetDateTime;
 
-/// Whom a device is (to be) enabled for, as the database names them.
-#[derive(Debug, Clone, Copy)]
-pub enum Holder<'a> {
-    Root,
-    /// An IAM user, by id.
-    User(&'a str),
-}
-
-impl Holder<'_> {
-    fn kind(self) -> &'static str {
-        match self {
-            Self::Root => "root",
-            Self::User(_) => "user",
-        }
-    }
-
-    fn user_id(self) -> Option<String> {
-        match self {
-            Self::Root => None,
-            Self::User(id) => Some(id.to_owned()),
-        }
-    }
-}
+pub use super::Holder;
 
 #[derive(FromRow)]
 struct DeviceRow {

@@ -2,6 +2,7 @@
 //! every failure is a `StoreError` that names the constraint a statement broke, so the
 //! services (not the store) decide what a broken constraint means to the user.
 
+pub mod access_keys;
 pub mod accounts;
 pub mod audit;
 pub mod authz;
@@ -86,4 +87,28 @@ pub(crate) fn decode<T>(
     parse: impl FnOnce(&str) -> Result<T, String>,
 ) -> Result<T, StoreError> {
     parse(value).map_err(|message| StoreError::Corrupt(format!("{column}: {message}")))
+}
+
+/// Whose a credential (an MFA device, an access key) is, as the database names them.
+#[derive(Debug, Clone, Copy)]
+pub enum Holder<'a> {
+    Root,
+    /// An IAM user, by id.
+    User(&'a str),
+}
+
+impl Holder<'_> {
+    pub(crate) fn kind(self) -> &'static str {
+        match self {
+            Self::Root => "root",
+            Self::User(_) => "user",
+        }
+    }
+
+    pub(crate) fn user_id(self) -> Option<String> {
+        match self {
+            Self::Root => None,
+            Self::User(id) => Some(id.to_owned()),
+        }
+    }
 }

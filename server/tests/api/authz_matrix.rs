@@ -12,10 +12,11 @@ use app::directory::policies::{
     self, EntityFilter, HolderName, IdentityPolicy, ListPolicies, NewPolicy, PolicyUsage,
 };
 use app::directory::users::{self, ListUsers, NewPassword, NewUser};
-use app::directory::{account_settings, mfa, password_policy};
+use app::directory::{access_keys, account_settings, mfa, password_policy};
 use app::error::AppError;
 use app::model::{
-    AccountAlias, GroupName, IamPath, PasswordPolicy, PasswordPolicyInput, PolicyName, Tag,
+    AccessKeyId, AccessKeyStatus, AccountAlias, GroupName, IamPath, PasswordPolicy,
+    PasswordPolicyInput, PolicyName, Tag,
 };
 
 const DOC: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}"#;
@@ -111,6 +112,22 @@ async fn world(root: &Ctx) {
     )
     .await
     .unwrap();
+    access_keys::create_access_key(root, Some(&name("target")))
+        .await
+        .unwrap();
+}
+
+/// The access key `world` made for the user "target".
+async fn target_key(cx: &Ctx) -> AccessKeyId {
+    let id: String = sqlx::query_scalar(
+        "SELECT k.access_key_id FROM access_keys k JOIN iam_users u ON u.user_id = k.user_id
+         WHERE u.account_id = $1 AND u.name = 'target'",
+    )
+    .bind(cx.account().as_str())
+    .fetch_one(&cx.state().pool)
+    .await
+    .unwrap();
+    AccessKeyId::parse(&id).unwrap()
 }
 
 fn device(n: &str) -> app::model::MfaDeviceName {
@@ -314,6 +331,26 @@ async fn call(action: IamAction, cx: &Ctx) -> Result<(), AppError> {
         A::DeleteVirtualMFADevice => mfa::delete_virtual_mfa_device(cx, &serial(cx, "loose")).await,
         A::ListMFADevices => mfa::list_mfa_devices(cx, Some(&target)).await.map(drop),
         A::ListVirtualMFADevices => mfa::list_virtual_mfa_devices(cx, None).await.map(drop),
+        A::CreateAccessKey => access_keys::create_access_key(cx, Some(&target))
+            .await
+            .map(drop),
+        A::UpdateAccessKey => {
+            let key = target_key(cx).await;
+            access_keys::update_access_key(cx, Some(&target), &key, AccessKeyStatus::Inactive).await
+        }
+        A::DeleteAccessKey => {
+            let key = target_key(cx).await;
+            access_keys::delete_access_key(cx, Some(&target), &key).await
+        }
+        A::ListAccessKeys => access_keys::list_access_keys(cx, Some(&target))
+            .await
+            .map(drop),
+        A::GetAccessKeyLastUsed => {
+            let key = target_key(cx).await;
+            access_keys::get_access_key_last_used(cx, &key)
+                .await
+                .map(drop)
+        }
     }
 }
 
@@ -341,6 +378,7 @@ async fn snapshot(fx: &Fx) -> String {
              UNION ALL SELECT row_to_json(x)::text FROM login_profiles x
              UNION ALL SELECT row_to_json(x)::text FROM account_password_policies x
              UNION ALL SELECT row_to_json(x)::text FROM mfa_devices x
+             UNION ALL SELECT row_to_json(x)::text FROM access_keys x
              UNION ALL SELECT alias FROM accounts WHERE alias IS NOT NULL
          ) all_rows",
     )

@@ -99,7 +99,7 @@ impl Fx {
         Ctx::new(self.state.clone(), Arc::new(caller), source(ip))
     }
 
-    fn clock_now(&self) -> time::OffsetDateTime {
+    pub fn clock_now(&self) -> time::OffsetDateTime {
         app::clock::Clock::now(&self.clock)
     }
 

@@ -1,6 +1,7 @@
 //! One integration-test binary: each test boots a real server on a fresh database.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod access_keys;
 mod authz_matrix;
 mod aws_policies;
 mod cli;
