@@ -38,6 +38,8 @@ pub struct ConsoleSettings {
     pub absolute_lifetime: Duration,
     /// The URL people reach the console at, used to print sign-in URLs.
     pub public_url: String,
+    /// Access keys older than this are to be rotated (the rotation assistant's warning).
+    pub access_key_max_age: Duration,
 }
 
 impl AppState {

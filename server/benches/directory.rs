@@ -181,6 +181,7 @@ fn state(pool: PgPool) -> AppState {
             idle_timeout: time::Duration::hours(1),
             absolute_lifetime: time::Duration::hours(12),
             public_url: "http://127.0.0.1:3000".to_owned(),
+            access_key_max_age: time::Duration::days(90),
         }),
         passwords: PasswordHasher::new(HashCost::default(), HashLimits::for_this_machine())
             .unwrap(),

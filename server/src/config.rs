@@ -30,6 +30,8 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub session_idle_timeout: Duration,
     pub session_max_lifetime: Duration,
+    /// The rotation assistant warns about access keys older than this.
+    pub access_key_max_age: Duration,
     pub log_filter: String,
     pub log_json: bool,
     pub master_key: Option<MasterKey>,
@@ -182,6 +184,8 @@ impl Settings {
             duration_setting(&get, "PORTCULLIS_SESSION_IDLE_TIMEOUT", Duration::hours(1))?;
         let session_max_lifetime =
             duration_setting(&get, "PORTCULLIS_SESSION_MAX_LIFETIME", Duration::hours(12))?;
+        let access_key_max_age =
+            duration_setting(&get, "PORTCULLIS_ACCESS_KEY_MAX_AGE", Duration::days(90))?;
         let log_filter = get("PORTCULLIS_LOG").unwrap_or_else(|| "info,sqlx=warn".to_owned());
         tracing_subscriber::EnvFilter::try_new(&log_filter).map_err(|e| {
             config_error(
@@ -269,6 +273,7 @@ impl Settings {
             database_url,
             data_dir,
             session_idle_timeout,
+            access_key_max_age,
             session_max_lifetime,
             log_filter,
             log_json,

@@ -282,6 +282,7 @@ fn app_state(pool: sqlx::PgPool, settings: &Settings, key: &MasterKey) -> Result
             idle_timeout: settings.session_idle_timeout,
             absolute_lifetime: settings.session_max_lifetime,
             public_url: settings.public_url.clone(),
+            access_key_max_age: settings.access_key_max_age,
         }),
         passwords: PasswordHasher::new(HashCost::default(), HashLimits::for_this_machine())?,
         setup: Arc::new(SetupGate::closed()),

@@ -1,6 +1,7 @@
 //! Server functions, one file per area. Each is a few lines: principal from the
 //! session, then a service call.
 
+pub mod access_keys;
 // The password policy form has nine fields, one argument each (see `users` below).
 #[allow(clippy::too_many_arguments)]
 pub mod account;

@@ -393,6 +393,9 @@ pub async fn delete_user(user_name: String, confirmation: String) -> Result<(), 
             groups::remove_user_from_group(&cx, &group.name, &name).await?;
         }
         policies::remove_all_policies(&cx, HolderName::User(&name)).await?;
+        for key in crate::directory::access_keys::list_access_keys(&cx, Some(&name)).await? {
+            crate::directory::access_keys::delete_access_key(&cx, Some(&name), &key.id).await?;
+        }
         for device in crate::directory::mfa::list_mfa_devices(&cx, Some(&name)).await? {
             crate::directory::mfa::remove_mfa_device(&cx, Some(&name), &device.serial_number)
                 .await?;

@@ -316,3 +316,99 @@ async fn last_use_and_the_rotation_advice_read_what_the_api_recorded() {
     assert_eq!(advice.unused_days, Some(117));
     assert_eq!(advice.warnings.len(), 2, "{advice:?}");
 }
+
+/// The console's key forms over HTTP: create (secret shown once), deactivate, delete
+/// only once inactive and with the id typed again; the user page lists the keys.
+#[tokio::test]
+async fn the_console_creates_rotates_and_deletes_keys() {
+    use crate::helpers::{ROOT_EMAIL, ROOT_PASSWORD, spawn_app};
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.unwrap();
+    app.call("users/create", &[("user_name", "ci")])
+        .await
+        .unwrap();
+    let created = app
+        .call("keys/create", &[("user_name", "ci")])
+        .await
+        .unwrap();
+    let id = created["key"]["id"].as_str().unwrap().to_owned();
+    let secret = created["secret"].as_str().unwrap().to_owned();
+    assert_eq!(secret.len(), 40);
+    let listed = app.call("keys/list", &[("user_name", "ci")]).await.unwrap();
+    assert_eq!(listed["keys"][0]["key"]["id"], id.as_str());
+    assert_eq!(listed["max_age_days"], 90);
+    assert!(
+        !listed.to_string().contains(&secret),
+        "the secret is shown once"
+    );
+    let (status, _, page) = app
+        .page("/users/details/ci?section=security_credentials")
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&id), "the user page lists the key");
+    assert!(!page.contains(&secret));
+    // An active key is not deleted from the console: deactivate it first.
+    let refused = app
+        .call(
+            "keys/delete",
+            &[
+                ("user_name", "ci"),
+                ("access_key_id", &id),
+                ("confirmation", &id),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(&refused, Err(AppError::Validation { message, .. }) if message.contains("deactivate")),
+        "{refused:?}"
+    );
+    app.call(
+        "keys/update",
+        &[
+            ("user_name", "ci"),
+            ("access_key_id", &id),
+            ("status", "Inactive"),
+        ],
+    )
+    .await
+    .unwrap();
+    let wrong = app
+        .call(
+            "keys/delete",
+            &[
+                ("user_name", "ci"),
+                ("access_key_id", &id),
+                ("confirmation", "AKIA"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(wrong, Err(AppError::Validation { .. })),
+        "{wrong:?}"
+    );
+    app.call(
+        "keys/delete",
+        &[
+            ("user_name", "ci"),
+            ("access_key_id", &id),
+            ("confirmation", &id),
+        ],
+    )
+    .await
+    .unwrap();
+    // Root's own keys, from its credentials page, with the warning; and the dashboard.
+    app.call("keys/create", &[("user_name", "")]).await.unwrap();
+    let (_, _, mine) = app.page("/security-credentials").await;
+    assert!(mine.contains("root-key-warning"), "{mine}");
+    let dashboard = app.call("dashboard", &[]).await.unwrap();
+    let item = dashboard["security"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "No access keys for the root user")
+        .cloned()
+        .unwrap();
+    assert_eq!(item["ok"], false, "{item}");
+    assert_eq!(app.count("SELECT count(*) FROM access_keys").await, 1);
+}

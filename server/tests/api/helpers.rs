@@ -426,6 +426,7 @@ pub fn test_state(
             idle_timeout: time::Duration::hours(1),
             absolute_lifetime: time::Duration::hours(12),
             public_url,
+            access_key_max_age: time::Duration::days(90),
         }),
         passwords: PasswordHasher::new(cost, limits).unwrap(),
         setup: Arc::new(SetupGate::closed()),

@@ -1,3 +1,4 @@
+pub mod access_keys;
 mod copy_button;
 mod error_alert;
 mod form_fields;

@@ -1,12 +1,16 @@
 //! "My security credentials": every signed-in principal's own page. The console
-//! password (IAM users change it here) and MFA devices: assign one by scanning its QR
-//! code (or typing its secret key) and typing two consecutive codes; remove one. What
+//! password (IAM users change it here), MFA devices (assign one by scanning its QR
+//! code, or typing its secret key, and typing two consecutive codes; remove one), and
+//! access keys with the rotation assistant. What
 //! each user may do here is decided by their policies, as in AWS.
 
 use crate::api::mfa::{
     CreateMyMfaDevice, EnableMyMfaDevice, MyCredentials, RemoveMyMfaDevice, my_mfa_devices,
 };
 use crate::model::{MfaDevice, NewMfaDevice};
+use crate::ui::components::access_keys::{
+    AccessKeysSection, KeyActions, KeysResource, keys_resource,
+};
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use crate::ui::format::format_time;
 use crate::ui::small_post::{SMALL_BUTTON, small_post};
@@ -25,13 +29,15 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
         move || (enable.version().get(), remove.version().get()),
         |_| my_mfa_devices(),
     );
+    let key_actions = KeyActions::new();
+    let keys = keys_resource(String::new, key_actions);
     view! {
         <Title text="My security credentials" />
         <h1 class="text-2xl font-semibold">"My security credentials"</h1>
         <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(me) => view! { <Credentials me create enable remove /> }.into_any(),
+                    Ok(me) => view! { <Credentials me create enable remove keys key_actions /> }.into_any(),
                     Err(error) => view! { <div class="mt-4"><ErrorAlert error /></div> }.into_any(),
                 }
             })}
@@ -45,6 +51,8 @@ fn Credentials(
     create: ServerAction<CreateMyMfaDevice>,
     enable: ServerAction<EnableMyMfaDevice>,
     remove: ServerAction<RemoveMyMfaDevice>,
+    keys: KeysResource,
+    key_actions: KeyActions,
 ) -> impl IntoView {
     let password = if me.is_root {
         view! { <p class="mt-1 text-sm text-slate-600">"The root user's password is the one set up with the account."</p> }.into_any()
@@ -72,6 +80,7 @@ fn Credentials(
             <DeviceList devices remove />
             {(count < 8).then(|| view! { <AssignDevice suggested=me.suggested_device_name.clone() create enable /> })}
         </section>
+        <AccessKeysSection user="" keys actions=key_actions root=me.is_root />
     }
 }
 

@@ -8,6 +8,9 @@ use crate::api::users::{
 use crate::error::AppError;
 use crate::model::{MfaDevice, PolicySource, Tag, User, UserOrder, UserPolicy, UserSort};
 use crate::policy::AccessSummary;
+use crate::ui::components::access_keys::{
+    AccessKeysSection, KeyActions, KeysResource, keys_resource,
+};
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use crate::ui::format::{format_time, urlencode};
 use crate::ui::small_post::{SMALL_BUTTON, small_post};
@@ -235,6 +238,7 @@ pub fn UserPage() -> impl IntoView {
             move || (name(), edits.remove_mfa.version().get()),
             |(n, _)| crate::api::mfa::user_mfa_devices(n),
         ),
+        keys: keys_resource(name, edits.keys),
     };
     view! {
         <Title text="User" />
@@ -264,6 +268,7 @@ struct Edits {
     remove_boundary: ServerAction<RemoveUserBoundary>,
     delete: ServerAction<DeleteUser>,
     remove_mfa: ServerAction<crate::api::mfa::RemoveUserMfaDevice>,
+    keys: KeyActions,
 }
 
 /// The data of the page's sections that load on their own.
@@ -271,6 +276,7 @@ struct Edits {
 struct Loads {
     access: Resource<Result<Option<AccessSummary>, AppError>>,
     mfa: Resource<Result<Vec<MfaDevice>, AppError>>,
+    keys: KeysResource,
 }
 
 impl Edits {
@@ -287,6 +293,7 @@ impl Edits {
             remove_boundary: ServerAction::new(),
             delete: ServerAction::new(),
             remove_mfa: ServerAction::new(),
+            keys: KeyActions::new(),
         }
     }
 
@@ -377,6 +384,7 @@ fn UserDetail(view: UserView, edits: Edits, loads: Loads) -> impl IntoView {
             class="mt-4" hidden=move || tab() != UserTab::SecurityCredentials>
             <ConsolePasswordSection user=name.clone() state=view.console console=edits.console />
             <UserMfaSection devices=loads.mfa remove=edits.remove_mfa />
+            <AccessKeysSection user=name.clone() keys=loads.keys actions=edits.keys root=false />
         </div>
         <div class="mt-6">
             <DeleteUserSection view=view.clone() delete=edits.delete />
@@ -643,6 +651,7 @@ fn UserMfaSection(
             </Transition>
         </section>
     }
+    .into_any()
 }
 
 #[component]
