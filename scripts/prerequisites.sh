@@ -87,5 +87,7 @@ if $want_test; then
   [ -x /usr/bin/chromium ] || apt_install "Chromium (for the Playwright tests)" chromium
   # An independent TOTP implementation: the MFA tests check our codes against it.
   command -v oathtool >/dev/null || apt_install "oathtool (the MFA tests compare codes with it)" oathtool
+  # The dump test reads the database as a backup would.
+  command -v pg_dump >/dev/null || apt_install "pg_dump (the test that no secret is in a database dump)" postgresql-client
 fi
 exit 0

@@ -34,7 +34,9 @@ pub struct Settings {
     pub access_key_max_age: Duration,
     pub log_filter: String,
     pub log_json: bool,
-    pub master_key: Option<MasterKey>,
+    /// PORTCULLIS_MASTER_KEY: the key that seals, then keys that may still open older
+    /// secrets (during a rotation); empty when not set.
+    pub master_keys: Vec<MasterKey>,
     pub public_url: String,
     /// The console answers only under these hosts (the `Host` header) and these
     /// origins: the public URL's, and when that was not set and the address is a
@@ -130,6 +132,25 @@ impl MasterKey {
         Ok(Self(key))
     }
 
+    /// Keys separated by commas or white space (a key file holds one per line): the
+    /// first seals, all open.
+    pub fn parse_ring(text: &str) -> Result<Vec<Self>, String> {
+        let keys = text
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|part| !part.is_empty())
+            .enumerate()
+            .map(|(i, part)| Self::parse(part).map_err(|m| format!("key {}: {m}", i + 1)))
+            .collect::<Result<Vec<_>, _>>()?;
+        if keys.is_empty() {
+            return Err("no key: 32 bytes in base64 (e.g. `openssl rand -base64 32`)".to_owned());
+        }
+        Ok(keys)
+    }
+
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
     pub fn generate() -> Self {
         let mut key = [0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
@@ -203,9 +224,12 @@ impl Settings {
                 ));
             }
         };
-        let master_key = get("PORTCULLIS_MASTER_KEY")
-            .map(|v| MasterKey::parse(&v).map_err(|m| config_error("PORTCULLIS_MASTER_KEY", m)))
-            .transpose()?;
+        let master_keys = get("PORTCULLIS_MASTER_KEY")
+            .map(|v| {
+                MasterKey::parse_ring(&v).map_err(|m| config_error("PORTCULLIS_MASTER_KEY", m))
+            })
+            .transpose()?
+            .unwrap_or_default();
         let (public_url, allowed_origins) = match get("PORTCULLIS_PUBLIC_URL") {
             Some(url) => {
                 let url = url.trim().trim_end_matches('/').to_owned();
@@ -277,7 +301,7 @@ impl Settings {
             session_max_lifetime,
             log_filter,
             log_json,
-            master_key,
+            master_keys,
             public_url,
             allowed_origins,
             trusted_proxies,
@@ -449,5 +473,16 @@ mod tests {
         let parsed = MasterKey::parse(&key.to_base64()).unwrap();
         assert_eq!(parsed.bytes(), key.bytes());
         assert_eq!(format!("{parsed:?}"), "MasterKey(****)");
+        let other = MasterKey::generate();
+        let ring = MasterKey::parse_ring(&format!("{}, {}\n", key.to_base64(), other.to_base64()))
+            .unwrap();
+        assert_eq!(ring.len(), 2);
+        assert_eq!(ring[1].bytes(), other.bytes());
+        assert!(MasterKey::parse_ring(" , ").is_err());
+        assert!(
+            MasterKey::parse_ring(&format!("{},short", key.to_base64()))
+                .unwrap_err()
+                .starts_with("key 2:")
+        );
     }
 }

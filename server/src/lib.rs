@@ -4,5 +4,6 @@ pub mod aws_catalogue;
 pub mod aws_policies;
 pub mod config;
 pub mod database;
+pub mod master_key;
 pub mod startup;
 mod web;

@@ -8,8 +8,9 @@ use app::directory::passwords::{HashCost, HashLimits, PasswordHasher};
 use app::directory::setup_token::SetupGate;
 use app::state::{AppState, ConsoleSettings};
 use clap::{Parser, Subcommand};
-use server::config::{MasterKey, Settings};
+use server::config::Settings;
 use server::database::{self, EmbeddedPostgres};
+use server::master_key;
 use server::startup;
 use std::io::Read as _;
 use std::process::ExitCode;
@@ -44,6 +45,18 @@ enum Command {
     /// Check and simulate IAM policy documents (no database needed).
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Manage the master key that seals access-key secrets and MFA seeds.
+    #[command(subcommand, name = "master-key")]
+    MasterKey(MasterKeyCommand),
+}
+
+#[derive(Subcommand)]
+enum MasterKeyCommand {
+    /// Re-seal every secret under a new master key, while servers run. With the key
+    /// file (`<data dir>/master.key`) a new key is made and the old one retired; with
+    /// PORTCULLIS_MASTER_KEY=NEW,OLD (servers restarted with it first) every secret
+    /// moves to NEW.
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -134,6 +147,7 @@ fn main() -> ExitCode {
             Command::Audit(AuditCommand::Verify { account_id }) => {
                 verify_audit(&settings, account_id).await
             }
+            Command::MasterKey(MasterKeyCommand::Rotate) => rotate_master_key(&settings).await,
             // Answered above, before settings are read: it needs no database.
             Command::Policy(_) => Ok(()),
         }
@@ -165,16 +179,15 @@ fn init_tracing(settings: &Settings) {
 /// too so the caller decides when it stops.
 async fn open_database(
     settings: &Settings,
-) -> Result<(sqlx::PgPool, Option<EmbeddedPostgres>, MasterKey), String> {
-    let (pool, embedded, key) = match &settings.database_url {
+) -> Result<(sqlx::PgPool, Option<EmbeddedPostgres>, Arc<Sealer>), String> {
+    let (pool, embedded) = match &settings.database_url {
         Some(url) => {
-            let key = settings.master_key.clone().ok_or(
-                "PORTCULLIS_MASTER_KEY: required when DATABASE_URL is set (32 bytes in base64, e.g. `openssl rand -base64 32`)",
-            )?;
+            if settings.master_keys.is_empty() {
+                return Err("PORTCULLIS_MASTER_KEY: required when DATABASE_URL is set (32 bytes in base64, e.g. `openssl rand -base64 32`)".to_owned());
+            }
             (
                 database::connect(url).await.map_err(|e| e.to_string())?,
                 None,
-                key,
             )
         }
         None => {
@@ -183,17 +196,26 @@ async fn open_database(
                 .await
                 .map_err(|e| e.to_string())?
                 .map_err(|e| e.to_string())?;
-            let key = match &settings.master_key {
-                Some(key) => key.clone(),
-                None => load_or_create_master_key(&settings.data_dir)?,
-            };
             let pool = embedded.pool().await.map_err(|e| e.to_string())?;
-            (pool, Some(embedded), key)
+            (pool, Some(embedded))
         }
     };
-    database::migrate(&pool).await.map_err(|e| e.to_string())?;
-    sync_aws_policies(&pool).await?;
-    Ok((pool, embedded, key))
+    let opened = async {
+        database::migrate(&pool).await.map_err(|e| e.to_string())?;
+        sync_aws_policies(&pool).await?;
+        master_key::open(settings, &pool, settings.database_url.is_none()).await
+    }
+    .await;
+    match opened {
+        Ok(sealer) => Ok((pool, embedded, Arc::new(sealer))),
+        Err(error) => {
+            pool.close().await;
+            if let Some(mut embedded) = embedded {
+                embedded.stop();
+            }
+            Err(error)
+        }
+    }
 }
 
 /// Writes the AWS managed policies built into this binary, unless the database holds them
@@ -222,11 +244,11 @@ async fn sync_aws_policies(pool: &sqlx::PgPool) -> Result<(), String> {
 /// Runs `work` against the database, then stops an embedded cluster whatever happened.
 async fn with_database<F, Fut>(settings: &Settings, work: F) -> Result<(), String>
 where
-    F: FnOnce(sqlx::PgPool, MasterKey) -> Fut,
+    F: FnOnce(sqlx::PgPool, Arc<Sealer>) -> Fut,
     Fut: std::future::Future<Output = Result<(), String>>,
 {
-    let (pool, embedded, key) = open_database(settings).await?;
-    let result = work(pool.clone(), key).await;
+    let (pool, embedded, sealer) = open_database(settings).await?;
+    let result = work(pool.clone(), sealer).await;
     pool.close().await;
     if let Some(mut embedded) = embedded {
         embedded.stop();
@@ -239,7 +261,7 @@ where
 /// commands that must also work while the server runs.
 async fn with_live_database<F, Fut>(settings: &Settings, work: F) -> Result<(), String>
 where
-    F: FnOnce(sqlx::PgPool, MasterKey) -> Fut,
+    F: FnOnce(sqlx::PgPool, Arc<Sealer>) -> Fut,
     Fut: std::future::Future<Output = Result<(), String>>,
 {
     if settings.database_url.is_none()
@@ -247,34 +269,21 @@ where
             .await
             .map_err(|e| e.to_string())?
     {
-        let key = match &settings.master_key {
-            Some(key) => key.clone(),
-            None => load_or_create_master_key(&settings.data_dir)?,
+        let result = match master_key::open(settings, &pool, true).await {
+            Ok(sealer) => work(pool.clone(), Arc::new(sealer)).await,
+            Err(error) => Err(error),
         };
-        let result = work(pool.clone(), key).await;
         pool.close().await;
         return result;
     }
     with_database(settings, work).await
 }
 
-/// The master key from `<data dir>/master.key`, generated on first use. A key file that
-/// others may read, or a symbolic link in its place, is refused.
-fn load_or_create_master_key(data_dir: &std::path::Path) -> Result<MasterKey, String> {
-    let path = data_dir.join("master.key");
-    match database::read_private_file(&path).map_err(|e| e.to_string())? {
-        Some(text) => MasterKey::parse(&text).map_err(|m| format!("{}: {m}", path.display())),
-        None => {
-            let key = MasterKey::generate();
-            database::write_private_file(data_dir, "master.key", &format!("{}\n", key.to_base64()))
-                .map_err(|e| e.to_string())?;
-            tracing::info!(path = %path.display(), "generated a new master key");
-            Ok(key)
-        }
-    }
-}
-
-fn app_state(pool: sqlx::PgPool, settings: &Settings, key: &MasterKey) -> Result<AppState, String> {
+fn app_state(
+    pool: sqlx::PgPool,
+    settings: &Settings,
+    sealer: Arc<Sealer>,
+) -> Result<AppState, String> {
     Ok(AppState {
         pool,
         clock: Arc::new(SystemClock),
@@ -287,7 +296,7 @@ fn app_state(pool: sqlx::PgPool, settings: &Settings, key: &MasterKey) -> Result
         passwords: PasswordHasher::new(HashCost::default(), HashLimits::for_this_machine())?,
         setup: Arc::new(SetupGate::closed()),
         entropy: Arc::new(OsEntropy),
-        sealer: Arc::new(Sealer::new(key.bytes())),
+        sealer,
         policy_cache: Arc::new(PolicyCache::default()),
         catalogue: server::aws_catalogue::catalogue(),
     })
@@ -298,9 +307,9 @@ async fn serve(settings: Settings) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(settings.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
-    let (pool, embedded, master_key) = open_database(&settings).await?;
+    let (pool, embedded, sealer) = open_database(&settings).await?;
     let result = async {
-        let state = app_state(pool.clone(), &settings, &master_key)?;
+        let state = app_state(pool.clone(), &settings, sealer)?;
         open_setup(&state, &settings).await?;
         let leptos = startup::leptos_options(&settings.site_root, settings.addr);
         let router = startup::router(state.clone(), leptos, startup::Edge::from_settings(&settings));
@@ -330,8 +339,8 @@ async fn create_account(settings: &Settings, args: AccountArgs, first: bool) -> 
     })
     .map_err(|e| e.to_string())?;
     let public_url = settings.public_url.clone();
-    with_live_database(settings, |pool, key| async move {
-        let state = app_state(pool, settings, &key)?;
+    with_live_database(settings, |pool, sealer| async move {
+        let state = app_state(pool, settings, sealer)?;
         let account = if first {
             accounts::create_first_account(&state, new).await
         } else {
@@ -392,10 +401,35 @@ async fn verify_audit_with(pool: sqlx::PgPool, account_id: Option<String>) -> Re
     Ok(())
 }
 
+/// `portcullis master-key rotate`, on the running server's database when one runs.
+async fn rotate_master_key(settings: &Settings) -> Result<(), String> {
+    with_live_database(settings, |pool, _| async move {
+        let rotation = if settings.master_keys.is_empty() {
+            master_key::rotate_file(&pool, &settings.data_dir, &OsEntropy).await?
+        } else {
+            master_key::rotate_configured(&pool, &settings.master_keys, &OsEntropy).await?
+        };
+        tracing::info!(new_key = %rotation.new_key_id, retired = ?rotation.retired_key_ids, resealed = rotation.resealed, "rotated the master key");
+        println!(
+            "Re-sealed {} secret(s) under master key {}; retired {}.{}",
+            rotation.resealed,
+            rotation.new_key_id,
+            rotation.retired_key_ids.join(", "),
+            if settings.master_keys.is_empty() {
+                String::new()
+            } else {
+                " Remove the retired keys from PORTCULLIS_MASTER_KEY.".to_owned()
+            }
+        );
+        Ok(())
+    })
+    .await
+}
+
 async fn unlock_account(settings: &Settings, email: String) -> Result<(), String> {
     // A lockout must be liftable while the server runs: use its database if it does.
-    with_live_database(settings, |pool, key| {
-        unlock_with(pool, settings, &email, key)
+    with_live_database(settings, |pool, sealer| {
+        unlock_with(pool, settings, &email, sealer)
     })
     .await
 }
@@ -404,9 +438,9 @@ async fn unlock_with(
     pool: sqlx::PgPool,
     settings: &Settings,
     email: &str,
-    key: MasterKey,
+    sealer: Arc<Sealer>,
 ) -> Result<(), String> {
-    let state = app_state(pool, settings, &key)?;
+    let state = app_state(pool, settings, sealer)?;
     let cleared = app::directory::signin::unlock_root(&state, email)
         .await
         .map_err(|e| e.to_string())?;

@@ -28,6 +28,10 @@ pub fn parse_status(field: &str, input: &str) -> Result<AccessKeyStatus, AppErro
 }
 
 fn secret_context(id: &AccessKeyId) -> String {
+    secret_context_of(id.as_str())
+}
+
+pub(crate) fn secret_context_of(id: &str) -> String {
     format!("access-key:{id}")
 }
 

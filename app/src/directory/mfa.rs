@@ -48,7 +48,7 @@ pub fn parse_serial(field: &str, input: &str) -> Result<String, AppError> {
     Ok(s.to_owned())
 }
 
-fn seed_context(serial_number: &str) -> String {
+pub(crate) fn seed_context(serial_number: &str) -> String {
     format!("mfa-seed:{serial_number}")
 }
 

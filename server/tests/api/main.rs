@@ -16,6 +16,7 @@ mod health;
 mod helpers;
 mod limits;
 mod listings;
+mod master_key;
 mod mfa;
 mod password_policy;
 mod policies;
