@@ -30,6 +30,11 @@ test('root assigns an MFA device from the secret on the page, then signs in with
   await page.getByRole('button', { name: 'Assign MFA device' }).click();
   await expect(page.getByTestId('mfa-assigned')).toBeVisible();
   await expect(page.getByTestId('mfa-devices')).toContainText('root-account-mfa-device');
+  // Ten recovery codes come with the device, shown this once.
+  const codes = await page.getByTestId('recovery-codes').locator('li').allTextContents();
+  expect(codes).toHaveLength(10);
+  for (const code of codes) expect(code).toMatch(/^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$/);
+  await expect(page.getByTestId('recovery-codes-left')).toContainText('10 of 10');
   await page.getByRole('button', { name: 'Sign out' }).click();
 
   // The password alone leads to the code's page, not the console.
@@ -47,4 +52,21 @@ test('root assigns an MFA device from the secret on the page, then signs in with
   await expect(
     page.getByTestId('security-checklist').locator('li', { hasText: 'Enable MFA for the root user' }),
   ).toHaveAttribute('data-ok', 'true');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  // The phone is lost: a recovery code signs in instead, once.
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.getByLabel('Root user email address').fill(account.email);
+  await page.getByLabel('Password', { exact: true }).fill(ROOT_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/signin-mfa$/);
+  await hydrated(page);
+  await page.getByLabel('MFA code', { exact: true }).fill(codes[0].toLowerCase());
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto('/security-credentials');
+  await hydrated(page);
+  await expect(page.getByTestId('recovery-codes-left')).toContainText('9 of 10');
 });

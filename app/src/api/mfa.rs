@@ -14,6 +14,8 @@ pub struct MyCredentials {
     /// The name the new-device form starts with (AWS's for root; the user's own).
     pub suggested_device_name: String,
     pub devices: Vec<MfaDevice>,
+    /// Unused recovery codes (beyond AWS).
+    pub recovery_codes_left: i64,
 }
 
 #[server(endpoint = "me/mfa")]
@@ -31,6 +33,7 @@ pub async fn my_mfa_devices() -> Result<MyCredentials, AppError> {
                 |user| user.name.to_string(),
             ),
             devices,
+            recovery_codes_left: crate::directory::recovery::my_remaining_codes(&cx).await?,
         })
     })
     .await
@@ -49,13 +52,14 @@ pub async fn create_my_mfa_device(device_name: String) -> Result<NewMfaDevice, A
     .await
 }
 
-/// EnableMFADevice for oneself, with two consecutive codes.
+/// EnableMFADevice for oneself, with two consecutive codes; answers with a new set of
+/// recovery codes (shown once, grouped as typed).
 #[server(endpoint = "me/mfa/enable")]
 pub async fn enable_my_mfa_device(
     serial_number: String,
     authentication_code_1: String,
     authentication_code_2: String,
-) -> Result<(), AppError> {
+) -> Result<Vec<String>, AppError> {
     use super::request;
     use crate::directory::mfa;
     use crate::error::Problems;
@@ -71,7 +75,26 @@ pub async fn enable_my_mfa_device(
             &authentication_code_2,
         ));
         let (serial, first, second) = problems.finish((|| Some((serial?, first?, second?)))())?;
-        mfa::enable_mfa_device(&cx, None, &serial, (&first, &second)).await
+        mfa::enable_mfa_device(&cx, None, &serial, (&first, &second)).await?;
+        let codes = crate::directory::recovery::issue_recovery_codes(&cx).await?;
+        Ok(codes
+            .iter()
+            .map(crate::model::RecoveryCode::grouped)
+            .collect())
+    })
+    .await
+}
+
+/// A new set of recovery codes for oneself, replacing the old (used or not).
+#[server(endpoint = "me/mfa/recovery-codes")]
+pub async fn new_recovery_codes() -> Result<Vec<String>, AppError> {
+    use super::request;
+    request::serve(|cx| async move {
+        let codes = crate::directory::recovery::issue_recovery_codes(&cx).await?;
+        Ok(codes
+            .iter()
+            .map(crate::model::RecoveryCode::grouped)
+            .collect())
     })
     .await
 }

@@ -251,13 +251,12 @@ pub async fn deactivate_mfa_device(
     let (principal, permit) =
         authorized_principal(&mut op, IamAction::DeactivateMFADevice, user).await?;
     enabled_device(&mut op, &principal, serial_number).await?;
-    store::mfa::deactivate(
-        &mut op.writer(&permit),
-        cx.account(),
-        serial_number,
-        principal.holder(),
-    )
-    .await?;
+    let mut writer = op.writer(&permit);
+    store::mfa::deactivate(&mut writer, cx.account(), serial_number, principal.holder()).await?;
+    // Without a device no code is asked for at sign-in: the recovery codes go too.
+    if store::mfa::enabled_count(writer.conn(), cx.account(), principal.holder()).await? == 0 {
+        store::recovery::delete_for(writer.conn(), cx.account(), principal.holder()).await?;
+    }
     op.audit(
         &permit,
         json!({"UserName": principal.user_name(), "SerialNumber": serial_number}),

@@ -13,6 +13,7 @@ pub mod password_policy;
 pub mod passwords;
 pub mod policies;
 pub mod principal;
+pub mod recovery;
 pub mod sealed_secrets;
 pub mod sessions;
 pub mod setup_token;

@@ -8,7 +8,7 @@ use super::throttle::{self, ADDRESS_BUDGET, Bucket, BucketRule, SUBJECT_BACKSTOP
 use crate::audit;
 use crate::error::AppError;
 use crate::model::{Account, EmailAddress, Password, User, UserName};
-use crate::model::{AccountId, AuthCode};
+use crate::model::{AccountId, AuthCode, RecoveryCode};
 use crate::state::AppState;
 use crate::store::signin::{Attempt, LimitRow, Outcome, Scope};
 use crate::store::{self, StoreError};
@@ -367,13 +367,44 @@ async fn sign_in(
 /// right password (`pending`). Wrong codes count as failures of their own (five free,
 /// then waits doubling up to 15 minutes, as for passwords), from every address, since
 /// only someone who knew the password gets here; a right one spends the code.
+/// What was typed at the sign-in's second step: a code from the app, or (beyond AWS)
+/// one of the principal's recovery codes.
+enum SecondFactor {
+    Totp(AuthCode),
+    Recovery(RecoveryCode),
+}
+
+impl SecondFactor {
+    fn parse(input: &str) -> Result<Self, AppError> {
+        if let Ok(code) = AuthCode::parse(input) {
+            return Ok(Self::Totp(code));
+        }
+        if let Ok(code) = RecoveryCode::parse(input) {
+            return Ok(Self::Recovery(code));
+        }
+        AuthCode::parse(input).map(Self::Totp).map_err(|m| {
+            AppError::validation("code", format!("{m}, or one of your recovery codes"))
+        })
+    }
+
+    fn audit(&self, recovery_codes_left: Option<i64>) -> serde_json::Value {
+        match self {
+            Self::Totp(_) => serde_json::json!({"MFAUsed": "Yes"}),
+            Self::Recovery(_) => serde_json::json!({
+                "MFAUsed": "RecoveryCode",
+                "RecoveryCodesLeft": recovery_codes_left,
+            }),
+        }
+    }
+}
+
 pub async fn sign_in_mfa(
     state: &AppState,
     pending: &PendingMfa,
     code: &str,
     source: &RequestSource,
 ) -> Result<SignedIn, AppError> {
-    let code = AuthCode::parse(code).map_err(|m| AppError::validation("code", m))?;
+    let factor = SecondFactor::parse(code)?;
     let account_id = AccountId::parse(&pending.account_id)
         .map_err(|m| AppError::internal("pending sign-in", m))?;
     let key = format!("mfa:{}", pending.subject);
@@ -390,7 +421,8 @@ pub async fn sign_in_mfa(
         },
         None => None,
     };
-    let event = |error: Option<&str>| audit::Event {
+    // `left`: how many recovery codes are left once one was spent.
+    let event = |error: Option<&str>, left: Option<i64>| audit::Event {
         account_id: account.id.to_string(),
         at: now,
         actor_arn: pending.subject.clone(),
@@ -398,7 +430,7 @@ pub async fn sign_in_mfa(
         user_agent: source.user_agent.clone(),
         action: "signin:ConsoleLogin".to_owned(),
         resource: pending.subject.clone(),
-        params: serde_json::json!({"MFAUsed": "Yes"}),
+        params: factor.audit(left),
         outcome: match error {
             None => audit::Outcome::Success,
             Some(_) => audit::Outcome::Failure,
@@ -410,7 +442,7 @@ pub async fn sign_in_mfa(
         audit::append(
             &mut tx,
             state.entropy.as_ref(),
-            vec![event(Some("Throttled"))],
+            vec![event(Some("Throttled"), None)],
         )
         .await?;
         store::commit(tx).await?;
@@ -418,15 +450,33 @@ pub async fn sign_in_mfa(
             retry_after_secs: throttle::retry_secs(wait),
         });
     }
-    let spent = super::mfa::spend_signin_code(
-        state,
-        &mut tx,
-        &account.id,
-        pending.user_id.as_deref(),
-        &code,
-        now,
-    )
-    .await?;
+    let mut left_after = None;
+    let spent = match &factor {
+        SecondFactor::Totp(code) => {
+            super::mfa::spend_signin_code(
+                state,
+                &mut tx,
+                &account.id,
+                pending.user_id.as_deref(),
+                code,
+                now,
+            )
+            .await?
+        }
+        SecondFactor::Recovery(code) => {
+            let left = super::recovery::spend_signin_code(
+                &mut tx,
+                &account.id,
+                pending.user_id.as_deref(),
+                code,
+                now,
+            )
+            .await?;
+            let spent = left.is_some();
+            left_after = left;
+            spent
+        }
+    };
     let next = if spent {
         streak_now.succeeded(now)
     } else {
@@ -434,7 +484,12 @@ pub async fn sign_in_mfa(
     };
     store::signin::save_limit(&mut tx, Scope::Pair, &key, with_streak(&row, next, now)).await?;
     let error = (!spent).then_some("InvalidAuthenticationCode");
-    audit::append(&mut tx, state.entropy.as_ref(), vec![event(error)]).await?;
+    audit::append(
+        &mut tx,
+        state.entropy.as_ref(),
+        vec![event(error, left_after)],
+    )
+    .await?;
     store::commit(tx).await?;
     tracing::info!(
         target: "portcullis::signin",

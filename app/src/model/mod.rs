@@ -12,6 +12,7 @@ mod mfa;
 mod names;
 mod password;
 mod password_policy;
+mod recovery;
 mod tags;
 mod user_order;
 
@@ -32,5 +33,6 @@ pub use password::{Password, PasswordRule, RootPasswordCheck};
 pub use password_policy::{
     PasswordPolicy, PasswordPolicyInput, PasswordRules, PolicyRule, SYMBOLS as PASSWORD_SYMBOLS,
 };
+pub use recovery::{RECOVERY_CODE_LEN, RECOVERY_CODES, RecoveryCode};
 pub use tags::{MAX_TAGS, Tag, parse_tags};
 pub use user_order::{UserOrder, UserSort};

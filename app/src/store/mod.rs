@@ -12,6 +12,7 @@ pub mod mfa;
 pub mod name_page;
 pub mod password_policy;
 pub mod policies;
+pub mod recovery;
 pub mod sealed;
 pub mod sessions;
 pub mod signin;

@@ -1,6 +1,6 @@
 //! The master key: rotation re-seals every secret and running servers follow it; a
 //! missing or wrong key stops start-up with one line; and a dump of the database holds
-//! no secret, seed or password in any common encoding.
+//! no secret, seed, recovery code or password in any common encoding.
 
 use crate::fixture::*;
 use crate::helpers::ROOT_PASSWORD;
@@ -222,6 +222,11 @@ async fn a_database_dump_holds_no_secret_seed_or_password() {
     )
     .await
     .unwrap();
+    // Root's own device, and the recovery codes that come with it.
+    fx.enabled_device(&root, "root-device", None).await;
+    let codes = app::directory::recovery::issue_recovery_codes(&root)
+        .await
+        .unwrap();
     let (_, seed_sealed) = sealed_of(&fx, &key, &device).await;
     let seed = fx
         .state
@@ -258,6 +263,17 @@ async fn a_database_dump_holds_no_secret_seed_or_password() {
             forbidden.push((what.to_owned(), encoded));
         }
     }
+    for code in &codes {
+        for shown in [code.as_str().to_owned(), code.grouped()] {
+            for encoded in encodings(shown.as_bytes()) {
+                forbidden.push(("recovery code".to_owned(), encoded));
+            }
+        }
+    }
+    assert!(
+        dump.contains("recovery_codes"),
+        "the dump has the codes' table"
+    );
     for (what, encoded) in forbidden {
         assert!(
             !dump.contains(&encoded),

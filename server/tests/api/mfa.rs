@@ -61,7 +61,12 @@ impl Fx {
     }
 
     /// A device created by `cx` and enabled for `user` (the caller when `None`).
-    async fn enabled_device(&self, cx: &Ctx, name: &str, user: Option<&str>) -> NewMfaDevice {
+    pub(crate) async fn enabled_device(
+        &self,
+        cx: &Ctx,
+        name: &str,
+        user: Option<&str>,
+    ) -> NewMfaDevice {
         let new = mfa::create_virtual_mfa_device(cx, &device_name(name), &IamPath::root())
             .await
             .unwrap();
@@ -478,4 +483,94 @@ async fn console_sign_in_with_mfa_over_http() {
     )
     .await;
     assert_eq!(outcome, Err(AppError::Unauthenticated));
+}
+
+/// AWS's documented self-service MFA actions on one's own user and device.
+const OWN_MFA: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+    "Action":["iam:CreateVirtualMFADevice","iam:EnableMFADevice","iam:ListMFADevices",
+              "iam:DeactivateMFADevice","iam:DeleteVirtualMFADevice"],
+    "Resource":["arn:aws:iam::*:user/${aws:username}","arn:aws:iam::*:mfa/${aws:username}"]}]}"#;
+
+#[tokio::test]
+async fn a_recovery_code_signs_in_once_in_place_of_the_device() {
+    use app::directory::recovery;
+    let fx = fixture().await;
+    let bob = fx.user("bob", &[OWN_MFA]).await;
+    // Only a principal with a device has use for codes.
+    assert!(matches!(
+        recovery::issue_recovery_codes(&bob).await,
+        Err(AppError::InvalidInput { .. })
+    ));
+    let new = fx.enabled_device(&bob, "bob", None).await;
+    let codes = recovery::issue_recovery_codes(&bob).await.unwrap();
+    assert_eq!(codes.len(), 10);
+    let mut distinct: Vec<_> = codes.iter().map(|c| c.as_str().to_owned()).collect();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), 10);
+    assert!(codes[0].grouped().len() == 19 && codes[0].grouped().matches('-').count() == 3);
+    // Kept only as hashes.
+    assert_eq!(fx.count("SELECT count(*) FROM recovery_codes").await, 10);
+    for code in &codes {
+        let in_clear: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM recovery_codes WHERE position(convert_to($1, 'UTF8') IN code_hash) > 0",
+        )
+        .bind(code.as_str())
+        .fetch_one(&fx.pool)
+        .await
+        .unwrap();
+        assert_eq!(in_clear, 0);
+    }
+    // Another user may not issue codes for themselves without the MFA actions.
+    let eve = fx.user("eve", &[]).await;
+    assert!(matches!(
+        recovery::issue_recovery_codes(&eve).await,
+        Err(AppError::AccessDenied { .. })
+    ));
+
+    // Typed loosely (lower case, spaces), a code signs in, with MFA present.
+    let signed = fx.password_step("bob").await;
+    let pending = fx.pending(&signed);
+    let typed = codes[3].grouped().to_lowercase().replace('-', " ");
+    let done = signin::sign_in_mfa(&fx.state, &pending, &typed, &source("192.0.2.10"))
+        .await
+        .unwrap();
+    assert_eq!(done.mfa_at(), Some(fx.now()));
+    assert_eq!(
+        fx.count("SELECT count(*) FROM audit_events WHERE action = 'signin:ConsoleLogin' AND params::jsonb->>'MFAUsed' = 'RecoveryCode' AND params::jsonb->>'RecoveryCodesLeft' = '9' AND outcome = 'success'").await,
+        1
+    );
+    // Once only, also when twenty sign-ins race with another code.
+    assert!(matches!(
+        signin::sign_in_mfa(&fx.state, &pending, &typed, &source("192.0.2.10")).await,
+        Err(AppError::InvalidAuthenticationCode { .. })
+    ));
+    let racing = codes[4].as_str().to_owned();
+    let attempts = (0..20).map(|_| {
+        let (state, pending, code) = (fx.state.clone(), pending.clone(), racing.clone());
+        tokio::spawn(async move {
+            signin::sign_in_mfa(&state, &pending, &code, &source("192.0.2.10")).await
+        })
+    });
+    let results = futures_join(attempts).await;
+    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+    assert_eq!(recovery::my_remaining_codes(&bob).await.unwrap(), 8);
+
+    // A new set replaces the old, used or not.
+    let renewed = recovery::issue_recovery_codes(&bob).await.unwrap();
+    assert_eq!(recovery::my_remaining_codes(&bob).await.unwrap(), 10);
+    let old = codes[5].as_str().to_owned();
+    // (The racing refusals made the next attempt wait: let that pass, sign in again.)
+    fx.clock.advance(Duration::minutes(16));
+    let pending = fx.pending(&fx.password_step("bob").await);
+    assert!(matches!(
+        signin::sign_in_mfa(&fx.state, &pending, &old, &source("192.0.2.10")).await,
+        Err(AppError::InvalidAuthenticationCode { .. })
+    ));
+    assert_ne!(renewed[0], codes[0]);
+    // Without a device, no codes remain.
+    mfa::remove_mfa_device(&bob, None, &new.device.serial_number)
+        .await
+        .unwrap();
+    assert_eq!(fx.count("SELECT count(*) FROM recovery_codes").await, 0);
 }

@@ -5,14 +5,16 @@
 //! each user may do here is decided by their policies, as in AWS.
 
 use crate::api::mfa::{
-    CreateMyMfaDevice, EnableMyMfaDevice, MyCredentials, RemoveMyMfaDevice, my_mfa_devices,
+    CreateMyMfaDevice, EnableMyMfaDevice, MyCredentials, NewRecoveryCodes, RemoveMyMfaDevice,
+    my_mfa_devices,
 };
+use crate::model::RECOVERY_CODES;
 use crate::model::{MfaDevice, NewMfaDevice};
 use crate::ui::components::access_keys::{
     AccessKeysSection, KeyActions, KeysResource, keys_resource,
 };
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
-use crate::ui::format::format_time;
+use crate::ui::format::{format_time, urlencode};
 use crate::ui::small_post::{SMALL_BUTTON, small_post};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,8 +27,15 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
     let create = ServerAction::<CreateMyMfaDevice>::new();
     let enable = ServerAction::<EnableMyMfaDevice>::new();
     let remove = ServerAction::<RemoveMyMfaDevice>::new();
+    let renew = ServerAction::<NewRecoveryCodes>::new();
     let data = Resource::new(
-        move || (enable.version().get(), remove.version().get()),
+        move || {
+            (
+                enable.version().get(),
+                remove.version().get(),
+                renew.version().get(),
+            )
+        },
         |_| my_mfa_devices(),
     );
     let key_actions = KeyActions::new();
@@ -37,7 +46,7 @@ pub fn SecurityCredentialsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(me) => view! { <Credentials me create enable remove keys key_actions /> }.into_any(),
+                    Ok(me) => view! { <Credentials me create enable remove renew keys key_actions /> }.into_any(),
                     Err(error) => view! { <div class="mt-4"><ErrorAlert error /></div> }.into_any(),
                 }
             })}
@@ -51,6 +60,7 @@ fn Credentials(
     create: ServerAction<CreateMyMfaDevice>,
     enable: ServerAction<EnableMyMfaDevice>,
     remove: ServerAction<RemoveMyMfaDevice>,
+    renew: ServerAction<NewRecoveryCodes>,
     keys: KeysResource,
     key_actions: KeyActions,
 ) -> impl IntoView {
@@ -78,6 +88,13 @@ fn Credentials(
             </p>
             {ActionError(remove)}
             <DeviceList devices remove />
+            {move || enable.value().get().and_then(Result::ok).map(|codes| view! {
+                <p role="status" class="mt-3 text-sm text-green-800" data-testid="mfa-assigned">
+                    "The device is assigned. Signing in now asks for its code."
+                </p>
+                <CodesPanel codes />
+            })}
+            {(count > 0).then(|| view! { <RecoveryCodes left=me.recovery_codes_left renew /> })}
             {(count < 8).then(|| view! { <AssignDevice suggested=me.suggested_device_name.clone() create enable /> })}
         </section>
         <AccessKeysSection user="" keys actions=key_actions root=me.is_root />
@@ -135,12 +152,14 @@ fn AssignDevice(
         let enabled_since = enable.value().get().is_some_and(|r| r.is_ok());
         (!enabled_since).then_some(made)
     };
-    // A new device starts a new enabling: forget the last one's outcome.
-    Effect::new(move |_| {
-        if create.version().get() > 0 {
-            enable.clear();
-        }
-    });
+    // A new device starts a new enabling: forget the last one's outcome. Only on a
+    // change: this part is built again whenever the page's data reloads, and the last
+    // outcome (with its recovery codes) must stay on the page.
+    Effect::watch(
+        move || create.version().get(),
+        move |_, _, _| enable.clear(),
+        false,
+    );
     view! {
         <div class="mt-6 border-t border-slate-200 pt-4">
             <h3 class="text-base font-medium">"Assign an MFA device"</h3>
@@ -159,13 +178,9 @@ fn AssignDevice(
                 }
                 Some(new) => view! { <EnableDevice new enable /> }.into_any(),
             }}
-            {move || enable.value().get().is_some_and(|r| r.is_ok()).then(|| view! {
-                <p role="status" class="mt-3 text-sm text-green-800" data-testid="mfa-assigned">
-                    "The device is assigned. Signing in now asks for its code."
-                </p>
-            })}
         </div>
     }
+    .into_any()
 }
 
 #[component]
@@ -197,5 +212,41 @@ fn EnableDevice(new: NewMfaDevice, enable: ServerAction<EnableMyMfaDevice>) -> i
                 <button type="submit" class=BUTTON disabled=move || enable.pending().get()>"Assign MFA device"</button>
             </FormFields>
         </ActionForm>
+    }
+}
+
+/// How many recovery codes are left, and a new set on request.
+#[component]
+fn RecoveryCodes(left: i64, renew: ServerAction<NewRecoveryCodes>) -> impl IntoView {
+    view! {
+        <div class="mt-4 border-t border-slate-200 pt-4 text-sm">
+            <h3 class="text-base font-medium">"Recovery codes"</h3>
+            <p class="mt-1 text-slate-600" data-testid="recovery-codes-left">
+                {format!("{left} of {RECOVERY_CODES} recovery codes left. Each signs you in once instead of an MFA code, if you lose your device.")}
+            </p>
+            {ActionError(renew)}
+            <ActionForm action=renew attr:class="mt-2">
+                <button type="submit" class=SMALL_BUTTON>"Generate new recovery codes"</button>
+            </ActionForm>
+            {move || renew.value().get().and_then(Result::ok).map(|codes| view! { <CodesPanel codes /> })}
+        </div>
+    }
+    .into_any()
+}
+
+/// New recovery codes, shown once, to copy or download.
+#[component]
+fn CodesPanel(codes: Vec<String>) -> impl IntoView {
+    let text: String = codes.iter().map(|c| format!("{c}\r\n")).collect();
+    let file = format!("data:text/plain;charset=utf-8,{}", urlencode(&text));
+    view! {
+        <div class="mt-3 rounded-md border border-emerald-300 bg-emerald-50 p-4" role="status" data-testid="recovery-codes">
+            <p class="font-medium">"Your recovery codes, shown this once. Keep them somewhere safe, apart from your device; each works once. Earlier codes no longer work."</p>
+            <ul class="mt-2 grid grid-cols-2 gap-1 font-mono text-sm">
+                {codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+            </ul>
+            <CopyButton text=text what="recovery codes" />
+            <a href=file download="recovery-codes.txt" rel="external" class="ml-3 text-sm font-medium text-link hover:underline">"Download .txt file"</a>
+        </div>
     }
 }

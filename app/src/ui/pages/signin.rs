@@ -94,7 +94,7 @@ pub fn MfaSignInPage() -> impl IntoView {
                         label="MFA code"
                         autocomplete="one-time-code"
                         required=true
-                        hint="Six digits; the app shows a new code every 30 seconds."
+                        hint="Six digits; the app shows a new code every 30 seconds. Lost the device? Type one of your recovery codes."
                     />
                     <button type="submit" class=SUBMIT_CLASS disabled=move || action.pending().get()>
                         {move || if action.pending().get() { "Checking…" } else { "Sign in" }}
