@@ -57,7 +57,21 @@ test('the new user signs in at the account URL, must change the password, then w
   await expect(page).toHaveURL(/\/change-password$/);
   await hydrated(page);
   await page.getByLabel('Current password').fill(generated);
+  // The account has no policy: AWS's default rules, ticked off as the password is typed.
+  const rules = page.getByTestId('password-rules').locator('li');
+  await expect(rules).toHaveCount(3);
+  await page.getByLabel('New password', { exact: true }).fill('chosen');
+  await expect(rules.filter({ hasText: 'at least 8 characters' })).toHaveAttribute('data-ok', 'false');
+  // Meeting every rule is not enough when the password is easy to guess: the meter
+  // (the server's own estimate, loaded on first use) says so before the form is sent.
+  const verdict = page.getByTestId('password-strength-verdict');
+  await page.getByLabel('New password', { exact: true }).fill('Password1!');
+  for (const rule of await rules.all()) await expect(rule).toHaveAttribute('data-ok', 'true');
+  await expect(verdict).toHaveAttribute('data-enough', 'false');
+  await expect(verdict).toContainText('too easy to guess');
   await page.getByLabel('New password', { exact: true }).fill('Chosen-Passw0rd!');
+  for (const rule of await rules.all()) await expect(rule).toHaveAttribute('data-ok', 'true');
+  await expect(verdict).toHaveAttribute('data-enough', 'true');
   await page.getByLabel('Confirm the new password').fill('Chosen-Passw0rd!');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page).toHaveURL(/\/$/);

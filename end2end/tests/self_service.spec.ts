@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { test, expect, hydrated, newAccount, signInAsRoot, totp } from './fixtures';
+import { test, expect, hydrated, newAccount, signInAsRoot, totp, ROOT_PASSWORD } from './fixtures';
 
 // An IAM user who manages their own credentials under a policy that allows it only for
 // themselves, and allows key changes only when signed in with MFA: they enrol a device,
@@ -69,8 +69,8 @@ test.beforeAll(() => {
   account = newAccount('self-service');
 });
 
-test('root gives a user a policy to manage their own credentials', async ({ page, expectRejection }) => {
-  expectRejection(0);
+test('root gives a user a policy to manage their own credentials, and changes its own password', async ({ page, expectRejection }) => {
+  expectRejection(400);
   await signInAsRoot(page, account.email);
   await hydrated(page);
   const steps: [string, Record<string, string>][] = [
@@ -80,11 +80,27 @@ test('root gives a user a policy to manage their own credentials', async ({ page
     ['users/attach', { user_name: 'dev', policy_arn: `arn:aws:iam::${account.id}:policy/ManageOwnCredentials` }],
     ['users/create', { user_name: 'other' }],
     ['keys/create', { user_name: 'other' }],
+    // Passwords expire after 10 days: dev's, just set, is within the warning period.
+    ['account/password-policy/update', { minimum_password_length: '8', max_password_age: '10' }],
   ];
   for (const [endpoint, form] of steps) {
     const response = await call(page, endpoint, form);
     expect(response.status(), `${endpoint}: ${await response.text()}`).toBe(200);
   }
+
+  // Root changes its own password: the current one first, the rules ticking as typed.
+  await page.goto('/security-credentials');
+  await hydrated(page);
+  await page.getByLabel('Current password').fill('not-the-password');
+  await page.getByLabel('New password', { exact: true }).fill('Root-Rotated-9!');
+  await expect(page.getByTestId('password-rules').locator('li[data-ok="false"]')).toHaveCount(0);
+  await expect(page.getByTestId('password-strength-verdict')).toHaveAttribute('data-enough', 'true');
+  await page.getByLabel('Confirm the new password').fill('Root-Rotated-9!');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.locator('#current_password-error')).toContainText('is not your current password');
+  await page.getByLabel('Current password').fill(ROOT_PASSWORD);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByTestId('root-password-changed')).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin$/);
 });
@@ -93,6 +109,7 @@ test('without MFA the user may enrol a device but not create a key', async ({ pa
   expectRejection(403);
   await signInAsDev(page);
   await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId('password-expiry')).toContainText('Your password expires in 10 days');
   await page.getByRole('link', { name: 'My security credentials' }).first().click();
   await expect(page).toHaveURL(/\/security-credentials$/);
   await hydrated(page);

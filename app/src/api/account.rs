@@ -128,3 +128,24 @@ pub async fn delete_password_policy() -> Result<(), AppError> {
     request::serve(|cx| async move { password_policy::delete_account_password_policy(&cx).await })
         .await
 }
+
+/// Beyond AWS: the lowest strength score the account accepts for a new password.
+#[server(endpoint = "account/password-strength")]
+pub async fn password_strength() -> Result<crate::model::StrengthScore, AppError> {
+    use super::request;
+    use crate::directory::password_policy;
+    request::serve(|cx| async move { password_policy::get_minimum_password_score(&cx).await }).await
+}
+
+#[server(endpoint = "account/password-strength/update")]
+pub async fn update_password_strength(minimum_password_score: String) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::password_policy;
+    use crate::model::StrengthScore;
+    request::serve(|cx| async move {
+        let score = StrengthScore::parse(&minimum_password_score)
+            .map_err(|message| AppError::validation("minimum_password_score", message))?;
+        password_policy::set_minimum_password_score(&cx, score).await
+    })
+    .await
+}

@@ -9,7 +9,12 @@ pub struct Identity {
     pub alias: Option<String>,
     pub principal: String,
     pub is_root: bool,
+    /// Days left before an IAM user's password expires, under a maximum age.
+    pub password_days_left: Option<i64>,
 }
+
+/// Days before expiry from which the console warns (AWS's console warns ahead too).
+pub const EXPIRY_WARNING_DAYS: i64 = 14;
 
 #[server(endpoint = "signin")]
 pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
@@ -116,11 +121,19 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn current_identity() -> Result<Option<Identity>, AppError> {
     use super::request;
     request::serve_public(async {
-        Ok(request::caller().await?.map(|caller| Identity {
+        let Some(caller) = request::caller().await? else {
+            return Ok(None);
+        };
+        let state = request::state()?;
+        let now = state.clock.now();
+        let password_days_left =
+            crate::directory::users::password_days_left(&state, &caller, now).await?;
+        Ok(Some(Identity {
             account_id: caller.account.id.to_string(),
             alias: caller.account.alias.as_ref().map(|a| a.to_string()),
             principal: caller.display_name(),
             is_root: caller.is_root(),
+            password_days_left,
         }))
     })
     .await
@@ -141,10 +154,10 @@ pub async fn change_password(
             (Password::new(old_password), Password::new(new_password));
         // Every broken rule at once, beside its field.
         let mut problems = Problems::new();
-        let rules = crate::directory::users::password_rules(&cx).await?;
+        let requirements = crate::directory::users::my_password_requirements(&cx).await?;
         crate::directory::users::check_new_password(
             &mut problems,
-            &rules,
+            &requirements,
             &old_password,
             &new_password,
         );
@@ -155,6 +168,51 @@ pub async fn change_password(
         crate::directory::users::change_password(&cx, &old_password, new_password).await?;
         leptos_axum::redirect("/");
         Ok(())
+    })
+    .await
+}
+
+/// What a new password of the caller's must meet (the change-password page ticks the
+/// rules off and shows the strength as the user types; the new-user wizard adds the
+/// typed name to the context).
+#[server(endpoint = "password/rules")]
+pub async fn my_password_rules(
+    for_new_user: bool,
+) -> Result<crate::model::PasswordRequirements, AppError> {
+    use super::request;
+    use crate::directory::users;
+    request::serve(|cx| async move {
+        if for_new_user {
+            users::password_requirements(&cx).await
+        } else {
+            users::my_password_requirements(&cx).await
+        }
+    })
+    .await
+}
+
+/// The root user changes its password (My security credentials).
+#[server(endpoint = "me/root-password")]
+pub async fn change_root_password(
+    current_password: String,
+    new_password: String,
+    new_password_confirmation: String,
+) -> Result<(), AppError> {
+    use super::request;
+    use crate::model::Password;
+    request::serve(|cx| async move {
+        if new_password != new_password_confirmation {
+            return Err(AppError::validation(
+                "new_password_confirmation",
+                "must match the new password",
+            ));
+        }
+        crate::directory::accounts::change_root_password(
+            &cx,
+            &Password::new(current_password),
+            Password::new(new_password),
+        )
+        .await
     })
     .await
 }

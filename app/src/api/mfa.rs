@@ -11,6 +11,11 @@ use serde::{Deserialize, Serialize};
 pub struct MyCredentials {
     pub principal: String,
     pub is_root: bool,
+    /// The root user's email (its password must not contain it); `None` for IAM users.
+    pub root_email: Option<String>,
+    /// What a new root password must meet beyond the root rules (the account's minimum
+    /// strength, judged knowing its words); `None` for IAM users.
+    pub root_password: Option<crate::model::PasswordRequirements>,
     /// The name the new-device form starts with (AWS's for root; the user's own).
     pub suggested_device_name: String,
     pub devices: Vec<MfaDevice>,
@@ -28,6 +33,14 @@ pub async fn my_mfa_devices() -> Result<MyCredentials, AppError> {
         Ok(MyCredentials {
             principal: caller.display_name(),
             is_root: caller.is_root(),
+            root_email: caller
+                .is_root()
+                .then(|| caller.account.root_email.to_string()),
+            root_password: if caller.is_root() {
+                Some(crate::directory::users::my_password_requirements(&cx).await?)
+            } else {
+                None
+            },
             suggested_device_name: caller.user().map_or_else(
                 || "root-account-mfa-device".to_owned(),
                 |user| user.name.to_string(),

@@ -104,7 +104,9 @@ pub async fn create_user(
             .map(|row| (row.key, row.value))
             .collect();
         // Every rule the form breaks is reported at once, each beside its field.
-        let rules = users::password_rules(&cx).await?;
+        let requirements = users::password_requirements(&cx)
+            .await?
+            .with_context([user_name.trim()]);
         let mut problems = Problems::new();
         let new = NewUser::parse_into(&mut problems, &user_name, path.as_deref().unwrap_or("/"), &tags);
         let console = console_access.is_some();
@@ -117,7 +119,7 @@ pub async fn create_user(
                 Some(p) => {
                     let p = Password::new(p);
                     problems
-                        .check_error(users::check_password(&rules, &p))
+                        .check_error(users::check_password(&requirements, &p))
                         .map(|()| Some(NewPassword::Chosen(p)))
                 }
             },
@@ -339,7 +341,10 @@ pub async fn set_console_access(
                 let (password, generated) = match chosen {
                     Some(p) => (p, None),
                     None => {
-                        let p = users::generate_password(&cx, &users::password_rules(&cx).await?);
+                        let p = users::generate_password(
+                            &cx,
+                            &users::password_requirements(&cx).await?.rules,
+                        );
                         let shown = p.expose().to_owned();
                         (p, Some(shown))
                     }

@@ -1,7 +1,11 @@
 //! Accounts and their root users: first-run setup, further accounts.
 
 use crate::error::{AppError, Problems};
-use crate::model::{Account, AccountAlias, AccountId, EmailAddress, Password, RootPasswordCheck};
+use crate::model::password_strength;
+use crate::model::{
+    Account, AccountAlias, AccountId, DEFAULT_MINIMUM_SCORE, EmailAddress, Password,
+    RootPasswordCheck, StrengthScore,
+};
 use crate::state::AppState;
 use crate::store::{self, StoreError, accounts::NewAccountRow};
 
@@ -33,6 +37,18 @@ impl NewAccount {
         let email_text = email.as_ref().map_or("", |e| e.as_str());
         if let Some(message) = RootPasswordCheck::run(&input.password, email_text).error_message() {
             problems.refuse("password", message);
+        } else if let Some(message) = root_password_refusal(
+            &input.password,
+            DEFAULT_MINIMUM_SCORE,
+            [
+                Some(email_text),
+                input.account_id.as_deref(),
+                input.alias.as_deref(),
+            ]
+            .into_iter()
+            .flatten(),
+        ) {
+            problems.refuse("password", message);
         }
         if let Some(confirmation) = &input.password_confirmation
             && *confirmation != input.password
@@ -62,6 +78,18 @@ impl NewAccount {
         })();
         problems.finish(parsed)
     }
+}
+
+/// Whether a root password is too easy to guess, knowing the account's words (a new
+/// account has the default minimum; an existing one its own).
+fn root_password_refusal<'a>(
+    password: &str,
+    minimum: StrengthScore,
+    words: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    let words = password_strength::context_words(words);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    password_strength::refusal(&password_strength::estimate(password, &words), minimum)
 }
 
 /// True while no account exists: the console then only offers first-run setup.
@@ -204,4 +232,88 @@ fn name_conflict(error: StoreError) -> AppError {
 pub async fn find(state: &AppState, account_id: &AccountId) -> Result<Option<Account>, AppError> {
     let mut conn = store::acquire(&state.pool).await?;
     Ok(store::accounts::find(&mut conn, account_id).await?)
+}
+
+/// The root user changes its own password (My security credentials): the current one
+/// typed again, the new one under the root password rules. Audited as the sign-in
+/// service's PasswordUpdated event. Only the root user has a root password to change.
+pub async fn change_root_password(
+    cx: &crate::authz::Ctx,
+    current: &Password,
+    new: Password,
+) -> Result<(), AppError> {
+    let caller = cx.caller();
+    if !caller.is_root() {
+        return Err(AppError::invalid_input(
+            "current_password",
+            "Only the root user changes the root password; IAM users change theirs with ChangePassword.",
+        ));
+    }
+    let account = &caller.account;
+    let mut problems = Problems::new();
+    if let Some(message) =
+        RootPasswordCheck::run(new.expose(), account.root_email.as_str()).error_message()
+    {
+        problems.refuse("new_password", message);
+    } else {
+        let minimum = {
+            let mut conn = store::acquire(&cx.state().pool).await?;
+            store::password_policy::minimum_score(&mut conn, &account.id).await?
+        };
+        let words = [
+            Some(account.root_email.as_str()),
+            Some(account.id.as_str()),
+            account.alias.as_ref().map(AccountAlias::as_str),
+        ];
+        if let Some(message) =
+            root_password_refusal(new.expose(), minimum, words.into_iter().flatten())
+        {
+            problems.refuse("new_password", message);
+        }
+    }
+    if new.expose() == current.expose() {
+        problems.refuse("new_password", "must differ from the current password");
+    }
+    problems.finish(Some(()))?;
+    let state = cx.state();
+    let stored = {
+        let mut conn = store::acquire(&state.pool).await?;
+        store::accounts::find_root_by_email(&mut conn, &account.root_email.normalized()).await?
+    };
+    let Some((_, hash)) = stored else {
+        return Err(AppError::Unauthenticated);
+    };
+    let hasher = &state.passwords;
+    if !hasher
+        .verify(hasher.admit().await?, current, Some(hash))
+        .await?
+    {
+        return Err(AppError::validation(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    let new_hash = hasher.hash(hasher.admit().await?, &new).await?;
+    let mut tx = store::begin(&state.pool).await?;
+    store::accounts::set_root_password(&mut tx, &account.id, &new_hash).await?;
+    let root = account.root_arn();
+    crate::audit::append(
+        &mut tx,
+        state.entropy.as_ref(),
+        vec![crate::audit::Event {
+            account_id: account.id.to_string(),
+            at: cx.now(),
+            actor_arn: root.clone(),
+            source_ip: cx.source().ip_text().map(str::to_owned),
+            user_agent: cx.source().user_agent.clone(),
+            action: "signin:PasswordUpdated".to_owned(),
+            resource: root,
+            params: serde_json::json!({}),
+            outcome: crate::audit::Outcome::Success,
+            error_code: None,
+        }],
+    )
+    .await?;
+    store::commit(tx).await?;
+    Ok(())
 }

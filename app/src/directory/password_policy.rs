@@ -4,7 +4,9 @@
 
 use crate::authz::{Ctx, IamAction};
 use crate::error::AppError;
-use crate::model::{AccountId, PasswordPolicy, PasswordRules};
+use crate::model::{
+    Account, AccountId, PasswordPolicy, PasswordRequirements, PasswordRules, StrengthScore,
+};
 use crate::store;
 use serde_json::json;
 use sqlx::PgConnection;
@@ -23,6 +25,29 @@ pub async fn rules(
     Ok(store::password_policy::find(conn, account)
         .await?
         .map_or(PasswordRules::Default, PasswordRules::Policy))
+}
+
+/// Everything a new password in this account must meet: the rules, the account's
+/// minimum strength, and its id and alias as words an attacker would try.
+pub async fn requirements(
+    conn: &mut PgConnection,
+    account: &Account,
+) -> Result<PasswordRequirements, AppError> {
+    let rules = rules(conn, &account.id).await?;
+    let minimum_score = store::password_policy::minimum_score(conn, &account.id).await?;
+    let requirements = PasswordRequirements {
+        rules,
+        minimum_score,
+        context: Vec::new(),
+    };
+    Ok(requirements.with_context(
+        [
+            Some(account.id.as_str()),
+            account.alias.as_ref().map(|a| a.as_str()),
+        ]
+        .into_iter()
+        .flatten(),
+    ))
 }
 
 /// GetAccountPasswordPolicy. As in AWS, a policy that lets users change their own
@@ -77,5 +102,26 @@ pub async fn delete_account_password_policy(cx: &Ctx) -> Result<(), AppError> {
         return Err(no_policy(cx.account()));
     }
     op.audit(&permit, json!({}));
+    op.commit().await
+}
+
+/// Beyond AWS: the lowest strength score a new password in the account may have. It is
+/// part of the password settings, so reading it takes GetAccountPasswordPolicy's
+/// permission and changing it UpdateAccountPasswordPolicy's (audited under that name,
+/// with only this field).
+pub async fn get_minimum_password_score(cx: &Ctx) -> Result<StrengthScore, AppError> {
+    let mut op = cx.begin().await?;
+    op.authorize(IamAction::GetAccountPasswordPolicy, "*")
+        .await?;
+    Ok(store::password_policy::minimum_score(op.reader(), cx.account()).await?)
+}
+
+pub async fn set_minimum_password_score(cx: &Ctx, score: StrengthScore) -> Result<(), AppError> {
+    let mut op = cx.begin().await?;
+    let permit = op
+        .authorize(IamAction::UpdateAccountPasswordPolicy, "*")
+        .await?;
+    store::password_policy::set_minimum_score(&mut op.writer(&permit), cx.account(), score).await?;
+    op.audit(&permit, json!({ "MinimumPasswordScore": score.get() }));
     op.commit().await
 }

@@ -5,8 +5,8 @@
 use crate::authz::{Ctx, IamAction, Op};
 use crate::error::{AppError, Problems};
 use crate::model::{
-    IamPath, IdKind, Page, Password, PasswordRules, Tag, User, UserName, UserOrder, UserSort, arn,
-    parse_tags,
+    IamPath, IdKind, Page, Password, PasswordRequirements, PasswordRules, Tag, User, UserName,
+    UserOrder, UserSort, arn, parse_tags,
 };
 use crate::policy::Context;
 use crate::store::{self, StoreError, name_page::Sort, tags::Tagged, users::NewUser as NewUserRow};
@@ -438,10 +438,14 @@ pub enum NewPassword {
 }
 
 /// Checks a password against the account's rules (its password policy, or AWS's
-/// default rules: 8-128 characters of at least three kinds), naming every rule broken.
-pub fn check_password(rules: &PasswordRules, password: &Password) -> Result<(), AppError> {
+/// default rules: 8-128 characters of at least three kinds), naming every rule broken,
+/// and then against the account's minimum strength.
+pub fn check_password(
+    requirements: &PasswordRequirements,
+    password: &Password,
+) -> Result<(), AppError> {
     let mut problems = Problems::new();
-    for message in rules.violations(password.expose()) {
+    for message in requirements.problems(password.expose()) {
         problems.refuse("password", message);
     }
     problems.finish(Some(()))
@@ -481,10 +485,48 @@ async fn check_not_reused(
     Ok(())
 }
 
-/// The rules a new password in the caller's account must meet.
-pub async fn password_rules(cx: &Ctx) -> Result<PasswordRules, AppError> {
+/// How many whole days an IAM user's console password has left under the account's
+/// maximum age (`None`: no maximum, no password, or the root user). Zero or less: it
+/// must be changed at the next sign-in.
+pub async fn password_days_left(
+    state: &crate::state::AppState,
+    caller: &crate::authz::Caller,
+    now: time::OffsetDateTime,
+) -> Result<Option<i64>, AppError> {
+    let Some(user) = caller.user() else {
+        return Ok(None);
+    };
+    let mut conn = store::acquire(&state.pool).await?;
+    let Some(days) = store::password_policy::find(&mut conn, &caller.account.id)
+        .await?
+        .and_then(|p| p.max_password_age)
+    else {
+        return Ok(None);
+    };
+    let profile = store::users::login_profile(&mut conn, user.id.as_str()).await?;
+    // Part of a day counts as a day: a password with 9.5 days left "expires in 10 days".
+    Ok(profile.map(|p| {
+        let left = p.password_changed_at + time::Duration::days(i64::from(days)) - now;
+        (left.whole_seconds() + 86_399).div_euclid(86_400)
+    }))
+}
+
+/// What a new password in the caller's account must meet (the person it is for adds
+/// their own words with `with_context`).
+pub async fn password_requirements(cx: &Ctx) -> Result<PasswordRequirements, AppError> {
     let mut conn = store::acquire(&cx.state().pool).await?;
-    super::password_policy::rules(&mut conn, cx.account()).await
+    super::password_policy::requirements(&mut conn, &cx.caller().account).await
+}
+
+/// What the caller's own new password must meet, knowing their user name (or, for the
+/// root user, the account's email).
+pub async fn my_password_requirements(cx: &Ctx) -> Result<PasswordRequirements, AppError> {
+    let requirements = password_requirements(cx).await?;
+    let caller = cx.caller();
+    Ok(match caller.user() {
+        Some(user) => requirements.with_context([user.name.as_str()]),
+        None => requirements.with_context([caller.account.root_email.as_str()]),
+    })
 }
 
 /// 20 characters (or the policy's minimum, when longer) with every kind present, from
@@ -526,13 +568,15 @@ pub async fn create_login_profile(
     password: NewPassword,
     reset_required: bool,
 ) -> Result<(LoginProfile, Option<Password>), AppError> {
-    let rules = password_rules(cx).await?;
+    let requirements = password_requirements(cx)
+        .await?
+        .with_context([name.as_str()]);
     let (password, generated) = match password {
         NewPassword::Chosen(p) => {
-            check_password(&rules, &p)?;
+            check_password(&requirements, &p)?;
             (p, false)
         }
-        NewPassword::Generated => (generate_password(cx, &rules), true),
+        NewPassword::Generated => (generate_password(cx, &requirements.rules), true),
     };
     // Authorise and look up first, cheaply; hash holding no connection; then write.
     let user = authorized_user(cx, IamAction::CreateLoginProfile, name).await?;
@@ -605,13 +649,15 @@ pub async fn update_login_profile(
     password: Option<Password>,
     reset_required: Option<bool>,
 ) -> Result<(), AppError> {
-    let rules = password_rules(cx).await?;
+    let requirements = password_requirements(cx)
+        .await?
+        .with_context([name.as_str()]);
     if let Some(p) = &password {
-        check_password(&rules, p)?;
+        check_password(&requirements, p)?;
     }
     let user = authorized_user(cx, IamAction::UpdateLoginProfile, name).await?;
     if let Some(p) = &password {
-        check_not_reused(cx, &rules, user.id.as_str(), p, "password").await?;
+        check_not_reused(cx, &requirements.rules, user.id.as_str(), p, "password").await?;
     }
     let hash = match &password {
         Some(p) => {
@@ -673,11 +719,11 @@ pub async fn delete_login_profile(cx: &Ctx, name: &UserName) -> Result<(), AppEr
 /// the account's rules, and not the current password again.
 pub fn check_new_password(
     problems: &mut Problems,
-    rules: &PasswordRules,
+    requirements: &PasswordRequirements,
     old_password: &Password,
     new_password: &Password,
 ) {
-    if let Err(error) = check_password(rules, new_password) {
+    if let Err(error) = check_password(requirements, new_password) {
         for (_, message) in error.field_problems() {
             problems.refuse("new_password", message);
         }
@@ -693,9 +739,9 @@ pub async fn change_password(
     old_password: &Password,
     new_password: Password,
 ) -> Result<(), AppError> {
-    let rules = password_rules(cx).await?;
+    let requirements = my_password_requirements(cx).await?;
     let mut problems = Problems::new();
-    check_new_password(&mut problems, &rules, old_password, &new_password);
+    check_new_password(&mut problems, &requirements, old_password, &new_password);
     problems.finish(Some(()))?;
     let user = {
         let mut op = cx.begin().await?;
@@ -729,7 +775,14 @@ pub async fn change_password(
             "is not your current password",
         ));
     }
-    check_not_reused(cx, &rules, user.id.as_str(), &new_password, "new_password").await?;
+    check_not_reused(
+        cx,
+        &requirements.rules,
+        user.id.as_str(),
+        &new_password,
+        "new_password",
+    )
+    .await?;
     let hash = hasher.hash(hasher.admit().await?, &new_password).await?;
     let mut op = cx.begin().await?;
     let permit = op.authorize_own_password_change().await?;

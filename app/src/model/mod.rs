@@ -12,6 +12,7 @@ mod mfa;
 mod names;
 mod password;
 mod password_policy;
+pub mod password_strength;
 mod recovery;
 mod tags;
 mod user_order;
@@ -31,8 +32,10 @@ pub use mfa::{AuthCode, MfaDevice, MfaOwner, NewMfaDevice};
 pub use names::{GroupName, IamPath, MfaDeviceName, PolicyName, UserName, parse_description};
 pub use password::{Password, PasswordRule, RootPasswordCheck};
 pub use password_policy::{
-    PasswordPolicy, PasswordPolicyInput, PasswordRules, PolicyRule, SYMBOLS as PASSWORD_SYMBOLS,
+    PasswordPolicy, PasswordPolicyInput, PasswordRequirements, PasswordRules, PolicyRule,
+    SYMBOLS as PASSWORD_SYMBOLS,
 };
+pub use password_strength::{DEFAULT_MINIMUM_SCORE, Strength, StrengthScore};
 pub use recovery::{RECOVERY_CODE_LEN, RECOVERY_CODES, RecoveryCode};
 pub use tags::{MAX_TAGS, Tag, parse_tags};
 pub use user_order::{UserOrder, UserSort};

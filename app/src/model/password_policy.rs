@@ -2,6 +2,7 @@
 //! password against it. Pure, so the same rules tick in the browser as the server
 //! enforces.
 
+use super::password_strength::{self, StrengthScore};
 use serde::{Deserialize, Serialize};
 
 /// The characters AWS counts as symbols in a password policy.
@@ -231,6 +232,40 @@ impl PasswordRules {
             Self::Default => 8,
             Self::Policy(p) => usize::from(p.minimum_password_length),
         }
+    }
+}
+
+/// Everything a new password in an account must meet: the rules, and (beyond AWS) the
+/// lowest strength score the account accepts, judged knowing the words an attacker
+/// would try first (the account's id and alias, the person's name or email).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordRequirements {
+    pub rules: PasswordRules,
+    pub minimum_score: StrengthScore,
+    pub context: Vec<String>,
+}
+
+impl PasswordRequirements {
+    /// The same requirements, knowing more words about the person.
+    pub fn with_context<'a>(mut self, words: impl IntoIterator<Item = &'a str>) -> Self {
+        self.context.extend(password_strength::context_words(words));
+        self.context.sort();
+        self.context.dedup();
+        self
+    }
+
+    /// Every rule the password breaks; when it meets them all, whether it is too easy
+    /// to guess (the estimate is the costlier check, and moot for a broken password).
+    pub fn problems(&self, password: &str) -> Vec<String> {
+        let broken = self.rules.violations(password);
+        if !broken.is_empty() {
+            return broken;
+        }
+        let context: Vec<&str> = self.context.iter().map(String::as_str).collect();
+        let strength = password_strength::estimate(password, &context);
+        password_strength::refusal(&strength, self.minimum_score)
+            .into_iter()
+            .collect()
     }
 }
 

@@ -122,6 +122,20 @@ pub async fn find_root_by_email(
         .transpose()
 }
 
+/// Replaces the root user's password hash.
+pub async fn set_root_password(
+    conn: &mut PgConnection,
+    id: &AccountId,
+    hash: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE accounts SET root_password_hash = $2 WHERE account_id = $1")
+        .bind(id.as_str())
+        .bind(hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Sets or clears the account's alias (unique across the installation:
 /// `accounts_alias_key`).
 pub async fn set_alias(

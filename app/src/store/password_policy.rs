@@ -2,7 +2,7 @@
 
 use super::StoreError;
 use crate::authz::Writer;
-use crate::model::{AccountId, PasswordPolicy};
+use crate::model::{AccountId, PasswordPolicy, StrengthScore};
 use sqlx::{FromRow, PgConnection};
 use time::OffsetDateTime;
 
@@ -112,4 +112,33 @@ pub async fn delete(w: &mut Writer<'_>, account: &AccountId) -> Result<bool, Sto
         .execute(w.conn())
         .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// The lowest strength score the account accepts for a new password.
+pub async fn minimum_score(
+    conn: &mut PgConnection,
+    account: &AccountId,
+) -> Result<StrengthScore, StoreError> {
+    let score: i16 =
+        sqlx::query_scalar("SELECT minimum_password_score FROM accounts WHERE account_id = $1")
+            .bind(account.as_str())
+            .fetch_one(conn)
+            .await?;
+    u8::try_from(score)
+        .ok()
+        .and_then(StrengthScore::new)
+        .ok_or_else(|| StoreError::Corrupt("minimum_password_score out of range".to_owned()))
+}
+
+pub async fn set_minimum_score(
+    w: &mut Writer<'_>,
+    account: &AccountId,
+    score: StrengthScore,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE accounts SET minimum_password_score = $2 WHERE account_id = $1")
+        .bind(account.as_str())
+        .bind(i16::from(score.get()))
+        .execute(w.conn())
+        .await?;
+    Ok(())
 }

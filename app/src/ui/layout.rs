@@ -1,5 +1,5 @@
 use super::components::ActionError;
-use crate::api::auth::{SignOut, current_identity};
+use crate::api::auth::{EXPIRY_WARNING_DAYS, SignOut, current_identity};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
@@ -70,6 +70,12 @@ pub fn ConsoleLayout() -> impl IntoView {
                 </div>
             </header>
             {ActionError(sign_out)}
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let days = identity.await.ok().flatten().and_then(|id| id.password_days_left);
+                    days.filter(|d| *d <= EXPIRY_WARNING_DAYS).map(expiry_warning)
+                })}
+            </Transition>
             <div class="flex flex-1 flex-col md:flex-row">
                 <nav
                     id="console-nav"
@@ -94,4 +100,21 @@ pub fn ConsoleLayout() -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// The banner of an IAM user whose password expires soon (under the account's maximum
+/// password age): a day count and the way to change it now.
+fn expiry_warning(days: i64) -> AnyView {
+    let when = match days {
+        ..=0 => "today".to_owned(),
+        1 => "in 1 day".to_owned(),
+        n => format!("in {n} days"),
+    };
+    view! {
+        <p role="status" class="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 sm:px-6" data-testid="password-expiry">
+            {format!("Your password expires {when}. ")}
+            <a href="/change-password" class="font-medium underline">"Change it now"</a>
+        </p>
+    }
+    .into_any()
 }

@@ -19,6 +19,7 @@ mod listings;
 mod master_key;
 mod mfa;
 mod password_policy;
+mod password_strength;
 mod policies;
 mod sessions;
 mod setup;

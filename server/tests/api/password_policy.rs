@@ -342,3 +342,85 @@ async fn reuse_prevention_refuses_the_last_passwords_and_only_those() {
     change("Fourth-Passw0rd", USER_PASSWORD).await.unwrap();
     assert_eq!(fx.count("SELECT count(*) FROM password_history").await, 4);
 }
+
+#[tokio::test]
+async fn a_user_is_told_how_many_days_their_password_has_left() {
+    let fx = fixture().await;
+    let root = fx.root().await;
+    let alice = fx.user("alice", &[]).await;
+    let days = |cx: app::authz::Ctx| {
+        let fx_state = fx.state.clone();
+        let now = fx.clock_now();
+        async move {
+            users::password_days_left(&fx_state, cx.caller(), now)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(days(alice.clone()).await, None, "no maximum age");
+    let thirty = PasswordPolicy::parse(&PasswordPolicyInput {
+        max_password_age: Some("30".into()),
+        ..PasswordPolicyInput::default()
+    })
+    .unwrap();
+    policy::update_account_password_policy(&root, thirty)
+        .await
+        .unwrap();
+    assert_eq!(days(alice.clone()).await, Some(30));
+    fx.clock.advance(time::Duration::days(20));
+    assert_eq!(days(alice.clone()).await, Some(10));
+    assert_eq!(
+        days(root.clone()).await,
+        None,
+        "the root user has no maximum age"
+    );
+}
+
+#[tokio::test]
+async fn the_root_user_changes_its_password_with_the_current_one() {
+    use crate::helpers::{ROOT_EMAIL, ROOT_PASSWORD};
+    use app::directory::accounts::change_root_password;
+    let fx = fixture().await;
+    let root = fx.root().await;
+    let alice = fx.user("alice", &[]).await;
+    let pw = |s: &str| Password::new(s.to_owned());
+    assert_eq!(
+        problems(change_root_password(&root, &pw("wrong"), pw("New-Root-Passw0rd")).await),
+        vec![(
+            "current_password".to_owned(),
+            "is not your current password".to_owned()
+        )]
+    );
+    let weak = problems(change_root_password(&root, &pw(ROOT_PASSWORD), pw("short")).await);
+    assert_eq!(weak[0].0, "new_password");
+    let same = problems(change_root_password(&root, &pw(ROOT_PASSWORD), pw(ROOT_PASSWORD)).await);
+    assert_eq!(
+        same,
+        vec![(
+            "new_password".to_owned(),
+            "must differ from the current password".to_owned()
+        )]
+    );
+    change_root_password(&root, &pw(ROOT_PASSWORD), pw("New-Root-Passw0rd"))
+        .await
+        .unwrap();
+    let source = source("192.0.2.1");
+    assert!(
+        app::directory::signin::sign_in_root(&fx.state, ROOT_EMAIL, pw(ROOT_PASSWORD), &source)
+            .await
+            .is_err()
+    );
+    app::directory::signin::sign_in_root(&fx.state, ROOT_EMAIL, pw("New-Root-Passw0rd"), &source)
+        .await
+        .unwrap();
+    assert_eq!(
+        fx.count("SELECT count(*) FROM audit_events WHERE action = 'signin:PasswordUpdated'")
+            .await,
+        1
+    );
+    // An IAM user has no root password to change.
+    assert!(matches!(
+        change_root_password(&alice, &pw(USER_PASSWORD), pw("New-Root-Passw0rd")).await,
+        Err(AppError::InvalidInput { .. })
+    ));
+}

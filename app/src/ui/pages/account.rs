@@ -3,13 +3,14 @@
 
 use crate::api::account::{
     DeleteAccountAlias, DeletePasswordPolicy, SetAccountAlias, UpdatePasswordPolicy,
-    account_settings, password_policy,
+    UpdatePasswordStrength, account_settings, password_policy, password_strength,
 };
-use crate::model::{PasswordPolicy, PasswordRules};
+use crate::model::{PasswordPolicy, PasswordRules, StrengthScore};
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+const SELECT: &str = "block w-full rounded-md border border-slate-300 bg-surface px-3 py-2 text-sm";
 const BUTTON: &str = "rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60";
 
 #[component]
@@ -63,6 +64,51 @@ pub fn AccountPage() -> impl IntoView {
             })}
         </Transition>
         <PasswordPolicySection />
+        <PasswordStrengthSection />
+    }
+}
+
+/// Beyond AWS: the lowest strength (zxcvbn score) a new password may have.
+#[component]
+fn PasswordStrengthSection() -> impl IntoView {
+    let update = ServerAction::<UpdatePasswordStrength>::new();
+    let data = Resource::new(move || update.version().get(), |_| password_strength());
+    view! {
+        <section class="mt-6 max-w-xl rounded-xl border border-slate-200 bg-surface p-6" aria-labelledby="password-strength-heading">
+            <h2 id="password-strength-heading" class="text-lg font-medium">"Password strength"</h2>
+            <p class="mt-1 text-sm text-slate-600">
+                "Beyond the rules above, every new password (the root user's too) is judged by how easily it could be guessed: common passwords, names, words, dates, keyboard patterns and the account's own names count against it. Passwords below the minimum are refused; people see the strength as they type."
+            </p>
+            <Transition fallback=|| view! { <p class="mt-3 text-sm text-slate-500">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(current) => {
+                            let options = StrengthScore::ALL
+                                .into_iter()
+                                .map(|score| view! {
+                                    <option value=score.get().to_string() selected=score == current>
+                                        {score.describe_minimum()}
+                                    </option>
+                                })
+                                .collect_view();
+                            view! {
+                                <ActionForm action=update attr:class="mt-4 space-y-3">
+                                    <FormFields action=update>
+                                        <label for="minimum_password_score" class="block text-sm font-medium text-slate-700">"Minimum strength"</label>
+                                        <select id="minimum_password_score" name="minimum_password_score" class=SELECT>
+                                            {options}
+                                        </select>
+                                        <button type="submit" class=BUTTON>"Save minimum strength"</button>
+                                    </FormFields>
+                                </ActionForm>
+                            }
+                            .into_any()
+                        }
+                        Err(error) => view! { <div class="mt-3"><ErrorAlert error /></div> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

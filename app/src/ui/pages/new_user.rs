@@ -8,7 +8,9 @@ use crate::api::users::{
     CreateUser, CreatedUser, MAX_GROUPS_PER_USER, MAX_POLICIES_PER_USER, Unfinished,
 };
 use crate::model::{UserName, csv};
-use crate::ui::components::{CopyButton, FormFields, GroupPicker, PolicyPicker, TextField};
+use crate::ui::components::{
+    CopyButton, FormFields, GroupPicker, PolicyPicker, RulesChecklist, StrengthMeter, TextField,
+};
 use crate::ui::format::urlencode;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -175,6 +177,10 @@ fn StepList(step: RwSignal<Option<usize>>) -> impl IntoView {
 
 #[component]
 fn DetailsStep(draft: Draft) -> impl IntoView {
+    // The account's rules for a custom password, ticked off as it is typed, and its
+    // strength, judged knowing the new user's name.
+    let rules = Resource::new(|| (), |_| crate::api::auth::my_password_rules(true));
+    let (typed, set_typed) = signal(String::new());
     view! {
         <TextField name="user_name" label="User name"
             hint="Up to 64 letters, digits and + = , . @ _ -"
@@ -199,7 +205,24 @@ fn DetailsStep(draft: Draft) -> impl IntoView {
                 "Custom password"
             </label>
             <TextField name="password" label="Custom password" kind="password" autocomplete="new-password"
-                hint="Only with a custom password: 8 to 128 characters, at least three of capital letters, small letters, digits, symbols." />
+                hint="Only with a custom password; it must meet the account's rules below."
+                on_input=move |v| set_typed.set(v) />
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    rules.await.ok().map(|needs| {
+                        let account_words = needs.context.clone();
+                        let context = Signal::derive(move || {
+                            let mut words = account_words.clone();
+                            words.push(draft.name.get().trim().to_owned());
+                            words
+                        });
+                        view! {
+                            <RulesChecklist rules=needs.rules password=typed.into() />
+                            <StrengthMeter password=typed.into() context minimum=needs.minimum_score />
+                        }
+                    })
+                })}
+            </Transition>
             <label class="flex items-center gap-2 text-sm">
                 <input type="checkbox" name="require_reset" value="on" checked=true
                     on:change=move |ev| draft.require_reset.set(event_target_checked(&ev)) />

@@ -4,16 +4,20 @@
 //! access keys with the rotation assistant. What
 //! each user may do here is decided by their policies, as in AWS.
 
+use crate::api::auth::ChangeRootPassword;
 use crate::api::mfa::{
     CreateMyMfaDevice, EnableMyMfaDevice, MyCredentials, NewRecoveryCodes, RemoveMyMfaDevice,
     my_mfa_devices,
 };
 use crate::model::RECOVERY_CODES;
-use crate::model::{MfaDevice, NewMfaDevice};
+use crate::model::{MfaDevice, NewMfaDevice, PasswordRequirements};
 use crate::ui::components::access_keys::{
     AccessKeysSection, KeyActions, KeysResource, keys_resource,
 };
-use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
+use crate::ui::components::{
+    ActionError, CopyButton, ErrorAlert, FormFields, PasswordChecklist, PasswordField,
+    StrengthMeter, TextField,
+};
 use crate::ui::format::{format_time, urlencode};
 use crate::ui::small_post::{SMALL_BUTTON, small_post};
 use leptos::prelude::*;
@@ -64,8 +68,10 @@ fn Credentials(
     keys: KeysResource,
     key_actions: KeyActions,
 ) -> impl IntoView {
-    let password = if me.is_root {
-        view! { <p class="mt-1 text-sm text-slate-600">"The root user's password is the one set up with the account."</p> }.into_any()
+    let password = if let (Some(email), Some(needs)) =
+        (me.root_email.clone(), me.root_password.clone())
+    {
+        view! { <RootPassword email needs /> }.into_any()
     } else {
         view! {
             <p class="mt-1 text-sm text-slate-600">"Your console password, if your policies let you change it."</p>
@@ -249,4 +255,32 @@ fn CodesPanel(codes: Vec<String>) -> impl IntoView {
             <a href=file download="recovery-codes.txt" rel="external" class="ml-3 text-sm font-medium text-link hover:underline">"Download .txt file"</a>
         </div>
     }
+}
+
+/// The root user's password: the current one, then a new one that ticks off the root
+/// password rules as it is typed.
+#[component]
+fn RootPassword(email: String, needs: PasswordRequirements) -> impl IntoView {
+    let change = ServerAction::<ChangeRootPassword>::new();
+    let (typed, set_typed) = signal(String::new());
+    let email = Signal::derive(move || email.clone());
+    view! {
+        <p class="mt-1 text-sm text-slate-600">"The root user's password. Signing in as root needs it (and your MFA device, once assigned)."</p>
+        <ActionForm action=change attr:class="mt-3 max-w-md space-y-3">
+            <FormFields action=change>
+                <PasswordField name="current_password" label="Current password" autocomplete="current-password" />
+                <PasswordField name="new_password" label="New password" autocomplete="new-password"
+                    on_input=Callback::new(move |value| set_typed.set(value)) />
+                <PasswordChecklist password=typed.into() email />
+                <StrengthMeter password=typed.into() context=Signal::stored(needs.context)
+                    minimum=needs.minimum_score />
+                <PasswordField name="new_password_confirmation" label="Confirm the new password" autocomplete="new-password" />
+                <button type="submit" class=BUTTON disabled=move || change.pending().get()>"Change password"</button>
+            </FormFields>
+        </ActionForm>
+        {move || change.value().get().is_some_and(|r| r.is_ok()).then(|| view! {
+            <p role="status" class="mt-3 text-sm text-green-800" data-testid="root-password-changed">"The root password is changed."</p>
+        })}
+    }
+    .into_any()
 }

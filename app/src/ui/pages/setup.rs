@@ -1,6 +1,10 @@
 use super::{AuthCard, SUBMIT_CLASS};
 use crate::api::setup::{CreateFirstAccount, setup_required};
-use crate::ui::components::{ErrorAlert, FormFields, PasswordChecklist, PasswordField, TextField};
+use crate::model::DEFAULT_MINIMUM_SCORE;
+use crate::model::password_strength::context_words;
+use crate::ui::components::{
+    ErrorAlert, FormFields, PasswordChecklist, PasswordField, StrengthMeter, TextField,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -42,6 +46,10 @@ fn SetupForm() -> impl IntoView {
     let action = ServerAction::<CreateFirstAccount>::new();
     let (email, set_email) = signal(String::new());
     let (password, set_password) = signal(String::new());
+    let (alias, set_alias) = signal(String::new());
+    // The server judges the root password knowing the email and alias; so does the meter.
+    let context =
+        Signal::derive(move || context_words([email.get().as_str(), alias.get().as_str()]));
     view! {
         <p class="mb-4 text-sm text-slate-600">
             "Create the first account and its root user. The root user can do anything in the account; keep its password safe."
@@ -70,11 +78,13 @@ fn SetupForm() -> impl IntoView {
                     on_input=move |v| set_password.set(v)
                 />
                 <PasswordChecklist password=password.into() email=email.into() />
+                <StrengthMeter password=password.into() context minimum=DEFAULT_MINIMUM_SCORE />
                 <PasswordField name="password_confirmation" label="Confirm password" autocomplete="new-password" />
                 <TextField
                     name="alias"
                     label="Account alias (optional)"
                     hint="Lowercase letters, digits and hyphens; used in your IAM users' sign-in URL."
+                    on_input=move |v| set_alias.set(v)
                 />
                 <button type="submit" class=SUBMIT_CLASS disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Creating…" } else { "Create account" }}
