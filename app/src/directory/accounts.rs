@@ -296,6 +296,16 @@ pub async fn change_root_password(
     let new_hash = hasher.hash(hasher.admit().await?, &new).await?;
     let mut tx = store::begin(&state.pool).await?;
     store::accounts::set_root_password(&mut tx, &account.id, &new_hash).await?;
+    // Whoever signed in as root with the old password is signed out; this session stays.
+    let sessions_ended = store::sessions::end_principal_sessions(
+        &mut tx,
+        &account.id,
+        None,
+        Some(caller.session_id),
+        cx.now(),
+        store::sessions::EndReason::PasswordChanged,
+    )
+    .await?;
     let root = account.root_arn();
     crate::audit::append(
         &mut tx,
@@ -308,7 +318,7 @@ pub async fn change_root_password(
             user_agent: cx.source().user_agent.clone(),
             action: "signin:PasswordUpdated".to_owned(),
             resource: root,
-            params: serde_json::json!({}),
+            params: serde_json::json!({ "SessionsEnded": sessions_ended }),
             outcome: crate::audit::Outcome::Success,
             error_code: None,
         }],

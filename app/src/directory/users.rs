@@ -5,8 +5,8 @@
 use crate::authz::{Ctx, IamAction, Op};
 use crate::error::{AppError, Problems};
 use crate::model::{
-    IamPath, IdKind, Page, Password, PasswordRequirements, PasswordRules, Tag, User, UserName,
-    UserOrder, UserSort, arn, parse_tags,
+    IamPath, IdKind, Page, Password, PasswordRequirements, PasswordRules, Tag, UniqueId, User,
+    UserName, UserOrder, UserSort, arn, parse_tags,
 };
 use crate::policy::Context;
 use crate::store::{self, StoreError, name_page::Sort, tags::Tagged, users::NewUser as NewUserRow};
@@ -687,10 +687,16 @@ pub async fn update_login_profile(
             "Login Profile for User {name} cannot be found."
         )));
     }
+    let sessions_ended = if hash.is_some() {
+        end_sessions_of(cx, op.writer(&permit).conn(), &user.id).await?
+    } else {
+        0
+    };
     op.audit(
         &permit,
         json!({"UserName": name, "PasswordResetRequired": reset_required,
-               "Password": password.as_ref().map(|_| "(hidden)")}),
+               "Password": password.as_ref().map(|_| "(hidden)"),
+               "SessionsEnded": sessions_ended}),
     );
     op.commit().await
 }
@@ -711,8 +717,35 @@ pub async fn delete_login_profile(cx: &Ctx, name: &UserName) -> Result<(), AppEr
             "Login Profile for User {name} cannot be found."
         )));
     }
-    op.audit(&permit, json!({"UserName": name}));
+    let sessions_ended = end_sessions_of(cx, op.writer(&permit).conn(), &user.id).await?;
+    op.audit(
+        &permit,
+        json!({"UserName": name, "SessionsEnded": sessions_ended}),
+    );
     op.commit().await
+}
+
+/// Ends the user's console sessions, except the caller's own: whoever signed in with
+/// the old password is signed out when it is replaced or removed.
+async fn end_sessions_of(
+    cx: &Ctx,
+    conn: &mut sqlx::PgConnection,
+    user_id: &UniqueId,
+) -> Result<u64, AppError> {
+    let caller = cx.caller();
+    let keep = caller
+        .user()
+        .is_some_and(|u| u.id == *user_id)
+        .then_some(caller.session_id);
+    Ok(store::sessions::end_principal_sessions(
+        conn,
+        cx.account(),
+        Some(user_id.as_str()),
+        keep,
+        cx.now(),
+        store::sessions::EndReason::PasswordChanged,
+    )
+    .await?)
 }
 
 /// The rules a password of one's own choosing must meet, noted under `new_password`:
@@ -800,9 +833,10 @@ pub async fn change_password(
             user.name
         )));
     }
+    let sessions_ended = end_sessions_of(cx, op.writer(&permit).conn(), &user.id).await?;
     op.audit(
         &permit,
-        json!({"UserName": user.name, "Password": "(hidden)"}),
+        json!({"UserName": user.name, "Password": "(hidden)", "SessionsEnded": sessions_ended}),
     );
     op.commit().await
 }

@@ -1,4 +1,5 @@
 use super::StoreError;
+use crate::model::AccountId;
 use sqlx::{FromRow, PgConnection};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -84,6 +85,8 @@ pub enum EndReason {
     SignedOut,
     IdleTimeout,
     LifetimeExceeded,
+    /// The principal's password was changed or removed elsewhere.
+    PasswordChanged,
 }
 
 impl EndReason {
@@ -92,6 +95,7 @@ impl EndReason {
             Self::SignedOut => "signed_out",
             Self::IdleTimeout => "idle_timeout",
             Self::LifetimeExceeded => "lifetime_exceeded",
+            Self::PasswordChanged => "password_changed",
         }
     }
 }
@@ -112,4 +116,30 @@ pub async fn end(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Ends every live console session of one principal (the root user when `user_id` is
+/// `None`) except `keep`, the one making the change; how many ended.
+pub async fn end_principal_sessions(
+    conn: &mut PgConnection,
+    account: &AccountId,
+    user_id: Option<&str>,
+    keep: Option<Uuid>,
+    now: OffsetDateTime,
+    reason: EndReason,
+) -> Result<u64, StoreError> {
+    let done = sqlx::query(
+        "UPDATE console_sessions SET ended_at = $4, end_reason = $5
+         WHERE account_id = $1 AND ended_at IS NULL
+           AND (CASE WHEN $2::text IS NULL THEN principal_kind = 'root' ELSE user_id = $2 END)
+           AND id IS DISTINCT FROM $3",
+    )
+    .bind(account.as_str())
+    .bind(user_id)
+    .bind(keep)
+    .bind(now)
+    .bind(reason.as_str())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }

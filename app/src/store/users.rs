@@ -345,13 +345,6 @@ pub async fn delete_login_profile(w: &mut Writer<'_>, id: &UniqueId) -> Result<b
         .bind(id.as_str())
         .execute(w.conn())
         .await?;
-    sqlx::query(
-        "UPDATE console_sessions SET ended_at = now(), end_reason = 'signed_out'
-                 WHERE user_id = $1 AND ended_at IS NULL",
-    )
-    .bind(id.as_str())
-    .execute(w.conn())
-    .await?;
     Ok(done.rows_affected() > 0)
 }
 
