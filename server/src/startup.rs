@@ -252,10 +252,13 @@ pub async fn serve(
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A client that has not started its first request by the header deadline,
-            // or that goes quiet for longer than any request may take, is dropped.
+            // or that goes quiet for longer than any request may take, is dropped. A
+            // connection the server has already answered on is past its start: a kept-
+            // alive one whose streamed page pauses at that moment is busy, not silent
+            // (cutting it broke slow pages mid-body).
             let silent_start = async {
                 tokio::time::sleep(HEADER_READ_TIMEOUT).await;
-                if activity.idle_for() < HEADER_READ_TIMEOUT {
+                if activity.has_answered() || activity.idle_for() < HEADER_READ_TIMEOUT {
                     std::future::pending::<()>().await;
                 }
             };

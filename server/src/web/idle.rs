@@ -5,7 +5,7 @@
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -21,12 +21,18 @@ pub struct Watched<S> {
 pub struct Activity {
     start: Instant,
     last_ms: Arc<AtomicU64>,
+    answered: Arc<AtomicBool>,
 }
 
 impl Activity {
     fn touch(&self) {
         let ms = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
         self.last_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// Whether the server has written anything on this connection yet.
+    pub fn has_answered(&self) -> bool {
+        self.answered.load(Ordering::Relaxed)
     }
 
     pub fn idle_for(&self) -> Duration {
@@ -51,6 +57,7 @@ impl<S> Watched<S> {
         let activity = Activity {
             start: Instant::now(),
             last_ms: Arc::new(AtomicU64::new(0)),
+            answered: Arc::new(AtomicBool::new(false)),
         };
         (
             Self {
@@ -86,6 +93,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Watched<S> {
         let polled = Pin::new(&mut self.inner).poll_write(cx, data);
         if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
             self.activity.touch();
+            self.activity.answered.store(true, Ordering::Relaxed);
         }
         polled
     }
