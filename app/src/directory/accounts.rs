@@ -87,9 +87,7 @@ fn root_password_refusal<'a>(
     minimum: StrengthScore,
     words: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
-    let words = password_strength::context_words(words);
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    password_strength::refusal(&password_strength::estimate(password, &words), minimum)
+    password_strength::judge(password, &password_strength::context_words(words), minimum)
 }
 
 /// True while no account exists: the console then only offers first-run setup.

@@ -261,9 +261,7 @@ impl PasswordRequirements {
         if !broken.is_empty() {
             return broken;
         }
-        let context: Vec<&str> = self.context.iter().map(String::as_str).collect();
-        let strength = password_strength::estimate(password, &context);
-        password_strength::refusal(&strength, self.minimum_score)
+        password_strength::judge(password, &self.context, self.minimum_score)
             .into_iter()
             .collect()
     }

@@ -120,6 +120,13 @@ pub fn context_words<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Strin
     words
 }
 
+/// Estimates a password against `context` (words from `context_words`) and returns its
+/// refusal when it scores below `minimum`: the one check every new password passes.
+pub fn judge(password: &str, context: &[String], minimum: StrengthScore) -> Option<String> {
+    let words: Vec<&str> = context.iter().map(String::as_str).collect();
+    refusal(&estimate(password, &words), minimum)
+}
+
 /// The refusal of a password scoring below `minimum`, naming the reason when zxcvbn
 /// gives one; `None` when it is strong enough.
 pub fn refusal(strength: &Strength, minimum: StrengthScore) -> Option<String> {
