@@ -344,3 +344,61 @@ async function signInAsNewhire(page: Page) {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/$/);
 }
+
+test('an inline policy written and edited on a group; a policy deleted with what hangs on it; the Activity page tells it all', async ({ page, expectRejection }) => {
+  expectRejection(400);
+  await signInAsRoot(page, account.email);
+  await page.goto('/groups/details/Engineering');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Create inline policy' }).click();
+  await expect(page.getByRole('heading', { name: 'Create an inline policy for group Engineering' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Policy name').fill('ListTheTeam');
+  const editor = page.getByLabel('Policy document (JSON)');
+  await editor.fill('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]}');
+  await page.getByRole('button', { name: 'Create policy' }).click();
+  await expect(page).toHaveURL(/\/groups\/details\/Engineering$/);
+  await page.getByTestId('group-inline-policies').getByRole('link', { name: 'ListTheTeam' }).click();
+  await expect(page.getByRole('heading', { name: 'Inline policy ListTheTeam of group Engineering' })).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByLabel('Policy document (JSON)')).toHaveValue(/"iam:ListUsers"/);
+  await page.getByLabel('Policy document (JSON)').fill('{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["iam:ListUsers","iam:ListGroups"],"Resource":"*"}]}');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page).toHaveURL(/\/groups\/details\/Engineering$/);
+  await page.goto('/inline-policy?group=Engineering&name=ListTheTeam');
+  await expect(page.getByLabel('Policy document (JSON)')).toHaveValue(/"iam:ListGroups"/);
+
+  // BucketReader (two versions) attached to the group, then deleted from its page.
+  await page.goto('/groups/details/Engineering');
+  await hydrated(page);
+  const arn = `arn:aws:iam::${account.id}:policy/BucketReader`;
+  await page.getByLabel('Attach policy (ARN)').fill(arn);
+  await page.getByRole('button', { name: 'Attach', exact: true }).click();
+  await expect(page.getByTestId('group-policies')).toContainText(arn);
+  await page.goto(`/policies/view?arn=${encodeURIComponent(arn)}`);
+  await hydrated(page);
+  await expect(page.getByTestId('delete-removes')).toContainText('detaches it from 1 entity and deletes 1 other version');
+  const confirmation = page.getByLabel('To confirm, type the policy name');
+  await confirmation.fill('BucketRead');
+  await page.getByRole('button', { name: 'Delete policy' }).click();
+  await expect(page.locator('#confirmation-error')).toContainText('type the policy name BucketReader exactly');
+  await confirmation.fill('BucketReader');
+  await page.getByRole('button', { name: 'Delete policy' }).click();
+  await expect(page).toHaveURL(/\/policies$/);
+  await page.goto('/groups/details/Engineering');
+  await expect(page.getByTestId('group-policies')).not.toContainText('BucketReader');
+
+  // Every step of this story is in the log, the refused cycle among them.
+  await page.goto('/activity');
+  const events = page.getByTestId('activity-table');
+  for (const action of [
+    'iam:CreateUser', 'iam:CreateLoginProfile', 'iam:ChangePassword', 'iam:CreatePolicy',
+    'iam:CreatePolicyVersion', 'iam:SetDefaultPolicyVersion', 'iam:CreateGroup',
+    'iam:AttachGroupPolicy', 'iam:AddUserToGroup', 'iam:AddGroupToGroup', 'iam:PutGroupPolicy',
+    'iam:DetachGroupPolicy', 'iam:DeletePolicyVersion', 'iam:DeletePolicy', 'signin:ConsoleLogin',
+  ]) {
+    await expect(events.getByRole('cell', { name: action, exact: true }).first()).toBeVisible();
+  }
+  await page.goto('/activity?action=iam:AddGroupToGroup&outcome=failure');
+  await expect(events).toContainText('arn:aws:iam::' + account.id + ':group/Engineering');
+});

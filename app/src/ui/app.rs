@@ -1,7 +1,8 @@
 use super::layout::ConsoleLayout;
 use super::lazy_pages::{
-    AccountRoute, ActivityRoute, DashboardRoute, GroupRoute, GroupsRoute, NewPolicyRoute,
-    NewUserRoute, PoliciesRoute, PolicyRoute, SecurityCredentialsRoute, UserRoute, UsersRoute,
+    AccountRoute, ActivityRoute, DashboardRoute, GroupRoute, GroupsRoute, InlinePolicyRoute,
+    NewPolicyRoute, NewUserRoute, PoliciesRoute, PolicyRoute, SecurityCredentialsRoute, UserRoute,
+    UsersRoute,
 };
 use super::pages::{
     ChangePasswordPage, MfaSignInPage, NotFoundPage, SetupPage, SignInPage, UserSignInPage,
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/policies") view={Lazy::<PoliciesRoute>::new()} />
                     <Route path=path!("/policies/new") view={Lazy::<NewPolicyRoute>::new()} />
                     <Route path=path!("/policies/view") view={Lazy::<PolicyRoute>::new()} />
+                    <Route path=path!("/inline-policy") view={Lazy::<InlinePolicyRoute>::new()} />
                     <Route path=path!("/activity") view={Lazy::<ActivityRoute>::new()} />
                     <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} />
                     <Route path=path!("/security-credentials") view={Lazy::<SecurityCredentialsRoute>::new()} />

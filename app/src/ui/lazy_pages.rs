@@ -5,8 +5,9 @@
 //! in the main bundle, which every visitor downloads.
 
 use super::pages::{
-    AccountPage, ActivityPage, DashboardPage, GroupPage, GroupsPage, NewPolicyPage, NewUserPage,
-    PoliciesPage, PolicyPage, SecurityCredentialsPage, UserPage, UsersPage,
+    AccountPage, ActivityPage, DashboardPage, GroupPage, GroupsPage, InlinePolicyPage,
+    NewPolicyPage, NewUserPage, PoliciesPage, PolicyPage, SecurityCredentialsPage, UserPage,
+    UsersPage,
 };
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -39,6 +40,7 @@ lazy_page!(GroupRoute, GroupPage);
 lazy_page!(PoliciesRoute, PoliciesPage);
 lazy_page!(NewPolicyRoute, NewPolicyPage);
 lazy_page!(PolicyRoute, PolicyPage);
+lazy_page!(InlinePolicyRoute, InlinePolicyPage);
 lazy_page!(ActivityRoute, ActivityPage);
 lazy_page!(AccountRoute, AccountPage);
 lazy_page!(SecurityCredentialsRoute, SecurityCredentialsPage);

@@ -2,7 +2,7 @@
 
 pub mod app;
 mod components;
-mod format;
+pub(crate) mod format;
 mod layout;
 mod lazy_pages;
 mod pages;

@@ -436,3 +436,107 @@ async fn a_user_who_must_reset_is_kept_on_the_change_password_page_until_they_do
     let (status, _, _) = app.page("/").await;
     assert_eq!(status, 200);
 }
+
+/// An IAM user's sign-in answers a wrong password, an unknown user, a user without a
+/// console password and an unknown account alike, in about the same time, and is
+/// throttled per user exactly as root's is (unknown names too).
+#[tokio::test]
+async fn iam_user_sign_in_gives_one_answer_for_every_failure_and_is_throttled_like_root() {
+    use app::directory::users::{self, NewPassword, NewUser};
+    use app::model::{Password, UserName};
+    let app = spawn_app().await;
+    app.bootstrap().await;
+    let root = app.root_ctx().await;
+    for name in ["tom", "nopass"] {
+        users::create_user(&root, NewUser::parse(name, "/", &[]).unwrap())
+            .await
+            .unwrap();
+    }
+    users::create_login_profile(
+        &root,
+        &UserName::parse("tom").unwrap(),
+        NewPassword::Chosen(Password::new("Tom-Passw0rd!".to_owned())),
+        false,
+    )
+    .await
+    .unwrap();
+    let attempt = |account: &'static str, user: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            let started = Instant::now();
+            let result = app
+                .call(
+                    "signin/user",
+                    &[
+                        ("account", account),
+                        ("user_name", user),
+                        ("password", password),
+                    ],
+                )
+                .await;
+            (result.map(drop), started.elapsed())
+        }
+    };
+    let cases = [
+        ("acme", "tom", "Nope-Passw0rd!"),
+        ("acme", "ghost", "Nope-Passw0rd!"),
+        ("acme", "nopass", "Nope-Passw0rd!"),
+        ("no-such-alias", "tom", "Tom-Passw0rd!"),
+    ];
+    let mut times = Vec::new();
+    for (account, user, password) in cases {
+        let (result, took) = attempt(account, user, password).await;
+        assert_eq!(
+            result,
+            Err(AppError::InvalidCredentials),
+            "{account}/{user}"
+        );
+        times.push(took);
+    }
+    // Every path runs one argon2 verification: none is visibly faster than the wrong
+    // password of a real user.
+    for (i, took) in times.iter().enumerate().skip(1) {
+        assert!(
+            *took * 3 > times[0],
+            "case {i} answered in {took:?}, the wrong password in {:?}",
+            times[0]
+        );
+    }
+    assert_eq!(app.page("/").await.1.as_deref(), Some("/signin"));
+
+    // Four more failures for tom (five in all): even the right password waits.
+    for _ in 0..4 {
+        assert_eq!(
+            attempt("acme", "tom", "Nope-Passw0rd!").await.0,
+            Err(AppError::InvalidCredentials)
+        );
+    }
+    assert_eq!(
+        attempt("acme", "tom", "Tom-Passw0rd!").await.0,
+        Err(AppError::Throttled {
+            retry_after_secs: 5
+        })
+    );
+    // A name that does not exist is slowed down in the same way.
+    for _ in 0..4 {
+        assert_eq!(
+            attempt("acme", "ghost", "Nope-Passw0rd!").await.0,
+            Err(AppError::InvalidCredentials)
+        );
+    }
+    assert_eq!(
+        attempt("acme", "ghost", "Nope-Passw0rd!").await.0,
+        Err(AppError::Throttled {
+            retry_after_secs: 5
+        })
+    );
+    // Root is another subject and is not affected; after the delay tom gets in.
+    assert!(app.sign_in(ROOT_EMAIL, ROOT_PASSWORD).await.is_ok());
+    app.clock.advance(time::Duration::seconds(5));
+    assert_eq!(attempt("acme", "tom", "Tom-Passw0rd!").await.0, Ok(()));
+    assert_eq!(
+        app.count("SELECT count(*) FROM signin_attempts WHERE outcome = 'throttled'")
+            .await,
+        2
+    );
+}

@@ -68,8 +68,12 @@ pub fn GroupsPage() -> impl IntoView {
                                         </tbody>
                                     </table>
                                 </div>
-                                {page.marker.map(|m| view! {
-                                    <a class="mt-4 inline-block text-sm font-medium text-link" href=format!("/groups?after={m}")>"Next page"</a>
+                                {page.marker.map(|m| {
+                                    let q = query.read_untracked().get("q").unwrap_or_default();
+                                    let href = format!("/groups?q={}&after={}", urlencode(&q), urlencode(&m));
+                                    view! {
+                                        <a class="mt-4 inline-block text-sm font-medium text-link" href=href>"Next page"</a>
+                                    }
                                 })}
                             }.into_any(),
                             Err(error) => view! { <div class="mt-4"><ErrorAlert error /></div> }.into_any(),
@@ -233,7 +237,8 @@ fn GroupDetailView(data: GroupView, edits: GroupEdits) -> impl IntoView {
         }
     }).collect_view();
     // Each form below names the group; the view takes its copies by value.
-    let [for_users, for_nesting, for_policies, for_delete] = [(); 4].map(|()| group.clone());
+    let [for_users, for_nesting, for_policies, for_delete, group_name] =
+        [(); 5].map(|()| group.clone());
     view! {
         <p class="mt-1 text-sm text-slate-600"><span class="break-all font-mono" data-testid="group-arn">{data.detail.group.arn.clone()}</span><CopyButton text=data.detail.group.arn.clone() what="ARN" /></p>
         <div class="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-2">
@@ -274,9 +279,13 @@ fn GroupDetailView(data: GroupView, edits: GroupEdits) -> impl IntoView {
                 <h3 class="mt-3 text-sm font-medium">"Attached managed policies"</h3>
                 <ul class="mt-1 space-y-2 text-sm" data-testid="group-policies">{attached}</ul>
                 <h3 class="mt-3 text-sm font-medium">"Inline policies"</h3>
-                <ul class="text-sm">
-                    {data.inline.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}
+                <ul class="mt-1 space-y-1 text-sm" data-testid="group-inline-policies">
+                    {data.inline.iter().map(|n| {
+                        let href = format!("/inline-policy?group={}&name={}", urlencode(&group_name), urlencode(n));
+                        view! { <li><a class="text-link" href=href>{n.clone()}</a></li> }
+                    }).collect_view()}
                 </ul>
+                <a class="mt-2 inline-block text-sm font-medium text-link" href=format!("/inline-policy?group={}", urlencode(&group_name))>"Create inline policy"</a>
                 <ActionForm action=edits.attach attr:class="mt-4">
                     <FormFields action=edits.attach>
                         <div class="flex items-end gap-2">

@@ -19,7 +19,7 @@ pub use dashboard::DashboardPage;
 pub use groups::{GroupPage, GroupsPage};
 pub use new_user::NewUserPage;
 pub use not_found::NotFoundPage;
-pub use policies::{NewPolicyPage, PoliciesPage, PolicyPage};
+pub use policies::{InlinePolicyPage, NewPolicyPage, PoliciesPage, PolicyPage};
 pub use security_credentials::SecurityCredentialsPage;
 pub use setup::SetupPage;
 pub use signin::{MfaSignInPage, SignInPage, UserSignInPage};

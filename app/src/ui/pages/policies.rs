@@ -5,8 +5,8 @@
 
 use super::visual_editor::VisualEditor;
 use crate::api::policies::{
-    CreatePolicy, CreatePolicyVersion, DeletePolicyVersion, SetDefaultPolicyVersion, get_policy,
-    list_policies,
+    CreatePolicy, CreatePolicyVersion, DeleteInlinePolicy, DeletePolicy, DeletePolicyVersion,
+    PutInlinePolicy, SetDefaultPolicyVersion, get_inline_policy, get_policy, list_policies,
 };
 use crate::policy::{Catalogue, Severity, lint_with};
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
@@ -193,6 +193,7 @@ pub fn PolicyPage() -> impl IntoView {
     let new_version = ServerAction::<CreatePolicyVersion>::new();
     let set_default = ServerAction::<SetDefaultPolicyVersion>::new();
     let delete_version = ServerAction::<DeletePolicyVersion>::new();
+    let delete = ServerAction::<DeletePolicy>::new();
     let data = Resource::new(
         move || {
             (
@@ -212,7 +213,7 @@ pub fn PolicyPage() -> impl IntoView {
                     Ok(v) => v,
                     Err(error) => return view! { <h1 class="text-2xl font-semibold">"Policy"</h1><div class="mt-4"><ErrorAlert error /></div> }.into_any(),
                 };
-                view! { <PolicyDetail data=view_data new_version set_default delete_version /> }.into_any()
+                view! { <PolicyDetail data=view_data new_version set_default delete_version delete /> }.into_any()
             })}
         </Transition>
     }
@@ -225,8 +226,10 @@ fn PolicyDetail(
     new_version: ServerAction<CreatePolicyVersion>,
     set_default: ServerAction<SetDefaultPolicyVersion>,
     delete_version: ServerAction<DeletePolicyVersion>,
+    delete: ServerAction<DeletePolicy>,
 ) -> impl IntoView {
     let policy = data.policy.clone();
+    let removes = deletion_removes(&data);
     let customer = policy.account.is_some();
     let default_doc = data
         .versions
@@ -235,6 +238,7 @@ fn PolicyDetail(
         .map(|v| v.document.clone())
         .unwrap_or_default();
     let arn_value = policy.arn.clone();
+    let delete_arn = policy.arn.clone();
     let edit_doc = default_doc.clone();
     view! {
         <h1 class="text-2xl font-semibold">{policy.name.to_string()}</h1>
@@ -263,8 +267,140 @@ fn PolicyDetail(
                         <button type="submit" class=BUTTON>"Save as new version"</button>
                     </ActionForm>
                 </section>
+                <section class="rounded-xl border border-red-200 bg-surface p-6" aria-labelledby="delete-heading">
+                    <h2 id="delete-heading" class="text-lg font-medium">"Delete policy"</h2>
+                    <p class="mt-1 text-sm text-slate-600" data-testid="delete-removes">{removes}" It cannot be undone."</p>
+                    <ActionForm action=delete attr:class="mt-4 space-y-3">
+                        <FormFields action=delete>
+                            <input type="hidden" name="policy_arn" value=delete_arn />
+                            <TextField name="confirmation" label="To confirm, type the policy name"
+                                autocomplete="off" hint="Exactly as shown in the page's title." />
+                            <button type="submit" class="rounded-md bg-red-700 px-4 py-2 text-sm font-medium text-white hover:bg-red-600 disabled:opacity-60"
+                                disabled=move || delete.pending().get()>
+                                "Delete policy"
+                            </button>
+                        </FormFields>
+                    </ActionForm>
+                </section>
             }.into_any())}
         </div>
+    }
+}
+
+/// What deleting the policy takes with it, as the delete card says it.
+fn deletion_removes(data: &crate::api::policies::PolicyView) -> String {
+    let mut parts = Vec::new();
+    let attached = data.users.len() + data.groups.len();
+    if attached > 0 {
+        parts.push(format!(
+            "detaches it from {attached} {}",
+            if attached == 1 { "entity" } else { "entities" }
+        ));
+    }
+    let others = data.versions.iter().filter(|v| !v.is_default).count();
+    if others > 0 {
+        parts.push(format!(
+            "deletes {others} other {}",
+            if others == 1 { "version" } else { "versions" }
+        ));
+    }
+    if parts.is_empty() {
+        "Deleting removes the policy.".to_owned()
+    } else {
+        format!(
+            "Deleting {}, removes it as a permissions boundary wherever it is one, then removes the policy.",
+            parts.join(" and ")
+        )
+    }
+}
+
+/// An inline policy of a user or group (`?user=` or `?group=`; `&name=` to edit one,
+/// without it a new one): the document in the linting editor, saved with
+/// Put{User,Group}Policy, and a delete button.
+#[component]
+pub fn InlinePolicyPage() -> impl IntoView {
+    let query = use_query_map();
+    let target = move || {
+        let q = query.read();
+        let holder = match (q.get("user"), q.get("group")) {
+            (Some(user), _) => ("user", user),
+            (None, Some(group)) => ("group", group),
+            (None, None) => ("user", String::new()),
+        };
+        (holder.0, holder.1, q.get("name").unwrap_or_default())
+    };
+    let document = Resource::new(target, |(kind, holder, name)| async move {
+        if name.is_empty() {
+            Ok(STARTER.to_owned())
+        } else {
+            get_inline_policy(kind.to_owned(), holder, name)
+                .await
+                .map(|d| pretty(&d))
+        }
+    });
+    let save = ServerAction::<PutInlinePolicy>::new();
+    let delete = ServerAction::<DeleteInlinePolicy>::new();
+    view! {
+        <Title text="Inline policy" />
+        <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let (kind, holder, name) = target();
+                let back = if kind == "user" {
+                    format!("/users/details/{}?section=permissions", urlencode(&holder))
+                } else {
+                    format!("/groups/details/{}", urlencode(&holder))
+                };
+                let editing = !name.is_empty();
+                let heading = if editing {
+                    format!("Inline policy {name} of {kind} {holder}")
+                } else {
+                    format!("Create an inline policy for {kind} {holder}")
+                };
+                let doc = match document.await {
+                    Ok(doc) => doc,
+                    Err(error) => return view! {
+                        <h1 class="text-2xl font-semibold">{heading}</h1>
+                        <div class="mt-4"><ErrorAlert error /></div>
+                    }.into_any(),
+                };
+                let (kind2, holder2, name2) = (kind.to_owned(), holder.clone(), name.clone());
+                view! {
+                    <h1 class="text-2xl font-semibold">{heading}</h1>
+                    <p class="mt-1 text-sm"><a class="text-link" href=back>{format!("Back to {kind} {holder}")}</a></p>
+                    <p class="mt-1 max-w-3xl text-sm text-slate-600">"An inline policy belongs to this one "{kind}" only and is deleted with it; the "{kind}"'s inline policies together hold at most "{if kind == "user" { "2,048" } else { "5,120" }}" characters, not counting white space."</p>
+                    <ActionForm action=save attr:class="mt-6 max-w-3xl space-y-4">
+                        <FormFields action=save>
+                            <input type="hidden" name="holder_kind" value=kind />
+                            <input type="hidden" name="holder_name" value=holder.clone() />
+                            {if editing {
+                                view! { <input type="hidden" name="policy_name" value=name.clone() /> }.into_any()
+                            } else {
+                                view! { <TextField name="policy_name" label="Policy name" required=true hint="Up to 128 letters, digits and + = , . @ _ -" /> }.into_any()
+                            }}
+                            <PolicyEditor initial=doc />
+                            <button type="submit" class=BUTTON disabled=move || save.pending().get()>
+                                {if editing { "Save changes" } else { "Create policy" }}
+                            </button>
+                        </FormFields>
+                    </ActionForm>
+                    {editing.then(|| view! {
+                        <section class="mt-6 max-w-3xl rounded-xl border border-red-200 bg-surface p-6" aria-labelledby="delete-inline-heading">
+                            <h2 id="delete-inline-heading" class="text-lg font-medium">"Delete this inline policy"</h2>
+                            <ActionForm action=delete attr:class="mt-3">
+                                <input type="hidden" name="holder_kind" value=kind2 />
+                                <input type="hidden" name="holder_name" value=holder2 />
+                                <input type="hidden" name="policy_name" value=name2 />
+                                <button type="submit" class="rounded-md bg-red-700 px-4 py-2 text-sm font-medium text-white hover:bg-red-600 disabled:opacity-60"
+                                    disabled=move || delete.pending().get()>
+                                    "Delete inline policy"
+                                </button>
+                            </ActionForm>
+                            {ActionError(delete)}
+                        </section>
+                    })}
+                }.into_any()
+            })}
+        </Transition>
     }
 }
 

@@ -515,12 +515,20 @@ fn PermissionsSection(user: String, sources: Vec<UserPolicy>, edits: Edits) -> i
                 Some(_) => "Customer managed",
             };
             let name = policy.name.to_string();
-            let name_cell = match &policy.arn {
-                Some(arn) => view! {
-                    <a class="font-medium text-link" href=format!("/policies/view?arn={}", urlencode(arn))>{name}</a>
-                }.into_any(),
-                None => view! { <span class="font-medium">{name}</span> }.into_any(),
+            let href = match (&policy.arn, &policy.source) {
+                (Some(arn), _) => format!("/policies/view?arn={}", urlencode(arn)),
+                (None, PolicySource::Group { name: group, .. }) => format!(
+                    "/inline-policy?group={}&name={}",
+                    urlencode(group.as_str()),
+                    urlencode(&name)
+                ),
+                (None, _) => format!(
+                    "/inline-policy?user={}&name={}",
+                    urlencode(&user),
+                    urlencode(&name)
+                ),
             };
+            let name_cell = view! { <a class="font-medium text-link" href=href>{name}</a> };
             // Only what is attached to the user itself can be detached here.
             let detach = match (&policy.arn, &policy.source) {
                 (Some(arn), PolicySource::Direct) => Some(small_post!(
@@ -567,6 +575,7 @@ fn PermissionsSection(user: String, sources: Vec<UserPolicy>, edits: Edits) -> i
                     <tbody>{rows}</tbody>
                 </table>
             </div>
+            <a class="mt-3 inline-block text-sm font-medium text-link" href=format!("/inline-policy?user={}", urlencode(&user))>"Create inline policy"</a>
             <p class="mt-3 text-sm" data-testid="user-boundary">
                 "Permissions boundary: "
                 {match current_boundary {
