@@ -9,6 +9,9 @@ want_test=false
 [ "${1:-}" = "--test" ] && want_test=true
 
 CARGO_LEPTOS_VERSION=0.3.10
+# The AWS clients the API tests drive (botocore follows from these two).
+AWSCLI_VERSION=1.46.3
+BOTO3_VERSION=1.44.18
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock)
 
 say() { echo "prerequisites: $*" >&2; }
@@ -89,5 +92,16 @@ if $want_test; then
   command -v oathtool >/dev/null || apt_install "oathtool (the MFA tests compare codes with it)" oathtool
   # The dump test reads the database as a backup would.
   command -v pg_dump >/dev/null || apt_install "pg_dump (the test that no secret is in a database dump)" postgresql-client
+  # The real AWS clients the API tests drive, at pinned versions, in a virtual
+  # environment of their own (from PyPI).
+  aws_venv=${PORTCULLIS_AWS_VENV:-target/aws-venv}
+  if ! "$aws_venv/bin/python" -c "import awscli, boto3, sys; sys.exit(0 if (awscli.__version__, boto3.__version__) == ('$AWSCLI_VERSION', '$BOTO3_VERSION') else 1)" 2>/dev/null; then
+    command -v python3 >/dev/null || apt_install "Python 3 (for the AWS CLI the API tests use)" python3
+    python3 -m venv --help >/dev/null 2>&1 || apt_install "Python's venv module" python3-venv
+    say "installing awscli $AWSCLI_VERSION and boto3 $BOTO3_VERSION into $aws_venv"
+    python3 -m venv "$aws_venv"
+    "$aws_venv/bin/pip" install --quiet --disable-pip-version-check \
+      "awscli==$AWSCLI_VERSION" "boto3==$BOTO3_VERSION"
+  fi
 fi
 exit 0

@@ -2,6 +2,7 @@
 
 pub mod aws_catalogue;
 pub mod aws_policies;
+pub mod awsapi;
 pub mod config;
 pub mod database;
 pub mod master_key;

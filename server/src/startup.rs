@@ -113,6 +113,7 @@ pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
     };
     let pool = state.pool.clone();
     let export_state = state.clone();
+    let api = crate::awsapi::Api::new(state.clone());
     // The bundle, as brotli or gzip when the release build left compressed copies.
     let bundle = ServeDir::new(std::path::Path::new(leptos.site_root.as_ref()).join("pkg"))
         .precompressed_br()
@@ -146,12 +147,17 @@ pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
         .layer(axum::middleware::from_fn(fn_status::follow_error))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
-            Arc::new(edge.trusted_proxies),
-            client_addr::resolve,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
             Arc::new(edge.allowed),
             origin::verify,
+        ))
+        // The AWS API: signed, not a browser, so outside the session and origin checks.
+        .layer(axum::middleware::from_fn_with_state(
+            api,
+            crate::awsapi::intercept,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(edge.trusted_proxies),
+            client_addr::resolve,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(

@@ -1,6 +1,6 @@
-//! Who is calling: made only by the session check (and, later, the SigV4 check).
+//! Who is calling: made only by the session check and the SigV4 check.
 
-use crate::model::{Account, Tag, User};
+use crate::model::{AccessKeyId, Account, Tag, User};
 use crate::policy::{PrincipalInfo, PrincipalKind};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -12,12 +12,21 @@ pub enum Principal {
     User(Box<User>),
 }
 
+/// What the caller proved itself with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// A console session.
+    Console { session_id: Uuid },
+    /// A long-term access key that signed an API request.
+    AccessKey { id: AccessKeyId },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Caller {
     pub account: Account,
     pub principal: Principal,
-    /// The console session this caller came through.
-    pub session_id: Uuid,
+    pub credential: Credential,
+    /// When the credential was presented: the console sign-in, or the signed request.
     pub signed_in_at: OffsetDateTime,
     /// Signed in with a second factor.
     pub mfa: bool,
@@ -39,11 +48,46 @@ impl Caller {
         Self {
             account,
             principal,
-            session_id,
+            credential: Credential::Console { session_id },
             signed_in_at,
             mfa: mfa_at.is_some(),
             mfa_at,
             password_reset_required,
+        }
+    }
+
+    /// A caller whose request was signed with a long-term access key: no MFA (the
+    /// key says nothing of it), and a password to reset does not stop the API, as in AWS.
+    pub(crate) fn with_access_key(
+        account: Account,
+        principal: Principal,
+        id: AccessKeyId,
+        at: OffsetDateTime,
+    ) -> Self {
+        Self {
+            account,
+            principal,
+            credential: Credential::AccessKey { id },
+            signed_in_at: at,
+            mfa: false,
+            mfa_at: None,
+            password_reset_required: false,
+        }
+    }
+
+    /// The console session this caller came through, if it came through one.
+    pub fn console_session(&self) -> Option<Uuid> {
+        match &self.credential {
+            Credential::Console { session_id } => Some(*session_id),
+            Credential::AccessKey { .. } => None,
+        }
+    }
+
+    /// The access key that signed this caller's request, if one did.
+    pub fn access_key(&self) -> Option<&AccessKeyId> {
+        match &self.credential {
+            Credential::AccessKey { id } => Some(id),
+            Credential::Console { .. } => None,
         }
     }
 

@@ -7,6 +7,6 @@ mod op;
 mod policies;
 
 pub use action::IamAction;
-pub use caller::{Caller, CurrentCaller, Principal};
+pub use caller::{Caller, Credential, CurrentCaller, Principal};
 pub use op::{Ctx, Op, Permit, Writer};
 pub use policies::{Effective, PolicyCache};

@@ -155,7 +155,11 @@ impl Ctx {
             "aws:SecureTransport",
             self.state.settings.public_url.starts_with("https://"),
         );
-        context.insert("aws:MultiFactorAuthPresent", self.caller.mfa);
+        // Long-term access keys carry no MFA information: the key is absent, as in AWS
+        // (so `BoolIfExists` policies treat such calls as they say).
+        if self.caller.access_key().is_none() {
+            context.insert("aws:MultiFactorAuthPresent", self.caller.mfa);
+        }
         if let Some(at) = self.caller.mfa_at {
             // Whole seconds since the code was given; they fit an f64 exactly.
             #[allow(clippy::cast_precision_loss)]

@@ -299,7 +299,7 @@ pub async fn change_root_password(
         &mut tx,
         &account.id,
         None,
-        Some(caller.session_id),
+        caller.console_session(),
         cx.now(),
         store::sessions::EndReason::PasswordChanged,
     )

@@ -18,6 +18,7 @@ pub mod sealed_secrets;
 pub mod sessions;
 pub mod setup_token;
 pub mod signin;
+pub mod signing;
 pub mod throttle;
 pub mod users;
 

@@ -736,7 +736,8 @@ async fn end_sessions_of(
     let keep = caller
         .user()
         .is_some_and(|u| u.id == *user_id)
-        .then_some(caller.session_id);
+        .then(|| caller.console_session())
+        .flatten();
     Ok(store::sessions::end_principal_sessions(
         conn,
         cx.account(),

@@ -203,3 +203,59 @@ async fn count(
     }
     Ok(())
 }
+
+/// A key as an API request's signature needs it: whose it is, whether it is active, and
+/// its sealed secret. Any account: the key id alone names it.
+pub struct SigningRow {
+    pub account_id: String,
+    pub user_id: Option<String>,
+    pub status: String,
+    pub secret_sealed: Vec<u8>,
+}
+
+pub async fn find_for_signing(
+    conn: &mut PgConnection,
+    id: &AccessKeyId,
+) -> Result<Option<SigningRow>, StoreError> {
+    let row: Option<(String, Option<String>, String, Vec<u8>)> = sqlx::query_as(
+        "SELECT account_id, user_id, status, secret_sealed FROM access_keys
+         WHERE access_key_id = $1",
+    )
+    .bind(id.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(
+        row.map(|(account_id, user_id, status, secret_sealed)| SigningRow {
+            account_id,
+            user_id,
+            status,
+            secret_sealed,
+        }),
+    )
+}
+
+/// Records that the key signed a request (GetAccessKeyLastUsed), unless a use within
+/// `every` of `now` is already recorded: at most one write per key per period, however
+/// many servers and requests.
+pub async fn record_use(
+    conn: &mut PgConnection,
+    id: &AccessKeyId,
+    now: OffsetDateTime,
+    service: &str,
+    region: &str,
+    every: time::Duration,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query(
+        "UPDATE access_keys
+         SET last_used_at = $2, last_used_service = $3, last_used_region = $4
+         WHERE access_key_id = $1 AND (last_used_at IS NULL OR last_used_at <= $5)",
+    )
+    .bind(id.as_str())
+    .bind(now)
+    .bind(service)
+    .bind(region)
+    .bind(now - every)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -3,6 +3,7 @@
 
 mod access_keys;
 mod authz_matrix;
+mod aws_api;
 mod aws_policies;
 mod cli;
 mod console;

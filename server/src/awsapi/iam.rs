@@ -1,0 +1,297 @@
+//! IAM actions: each reads AWS's parameters, calls the service the console calls, and
+//! writes AWS's result members.
+
+use super::error::ApiError;
+use super::params::Params;
+use super::xml::Xml;
+use super::{Failure, Outcome};
+use app::authz::Ctx;
+use app::directory::access_keys::{self, parse_key_id, parse_status};
+use app::directory::policies;
+use app::directory::policies::HolderName;
+use app::directory::users::{self, ListUsers, NewUser, parse_user_name};
+use app::error::AppError;
+use app::model::{AccessKey, IamPath, Tag, User, UserName, parse_tags};
+
+pub async fn dispatch(cx: &Ctx, action: &str, p: &Params) -> Outcome {
+    match action {
+        "CreateUser" => create_user(cx, p).await,
+        "GetUser" => get_user(cx, p).await,
+        "ListUsers" => list_users(cx, p).await,
+        "UpdateUser" => update_user(cx, p).await,
+        "DeleteUser" => delete_user(cx, p).await,
+        "TagUser" => tag_user(cx, p).await,
+        "UntagUser" => untag_user(cx, p).await,
+        "ListUserTags" => list_user_tags(cx, p).await,
+        "AttachUserPolicy" => attach_user_policy(cx, p).await,
+        "DetachUserPolicy" => detach_user_policy(cx, p).await,
+        "ListAttachedUserPolicies" => list_attached_user_policies(cx, p).await,
+        "CreateAccessKey" => create_access_key(cx, p).await,
+        "ListAccessKeys" => list_access_keys(cx, p).await,
+        "UpdateAccessKey" => update_access_key(cx, p).await,
+        "DeleteAccessKey" => delete_access_key(cx, p).await,
+        "GetAccessKeyLastUsed" => get_access_key_last_used(cx, p).await,
+        other => Err(Failure::Api(ApiError::invalid_action(
+            other,
+            p.get("Version"),
+        ))),
+    }
+}
+
+fn user_name(p: &Params) -> Result<UserName, Failure> {
+    Ok(parse_user_name("user_name", p.required("UserName")?)?)
+}
+
+fn optional_user_name(p: &Params) -> Result<Option<UserName>, Failure> {
+    Ok(p.get("UserName")
+        .map(|n| parse_user_name("user_name", n))
+        .transpose()?)
+}
+
+fn tags(xml: Xml, tags: &[Tag]) -> Xml {
+    xml.list("Tags", tags, |t| {
+        Xml::new().text("Key", &t.key).text("Value", &t.value)
+    })
+}
+
+/// AWS's User structure.
+fn user_xml(user: &User, with_tags: bool) -> Xml {
+    let mut xml = Xml::new()
+        .text("Path", user.path.as_str())
+        .text("UserName", user.name.as_str())
+        .text("UserId", user.id.as_str())
+        .text("Arn", &user.arn)
+        .time("CreateDate", user.created_at)
+        .opt_time("PasswordLastUsed", user.password_last_used);
+    if let Some(boundary) = &user.permissions_boundary {
+        xml = xml.nest(
+            "PermissionsBoundary",
+            Xml::new()
+                .text("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
+                .text("PermissionsBoundaryArn", boundary),
+        );
+    }
+    if with_tags && !user.tags.is_empty() {
+        xml = tags(xml, &user.tags);
+    }
+    xml
+}
+
+fn tag_pairs(p: &Params) -> Vec<(String, String)> {
+    p.key_values("Tags")
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+}
+
+async fn create_user(cx: &Ctx, p: &Params) -> Outcome {
+    let tags = tag_pairs(p);
+    let new = NewUser::parse(p.required("UserName")?, p.get("Path").unwrap_or("/"), &tags)?;
+    let name = new.name.clone();
+    let mut user = users::create_user(cx, new).await?;
+    if let Some(boundary) = p.get("PermissionsBoundary") {
+        policies::put_user_permissions_boundary(cx, &name, boundary).await?;
+        user.permissions_boundary = Some(boundary.to_owned());
+    }
+    Ok(Some(Xml::new().nest("User", user_xml(&user, true))))
+}
+
+async fn get_user(cx: &Ctx, p: &Params) -> Outcome {
+    let name = optional_user_name(p)?;
+    if name.is_none() && cx.caller().is_root() {
+        // The root user, as AWS describes it: no name or path.
+        let account = &cx.caller().account;
+        return Ok(Some(
+            Xml::new().nest(
+                "User",
+                Xml::new()
+                    .text("UserId", account.id.as_str())
+                    .text("Arn", &account.root_arn())
+                    .time("CreateDate", account.created_at),
+            ),
+        ));
+    }
+    let user = users::get_user(cx, name.as_ref()).await?;
+    Ok(Some(Xml::new().nest("User", user_xml(&user, true))))
+}
+
+async fn list_users(cx: &Ctx, p: &Params) -> Outcome {
+    let page = users::list_users(
+        cx,
+        ListUsers {
+            path_prefix: p.get("PathPrefix").map(str::to_owned),
+            marker: p.get("Marker").map(str::to_owned),
+            max_items: p.integer("MaxItems")?,
+            ..Default::default()
+        },
+    )
+    .await?;
+    // ListUsers does not return tags (AWS: "use ListUserTags").
+    Ok(Some(
+        Xml::new()
+            .list("Users", &page.items, |u| user_xml(u, false))
+            .page(page.marker.as_deref()),
+    ))
+}
+
+async fn update_user(cx: &Ctx, p: &Params) -> Outcome {
+    let name = user_name(p)?;
+    let new_name = p
+        .get("NewUserName")
+        .map(|n| parse_user_name("new_user_name", n))
+        .transpose()?;
+    let new_path = p
+        .get("NewPath")
+        .map(|path| IamPath::parse(path).map_err(|m| AppError::validation("new_path", m)))
+        .transpose()?;
+    users::update_user(cx, &name, new_name, new_path).await?;
+    Ok(None)
+}
+
+async fn delete_user(cx: &Ctx, p: &Params) -> Outcome {
+    users::delete_user(cx, &user_name(p)?).await?;
+    Ok(None)
+}
+
+async fn tag_user(cx: &Ctx, p: &Params) -> Outcome {
+    let name = user_name(p)?;
+    let tags = parse_tags(&tag_pairs(p)).map_err(|(field, m)| AppError::validation(field, m))?;
+    users::tag_user(cx, &name, tags).await?;
+    Ok(None)
+}
+
+async fn untag_user(cx: &Ctx, p: &Params) -> Outcome {
+    let name = user_name(p)?;
+    let keys = p.list("TagKeys").into_iter().map(str::to_owned).collect();
+    users::untag_user(cx, &name, keys).await?;
+    Ok(None)
+}
+
+async fn list_user_tags(cx: &Ctx, p: &Params) -> Outcome {
+    let tags_of = users::list_user_tags(cx, &user_name(p)?).await?;
+    // At most 50 tags: one page always.
+    Ok(Some(tags(Xml::new(), &tags_of).page(None)))
+}
+
+async fn attach_user_policy(cx: &Ctx, p: &Params) -> Outcome {
+    let name = user_name(p)?;
+    policies::attach_policy(cx, HolderName::User(&name), p.required("PolicyArn")?).await?;
+    Ok(None)
+}
+
+async fn detach_user_policy(cx: &Ctx, p: &Params) -> Outcome {
+    let name = user_name(p)?;
+    policies::detach_policy(cx, HolderName::User(&name), p.required("PolicyArn")?).await?;
+    Ok(None)
+}
+
+async fn list_attached_user_policies(cx: &Ctx, p: &Params) -> Outcome {
+    let name = user_name(p)?;
+    let page = policies::list_attached_policies(
+        cx,
+        HolderName::User(&name),
+        p.get("PathPrefix"),
+        p.get("Marker"),
+        p.integer("MaxItems")?,
+    )
+    .await?;
+    Ok(Some(
+        Xml::new()
+            .list("AttachedPolicies", &page.items, |a| {
+                Xml::new()
+                    .text("PolicyName", a.name.as_str())
+                    .text("PolicyArn", &a.arn)
+            })
+            .page(page.marker.as_deref()),
+    ))
+}
+
+fn key_metadata(key: &AccessKey, owner: &str) -> Xml {
+    Xml::new()
+        .text(
+            "UserName",
+            key.user_name.as_ref().map_or(owner, UserName::as_str),
+        )
+        .text("AccessKeyId", key.id.as_str())
+        .text("Status", key.status.as_str())
+        .time("CreateDate", key.created_at)
+}
+
+/// The name AWS shows for keys without a user: the caller's own (root's keys show the
+/// account's id, as AWS does).
+fn owner_name(cx: &Ctx, user: Option<&UserName>) -> String {
+    match (user, cx.caller().user()) {
+        (Some(name), _) => name.to_string(),
+        (None, Some(me)) => me.name.to_string(),
+        (None, None) => cx.account().to_string(),
+    }
+}
+
+async fn create_access_key(cx: &Ctx, p: &Params) -> Outcome {
+    let user = optional_user_name(p)?;
+    let created = access_keys::create_access_key(cx, user.as_ref()).await?;
+    let owner = owner_name(cx, user.as_ref());
+    let key = &created.key;
+    Ok(Some(
+        Xml::new().nest(
+            "AccessKey",
+            Xml::new()
+                .text(
+                    "UserName",
+                    key.user_name
+                        .as_ref()
+                        .map_or(owner.as_str(), UserName::as_str),
+                )
+                .text("AccessKeyId", key.id.as_str())
+                .text("Status", key.status.as_str())
+                .text("SecretAccessKey", &created.secret)
+                .time("CreateDate", key.created_at),
+        ),
+    ))
+}
+
+async fn list_access_keys(cx: &Ctx, p: &Params) -> Outcome {
+    let user = optional_user_name(p)?;
+    let keys = access_keys::list_access_keys(cx, user.as_ref()).await?;
+    let owner = owner_name(cx, user.as_ref());
+    // At most two keys: one page always.
+    Ok(Some(
+        Xml::new()
+            .list("AccessKeyMetadata", &keys, |k| key_metadata(k, &owner))
+            .page(None),
+    ))
+}
+
+async fn update_access_key(cx: &Ctx, p: &Params) -> Outcome {
+    let user = optional_user_name(p)?;
+    let id = parse_key_id("access_key_id", p.required("AccessKeyId")?)?;
+    let status = parse_status("status", p.required("Status")?)?;
+    access_keys::update_access_key(cx, user.as_ref(), &id, status).await?;
+    Ok(None)
+}
+
+async fn delete_access_key(cx: &Ctx, p: &Params) -> Outcome {
+    let user = optional_user_name(p)?;
+    let id = parse_key_id("access_key_id", p.required("AccessKeyId")?)?;
+    access_keys::delete_access_key(cx, user.as_ref(), &id).await?;
+    Ok(None)
+}
+
+async fn get_access_key_last_used(cx: &Ctx, p: &Params) -> Outcome {
+    let id = parse_key_id("access_key_id", p.required("AccessKeyId")?)?;
+    let key = access_keys::get_access_key_last_used(cx, &id).await?;
+    let last = match &key.last_used {
+        Some(used) => Xml::new()
+            .time("LastUsedDate", used.at)
+            .text("ServiceName", &used.service)
+            .text("Region", &used.region),
+        // AWS's answer for a key never used.
+        None => Xml::new().text("ServiceName", "N/A").text("Region", "N/A"),
+    };
+    let owner = owner_name(cx, key.user_name.as_ref());
+    Ok(Some(
+        Xml::new()
+            .text("UserName", &owner)
+            .nest("AccessKeyLastUsed", last),
+    ))
+}
