@@ -70,6 +70,10 @@ impl ApiError {
         )
     }
 
+    pub fn password_policy_violation(message: impl Into<String>) -> Self {
+        Self::sender(400, "PasswordPolicyViolation", message)
+    }
+
     pub fn too_large() -> Self {
         Self::sender(413, "RequestEntityTooLarge", "Request body too large.")
     }

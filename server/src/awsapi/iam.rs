@@ -1,5 +1,10 @@
 //! IAM actions: each reads AWS's parameters, calls the service the console calls, and
-//! writes AWS's result members.
+//! writes AWS's result members. Users and access keys here; groups and policies in
+//! their own files.
+
+mod account;
+mod groups;
+mod policies;
 
 use super::error::ApiError;
 use super::params::Params;
@@ -7,11 +12,10 @@ use super::xml::Xml;
 use super::{Failure, Outcome};
 use app::authz::Ctx;
 use app::directory::access_keys::{self, parse_key_id, parse_status};
-use app::directory::policies;
 use app::directory::policies::HolderName;
 use app::directory::users::{self, ListUsers, NewUser, parse_user_name};
 use app::error::AppError;
-use app::model::{AccessKey, IamPath, Tag, User, UserName, parse_tags};
+use app::model::{AccessKey, IamPath, PolicyName, Tag, User, UserName, parse_tags};
 
 pub async fn dispatch(cx: &Ctx, action: &str, p: &Params) -> Outcome {
     match action {
@@ -26,6 +30,59 @@ pub async fn dispatch(cx: &Ctx, action: &str, p: &Params) -> Outcome {
         "AttachUserPolicy" => attach_user_policy(cx, p).await,
         "DetachUserPolicy" => detach_user_policy(cx, p).await,
         "ListAttachedUserPolicies" => list_attached_user_policies(cx, p).await,
+        "PutUserPolicy" => policies::put_user_policy(cx, p).await,
+        "GetUserPolicy" => policies::get_user_policy(cx, p).await,
+        "DeleteUserPolicy" => policies::delete_user_policy(cx, p).await,
+        "ListUserPolicies" => policies::list_user_policies(cx, p).await,
+        "PutUserPermissionsBoundary" => policies::put_user_permissions_boundary(cx, p).await,
+        "DeleteUserPermissionsBoundary" => policies::delete_user_permissions_boundary(cx, p).await,
+        "CreateLoginProfile" => account::create_login_profile(cx, p).await,
+        "GetLoginProfile" => account::get_login_profile(cx, p).await,
+        "UpdateLoginProfile" => account::update_login_profile(cx, p).await,
+        "DeleteLoginProfile" => account::delete_login_profile(cx, p).await,
+        "ChangePassword" => account::change_password(cx, p).await,
+        "GetAccountPasswordPolicy" => account::get_account_password_policy(cx).await,
+        "UpdateAccountPasswordPolicy" => account::update_account_password_policy(cx, p).await,
+        "DeleteAccountPasswordPolicy" => account::delete_account_password_policy(cx).await,
+        "CreateAccountAlias" => account::create_account_alias(cx, p).await,
+        "DeleteAccountAlias" => account::delete_account_alias(cx, p).await,
+        "ListAccountAliases" => account::list_account_aliases(cx).await,
+        "GetAccountSummary" => account::get_account_summary(cx).await,
+        "CreateVirtualMFADevice" => account::create_virtual_mfa_device(cx, p).await,
+        "EnableMFADevice" => account::enable_mfa_device(cx, p).await,
+        "ResyncMFADevice" => account::resync_mfa_device(cx, p).await,
+        "DeactivateMFADevice" => account::deactivate_mfa_device(cx, p).await,
+        "DeleteVirtualMFADevice" => account::delete_virtual_mfa_device(cx, p).await,
+        "ListMFADevices" => account::list_mfa_devices(cx, p).await,
+        "ListVirtualMFADevices" => account::list_virtual_mfa_devices(cx, p).await,
+        "CreateGroup" => groups::create_group(cx, p).await,
+        "GetGroup" => groups::get_group(cx, p).await,
+        "ListGroups" => groups::list_groups(cx, p).await,
+        "UpdateGroup" => groups::update_group(cx, p).await,
+        "DeleteGroup" => groups::delete_group(cx, p).await,
+        "AddUserToGroup" => groups::add_user_to_group(cx, p).await,
+        "RemoveUserFromGroup" => groups::remove_user_from_group(cx, p).await,
+        "ListGroupsForUser" => groups::list_groups_for_user(cx, p).await,
+        "AttachGroupPolicy" => groups::attach_group_policy(cx, p).await,
+        "DetachGroupPolicy" => groups::detach_group_policy(cx, p).await,
+        "ListAttachedGroupPolicies" => groups::list_attached_group_policies(cx, p).await,
+        "PutGroupPolicy" => groups::put_group_policy(cx, p).await,
+        "GetGroupPolicy" => groups::get_group_policy(cx, p).await,
+        "DeleteGroupPolicy" => groups::delete_group_policy(cx, p).await,
+        "ListGroupPolicies" => groups::list_group_policies(cx, p).await,
+        "CreatePolicy" => policies::create_policy(cx, p).await,
+        "GetPolicy" => policies::get_policy(cx, p).await,
+        "ListPolicies" => policies::list_policies(cx, p).await,
+        "DeletePolicy" => policies::delete_policy(cx, p).await,
+        "CreatePolicyVersion" => policies::create_policy_version(cx, p).await,
+        "GetPolicyVersion" => policies::get_policy_version(cx, p).await,
+        "ListPolicyVersions" => policies::list_policy_versions(cx, p).await,
+        "DeletePolicyVersion" => policies::delete_policy_version(cx, p).await,
+        "SetDefaultPolicyVersion" => policies::set_default_policy_version(cx, p).await,
+        "TagPolicy" => policies::tag_policy(cx, p).await,
+        "UntagPolicy" => policies::untag_policy(cx, p).await,
+        "ListPolicyTags" => policies::list_policy_tags(cx, p).await,
+        "ListEntitiesForPolicy" => policies::list_entities_for_policy(cx, p).await,
         "CreateAccessKey" => create_access_key(cx, p).await,
         "ListAccessKeys" => list_access_keys(cx, p).await,
         "UpdateAccessKey" => update_access_key(cx, p).await,
@@ -38,6 +95,53 @@ pub async fn dispatch(cx: &Ctx, action: &str, p: &Params) -> Outcome {
     }
 }
 
+/// A policy document as AWS sends it in answers: URL-encoded (RFC 3986).
+fn inline_document(document: &str) -> String {
+    super::sigv4::uri_encode(document, false)
+}
+
+fn policy_name(p: &Params) -> Result<PolicyName, Failure> {
+    Ok(PolicyName::parse(p.required("PolicyName")?)
+        .map_err(|m| AppError::validation("policy_name", m))?)
+}
+
+/// List{User,Group}Policies: the inline policies' names.
+async fn inline_names(cx: &Ctx, holder: HolderName<'_>, p: &Params) -> Outcome {
+    let page = app::directory::policies::list_inline_policies(
+        cx,
+        holder,
+        p.get("Marker"),
+        p.integer("MaxItems")?,
+    )
+    .await?;
+    Ok(Some(
+        Xml::new()
+            .list("PolicyNames", &page.items, |n| Xml::bare(n.as_str()))
+            .page(page.marker.as_deref()),
+    ))
+}
+
+/// ListAttached{User,Group}Policies.
+async fn attached(cx: &Ctx, holder: HolderName<'_>, p: &Params) -> Outcome {
+    let page = app::directory::policies::list_attached_policies(
+        cx,
+        holder,
+        p.get("PathPrefix"),
+        p.get("Marker"),
+        p.integer("MaxItems")?,
+    )
+    .await?;
+    Ok(Some(
+        Xml::new()
+            .list("AttachedPolicies", &page.items, |a| {
+                Xml::new()
+                    .text("PolicyName", a.name.as_str())
+                    .text("PolicyArn", &a.arn)
+            })
+            .page(page.marker.as_deref()),
+    ))
+}
+
 fn user_name(p: &Params) -> Result<UserName, Failure> {
     Ok(parse_user_name("user_name", p.required("UserName")?)?)
 }
@@ -48,14 +152,14 @@ fn optional_user_name(p: &Params) -> Result<Option<UserName>, Failure> {
         .transpose()?)
 }
 
-fn tags(xml: Xml, tags: &[Tag]) -> Xml {
+pub(super) fn tags(xml: Xml, tags: &[Tag]) -> Xml {
     xml.list("Tags", tags, |t| {
         Xml::new().text("Key", &t.key).text("Value", &t.value)
     })
 }
 
 /// AWS's User structure.
-fn user_xml(user: &User, with_tags: bool) -> Xml {
+pub(super) fn user_xml(user: &User, with_tags: bool) -> Xml {
     let mut xml = Xml::new()
         .text("Path", user.path.as_str())
         .text("UserName", user.name.as_str())
@@ -77,7 +181,7 @@ fn user_xml(user: &User, with_tags: bool) -> Xml {
     xml
 }
 
-fn tag_pairs(p: &Params) -> Vec<(String, String)> {
+pub(super) fn tag_pairs(p: &Params) -> Vec<(String, String)> {
     p.key_values("Tags")
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -90,7 +194,7 @@ async fn create_user(cx: &Ctx, p: &Params) -> Outcome {
     let name = new.name.clone();
     let mut user = users::create_user(cx, new).await?;
     if let Some(boundary) = p.get("PermissionsBoundary") {
-        policies::put_user_permissions_boundary(cx, &name, boundary).await?;
+        app::directory::policies::put_user_permissions_boundary(cx, &name, boundary).await?;
         user.permissions_boundary = Some(boundary.to_owned());
     }
     Ok(Some(Xml::new().nest("User", user_xml(&user, true))))
@@ -175,35 +279,21 @@ async fn list_user_tags(cx: &Ctx, p: &Params) -> Outcome {
 
 async fn attach_user_policy(cx: &Ctx, p: &Params) -> Outcome {
     let name = user_name(p)?;
-    policies::attach_policy(cx, HolderName::User(&name), p.required("PolicyArn")?).await?;
+    app::directory::policies::attach_policy(cx, HolderName::User(&name), p.required("PolicyArn")?)
+        .await?;
     Ok(None)
 }
 
 async fn detach_user_policy(cx: &Ctx, p: &Params) -> Outcome {
     let name = user_name(p)?;
-    policies::detach_policy(cx, HolderName::User(&name), p.required("PolicyArn")?).await?;
+    app::directory::policies::detach_policy(cx, HolderName::User(&name), p.required("PolicyArn")?)
+        .await?;
     Ok(None)
 }
 
 async fn list_attached_user_policies(cx: &Ctx, p: &Params) -> Outcome {
     let name = user_name(p)?;
-    let page = policies::list_attached_policies(
-        cx,
-        HolderName::User(&name),
-        p.get("PathPrefix"),
-        p.get("Marker"),
-        p.integer("MaxItems")?,
-    )
-    .await?;
-    Ok(Some(
-        Xml::new()
-            .list("AttachedPolicies", &page.items, |a| {
-                Xml::new()
-                    .text("PolicyName", a.name.as_str())
-                    .text("PolicyArn", &a.arn)
-            })
-            .page(page.marker.as_deref()),
-    ))
+    attached(cx, HolderName::User(&name), p).await
 }
 
 fn key_metadata(key: &AccessKey, owner: &str) -> Xml {

@@ -47,6 +47,18 @@ impl Params {
             .collect()
     }
 
+    pub fn boolean(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(text) if text.eq_ignore_ascii_case("true") => Ok(Some(true)),
+            Some(text) if text.eq_ignore_ascii_case("false") => Ok(Some(false)),
+            Some(text) => Err(ApiError::validation(format!(
+                "1 validation error detected: Value '{text}' at '{}' failed to satisfy constraint: Member must be a boolean",
+                lower_camel(name)
+            ))),
+        }
+    }
+
     pub fn integer(&self, name: &str) -> Result<Option<i64>, ApiError> {
         match self.get(name) {
             None => Ok(None),
@@ -98,11 +110,15 @@ mod tests {
 
     #[test]
     fn missing_and_malformed_values_are_refused_in_aws_words() {
-        let p = params(&[("MaxItems", "ten")]);
+        let p = params(&[("MaxItems", "ten"), ("SetAsDefault", "yes")]);
         assert_eq!(
             p.required("UserName").unwrap_err().message,
             "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null"
         );
         assert_eq!(p.integer("MaxItems").unwrap_err().code, "ValidationError");
+        assert_eq!(
+            p.boolean("SetAsDefault").unwrap_err().code,
+            "ValidationError"
+        );
     }
 }

@@ -53,6 +53,11 @@ impl Xml {
         self
     }
 
+    /// Bare text: a list member that is a string (`<member>name</member>`).
+    pub fn bare(text: &str) -> Self {
+        Self(escape(text))
+    }
+
     /// `<name>text</name>` when there is a text.
     pub fn opt(self, name: &str, text: Option<&str>) -> Self {
         match text {
