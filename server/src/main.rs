@@ -48,6 +48,23 @@ enum Command {
     /// Manage the master key that seals access-key secrets and MFA seeds.
     #[command(subcommand, name = "master-key")]
     MasterKey(MasterKeyCommand),
+    /// Access keys for automation (a first key for Terraform or a script).
+    #[command(subcommand, name = "access-key")]
+    AccessKey(AccessKeyCommand),
+}
+
+#[derive(Subcommand)]
+enum AccessKeyCommand {
+    /// Create an access key (the root user's, or an IAM user's with --user) and print
+    /// it as JSON, as `aws iam create-access-key` does; audited like any key creation.
+    Create {
+        /// The account the key belongs to.
+        #[arg(long)]
+        account_id: String,
+        /// The IAM user to create it for; without it, the root user.
+        #[arg(long)]
+        user: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -148,6 +165,9 @@ fn main() -> ExitCode {
                 verify_audit(&settings, account_id).await
             }
             Command::MasterKey(MasterKeyCommand::Rotate) => rotate_master_key(&settings).await,
+            Command::AccessKey(AccessKeyCommand::Create { account_id, user }) => {
+                create_access_key(&settings, account_id, user).await
+            }
             // Answered above, before settings are read: it needs no database.
             Command::Policy(_) => Ok(()),
         }
@@ -356,6 +376,45 @@ async fn create_account(settings: &Settings, args: AccountArgs, first: bool) -> 
                 .map(|a| format!(" (alias {a})"))
                 .unwrap_or_default(),
             account.root_email,
+        );
+        Ok(())
+    })
+    .await
+}
+
+async fn create_access_key(
+    settings: &Settings,
+    account_id: String,
+    user: Option<String>,
+) -> Result<(), String> {
+    let user = user
+        .map(|name| app::model::UserName::parse(&name).map_err(|m| format!("--user: {m}")))
+        .transpose()?;
+    with_live_database(settings, |pool, sealer| async move {
+        let state = app_state(pool, settings, sealer)?;
+        let cx = app::directory::signing::command_context(&state, &account_id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let created = app::directory::access_keys::create_access_key(&cx, user.as_ref())
+            .await
+            .map_err(|e| e.to_string())?;
+        let created_at = created
+            .key
+            .created_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .map_err(|e| e.to_string())?;
+        let answer = serde_json::json!({
+            "AccessKey": {
+                "UserName": created.key.user_name.as_ref().map_or(account_id.clone(), ToString::to_string),
+                "AccessKeyId": created.key.id.as_str(),
+                "Status": created.key.status.as_str(),
+                "SecretAccessKey": created.secret,
+                "CreateDate": created_at,
+            }
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?
         );
         Ok(())
     })

@@ -19,6 +19,9 @@ pub enum Credential {
     Console { session_id: Uuid },
     /// A long-term access key that signed an API request.
     AccessKey { id: AccessKeyId },
+    /// The operator's command line on the server (`portcullis access-key create`): it
+    /// holds the database and the master key, so it acts as the account's root user.
+    Command,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,11 +78,24 @@ impl Caller {
         }
     }
 
+    /// The account's root user, acting through the operator's command line.
+    pub(crate) fn root_by_command(account: Account, at: OffsetDateTime) -> Self {
+        Self {
+            account,
+            principal: Principal::Root,
+            credential: Credential::Command,
+            signed_in_at: at,
+            mfa: false,
+            mfa_at: None,
+            password_reset_required: false,
+        }
+    }
+
     /// The console session this caller came through, if it came through one.
     pub fn console_session(&self) -> Option<Uuid> {
         match &self.credential {
             Credential::Console { session_id } => Some(*session_id),
-            Credential::AccessKey { .. } => None,
+            Credential::AccessKey { .. } | Credential::Command => None,
         }
     }
 
@@ -87,7 +103,7 @@ impl Caller {
     pub fn access_key(&self) -> Option<&AccessKeyId> {
         match &self.credential {
             Credential::AccessKey { id } => Some(id),
-            Credential::Console { .. } => None,
+            Credential::Console { .. } | Credential::Command => None,
         }
     }
 

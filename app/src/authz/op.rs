@@ -155,9 +155,10 @@ impl Ctx {
             "aws:SecureTransport",
             self.state.settings.public_url.starts_with("https://"),
         );
-        // Long-term access keys carry no MFA information: the key is absent, as in AWS
-        // (so `BoolIfExists` policies treat such calls as they say).
-        if self.caller.access_key().is_none() {
+        // Only a console sign-in says whether MFA was used; long-term access keys carry
+        // no such information, so the key is absent, as in AWS (and `BoolIfExists`
+        // policies treat such calls as they say).
+        if self.caller.console_session().is_some() {
             context.insert("aws:MultiFactorAuthPresent", self.caller.mfa);
         }
         if let Some(at) = self.caller.mfa_at {

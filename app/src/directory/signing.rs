@@ -102,3 +102,24 @@ pub async fn record_use(
     let mut conn = store::acquire(&state.pool).await?;
     Ok(store::access_keys::record_use(&mut conn, id, now, service, region, LAST_USE_EVERY).await?)
 }
+
+/// The account's root user acting through the operator's command line on the server
+/// (which holds the database and the master key): for `portcullis access-key create`,
+/// so that the key is made and audited by the same service as any other.
+pub async fn command_context(
+    state: &AppState,
+    account: &str,
+) -> Result<crate::authz::Ctx, AppError> {
+    let id = AccountId::parse(account).map_err(|m| AppError::validation("account_id", m))?;
+    let mut conn = store::acquire(&state.pool).await?;
+    let account = store::accounts::find(&mut conn, &id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("No account has the id {id}.")))?;
+    drop(conn);
+    let caller = Caller::root_by_command(account, state.clock.now());
+    Ok(crate::authz::Ctx::new(
+        state.clone(),
+        std::sync::Arc::new(caller),
+        super::RequestSource::new(None, Some("portcullis command line".to_owned())),
+    ))
+}

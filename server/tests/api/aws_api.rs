@@ -58,8 +58,12 @@ impl Cli {
             .env("AWS_ACCESS_KEY_ID", &self.key)
             .env("AWS_SECRET_ACCESS_KEY", &self.secret)
             .env("AWS_DEFAULT_REGION", "eu-west-1")
-            .env("AWS_CONFIG_FILE", "/dev/null")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            // No profile files: the environment is the whole configuration.
+            .env("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/aws-credentials",
+            )
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWS_MAX_ATTEMPTS", "1")
             .env("AWS_RETRY_MODE", "standard");
@@ -822,7 +826,9 @@ async fn groups_policies_versions_inline_policies_and_the_password_policy_throug
     assert_eq!(summary["SummaryMap"]["Users"], 1);
     assert_eq!(summary["SummaryMap"]["Groups"], 1);
 
-    // A virtual MFA device: created with its seed and QR code.
+    // A virtual MFA device: created with its seed, which the CLI writes to a file (and
+    // makes private to its owner: never point it at a shared file such as /dev/null).
+    let seed_file = std::env::temp_dir().join(format!("seed-{}", uuid::Uuid::new_v4().simple()));
     let device = ok(root
         .run(&[
             "iam",
@@ -830,11 +836,14 @@ async fn groups_policies_versions_inline_policies_and_the_password_policy_throug
             "--virtual-mfa-device-name",
             "tom-phone",
             "--outfile",
-            "/dev/null",
+            seed_file.to_str().unwrap(),
             "--bootstrap-method",
             "Base32StringSeed",
         ])
         .await);
+    let seed = std::fs::read_to_string(&seed_file).unwrap();
+    std::fs::remove_file(&seed_file).unwrap();
+    assert_eq!(seed.trim().len(), 32, "a base32 seed of 160 bits");
     assert_eq!(
         device["VirtualMFADevice"]["SerialNumber"],
         format!("arn:aws:iam::{id}:mfa/tom-phone")
@@ -848,4 +857,83 @@ async fn groups_policies_versions_inline_policies_and_the_password_policy_throug
         ])
         .await);
     assert_eq!(listed["VirtualMFADevices"].as_array().unwrap().len(), 1);
+}
+
+/// `portcullis access-key create` prints a key as the AWS CLI would, made by the same
+/// audited service; the AWS CLI then signs with it.
+#[tokio::test]
+async fn the_access_key_command_makes_a_key_the_cli_signs_with() {
+    use app::directory::users::{self, NewUser};
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    real_time(&app);
+    let root_ctx = app.root_ctx().await;
+    users::create_user(&root_ctx, NewUser::parse("deployer", "/", &[]).unwrap())
+        .await
+        .unwrap();
+    let id = account.id.to_string();
+    let create = |user: Option<&str>| {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_portcullis"));
+        command
+            .args(["access-key", "create", "--account-id", &id])
+            .env_remove("PORTCULLIS_DATABASE_URL")
+            .env("DATABASE_URL", &app.database_url)
+            // The test servers' master key: 32 bytes of 9.
+            .env(
+                "PORTCULLIS_MASTER_KEY",
+                "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=",
+            )
+            .env("PORTCULLIS_LOG", "warn");
+        if let Some(user) = user {
+            command.args(["--user", user]);
+        }
+        command.output()
+    };
+    let out = create(Some("deployer")).await.unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let key = &printed["AccessKey"];
+    assert_eq!(key["UserName"], "deployer");
+    assert_eq!(key["Status"], "Active");
+    let cli = Cli::new(
+        &app,
+        key["AccessKeyId"].as_str().unwrap(),
+        key["SecretAccessKey"].as_str().unwrap(),
+    );
+    let me = cli.run(&["sts", "get-caller-identity"]).await.unwrap();
+    assert_eq!(me["Arn"], format!("arn:aws:iam::{id}:user/deployer"));
+
+    let out = create(None).await.unwrap();
+    assert!(out.status.success());
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        printed["AccessKey"]["UserName"], id,
+        "root's key names the account"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT count(*) FROM audit_events WHERE action = 'iam:CreateAccessKey' \
+             AND user_agent = 'portcullis command line' AND outcome = 'success'"
+        )
+        .await,
+        2
+    );
+    // An unknown account or user: one clear line, nothing made.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(["access-key", "create", "--account-id", "000000000000"])
+        .env_remove("PORTCULLIS_DATABASE_URL")
+        .env("DATABASE_URL", &app.database_url)
+        .env(
+            "PORTCULLIS_MASTER_KEY",
+            "CQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQkJCQk=",
+        )
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No account has the id 000000000000"));
 }

@@ -14,6 +14,7 @@ use app::error::{AppError, Problems};
 use app::model::{
     AuthCode, IamPath, MfaDevice, MfaOwner, Password, PasswordPolicy, PasswordPolicyInput,
 };
+use base64::Engine as _;
 
 /// A password the account's rules refuse is AWS's PasswordPolicyViolation (400), its
 /// message naming every rule broken; other errors pass as they are.
@@ -196,7 +197,11 @@ pub async fn create_virtual_mfa_device(cx: &Ctx, p: &Params) -> Outcome {
             "VirtualMFADevice",
             Xml::new()
                 .text("SerialNumber", &created.device.serial_number)
-                .text("Base32StringSeed", &created.base32_seed)
+                // A blob, so base64 on the wire (of the base32 text), as AWS sends it.
+                .text(
+                    "Base32StringSeed",
+                    &base64::engine::general_purpose::STANDARD.encode(&created.base32_seed),
+                )
                 .text("QRCodePNG", &created.qr_code_png),
         ),
     ))
