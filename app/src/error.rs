@@ -61,6 +61,9 @@ pub enum AppError {
     Busy { retry_after_secs: u64 },
     #[error("Your session has ended. Sign in again.")]
     Unauthenticated,
+    /// Temporary credentials past their expiry (AWS's ExpiredToken).
+    #[error("The security token included in the request is expired")]
+    ExpiredToken,
     /// The signed-in IAM user must choose a new password before anything else.
     #[error("You must change your password before you continue.")]
     PasswordResetRequired,
@@ -253,7 +256,8 @@ impl AppError {
             Self::Validation { .. }
             | Self::InvalidInput { .. }
             | Self::MalformedPolicy { .. }
-            | Self::Request(_) => 400,
+            | Self::Request(_)
+            | Self::ExpiredToken => 400,
             Self::InvalidCredentials | Self::Unauthenticated => 401,
             Self::AccessDenied { .. }
             | Self::PasswordResetRequired
@@ -288,6 +292,7 @@ impl AppError {
             Self::Throttled { .. } => "Throttling",
             Self::Busy { .. } => "ServiceUnavailable",
             Self::Unauthenticated => "MissingAuthenticationToken",
+            Self::ExpiredToken => "ExpiredToken",
             Self::PasswordResetRequired => "PasswordResetRequired",
             Self::AlreadySetUp | Self::NotSetUp => "InvalidInput",
             Self::Request(_) => "MalformedQueryString",

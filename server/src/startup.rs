@@ -210,6 +210,12 @@ pub fn spawn_signin_pruning(state: AppState) {
                 }
                 Err(error) => tracing::warn!(%error, "could not prune sign-in records"),
             }
+            match app::directory::sts::prune_expired(&state).await {
+                Ok(pruned) => tracing::debug!(pruned, "pruned expired temporary credentials"),
+                Err(error) => {
+                    tracing::warn!(%error, "could not prune expired temporary credentials");
+                }
+            }
         }
     });
 }

@@ -19,6 +19,11 @@ pub enum Credential {
     Console { session_id: Uuid },
     /// A long-term access key that signed an API request.
     AccessKey { id: AccessKeyId },
+    /// Temporary credentials (GetSessionToken) that signed an API request.
+    Session {
+        id: AccessKeyId,
+        issued_at: OffsetDateTime,
+    },
     /// The operator's command line on the server (`portcullis access-key create`): it
     /// holds the database and the master key, so it acts as the account's root user.
     Command,
@@ -78,6 +83,36 @@ impl Caller {
         }
     }
 
+    /// A caller whose request was signed with temporary credentials: MFA as it was when
+    /// they were issued.
+    pub(crate) fn with_session(
+        account: Account,
+        principal: Principal,
+        id: AccessKeyId,
+        issued_at: OffsetDateTime,
+        mfa_at: Option<OffsetDateTime>,
+        at: OffsetDateTime,
+    ) -> Self {
+        Self {
+            account,
+            principal,
+            credential: Credential::Session { id, issued_at },
+            signed_in_at: at,
+            mfa: mfa_at.is_some(),
+            mfa_at,
+            password_reset_required: false,
+        }
+    }
+
+    /// Whether the credential says if MFA was used (a console sign-in, temporary
+    /// credentials); long-term access keys say nothing of it.
+    pub fn mfa_known(&self) -> bool {
+        matches!(
+            self.credential,
+            Credential::Console { .. } | Credential::Session { .. }
+        )
+    }
+
     /// The account's root user, acting through the operator's command line.
     pub(crate) fn root_by_command(account: Account, at: OffsetDateTime) -> Self {
         Self {
@@ -95,14 +130,15 @@ impl Caller {
     pub fn console_session(&self) -> Option<Uuid> {
         match &self.credential {
             Credential::Console { session_id } => Some(*session_id),
-            Credential::AccessKey { .. } | Credential::Command => None,
+            Credential::AccessKey { .. } | Credential::Session { .. } | Credential::Command => None,
         }
     }
 
-    /// The access key that signed this caller's request, if one did.
+    /// The access key (long-term or temporary) that signed this caller's request, if
+    /// one did.
     pub fn access_key(&self) -> Option<&AccessKeyId> {
         match &self.credential {
-            Credential::AccessKey { id } => Some(id),
+            Credential::AccessKey { id } | Credential::Session { id, .. } => Some(id),
             Credential::Console { .. } | Credential::Command => None,
         }
     }

@@ -155,11 +155,16 @@ impl Ctx {
             "aws:SecureTransport",
             self.state.settings.public_url.starts_with("https://"),
         );
-        // Only a console sign-in says whether MFA was used; long-term access keys carry
-        // no such information, so the key is absent, as in AWS (and `BoolIfExists`
-        // policies treat such calls as they say).
-        if self.caller.console_session().is_some() {
+        // Only a console sign-in and temporary credentials say whether MFA was used;
+        // long-term access keys carry no such information, so the key is absent, as in
+        // AWS (and `BoolIfExists` policies treat such calls as they say).
+        if self.caller.mfa_known() {
             context.insert("aws:MultiFactorAuthPresent", self.caller.mfa);
+        }
+        if let super::Credential::Session { issued_at, .. } = &self.caller.credential
+            && let Ok(issued) = issued_at.format(&Rfc3339)
+        {
+            context.insert("aws:TokenIssueTime", issued);
         }
         if let Some(at) = self.caller.mfa_at {
             // Whole seconds since the code was given; they fit an f64 exactly.

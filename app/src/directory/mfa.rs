@@ -348,9 +348,27 @@ pub async fn spend_signin_code(
     code: &AuthCode,
     now: OffsetDateTime,
 ) -> Result<bool, AppError> {
+    spend_code(state, conn, account, user_id, None, code, now).await
+}
+
+/// Whether `code` is one an enabled device of the principal (the one named `only`,
+/// when given) shows now, not used before; spending it in `conn`'s transaction when it
+/// is.
+pub(crate) async fn spend_code(
+    state: &AppState,
+    conn: &mut PgConnection,
+    account: &AccountId,
+    user_id: Option<&str>,
+    only: Option<&str>,
+    code: &AuthCode,
+    now: OffsetDateTime,
+) -> Result<bool, AppError> {
     let holder = user_id.map_or(Holder::Root, Holder::User);
     let current = step_at(now);
     for (serial, sealed, last_step) in store::mfa::enabled_seeds(conn, account, holder).await? {
+        if only.is_some_and(|only| only != serial) {
+            continue;
+        }
         let seed = open_seed(state, &serial, &sealed)?;
         let shown = (current - WINDOW..=current + WINDOW)
             .filter(|&step| step > last_step)

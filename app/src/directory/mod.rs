@@ -19,6 +19,7 @@ pub mod sessions;
 pub mod setup_token;
 pub mod signin;
 pub mod signing;
+pub mod sts;
 pub mod throttle;
 pub mod users;
 

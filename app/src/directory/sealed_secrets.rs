@@ -11,6 +11,7 @@ fn context(secret: &SealedSecret) -> String {
     match secret.kind {
         SecretKind::AccessKey => super::access_keys::secret_context_of(&secret.id),
         SecretKind::MfaSeed => super::mfa::seed_context(&secret.id),
+        SecretKind::SessionKey => super::sts::secret_context(&secret.id),
     }
 }
 

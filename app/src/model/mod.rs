@@ -18,8 +18,8 @@ mod tags;
 mod user_order;
 
 pub use access_key::{
-    AccessKey, AccessKeyId, AccessKeyStatus, KeyAdvice, KeyLastUse, MAX_ACCESS_KEYS, NewAccessKey,
-    SECRET_LEN, key_advice,
+    AccessKey, AccessKeyId, AccessKeyStatus, KEY_ID_RANDOM_LEN, KeyAdvice, KeyLastUse,
+    MAX_ACCESS_KEYS, NewAccessKey, SECRET_LEN, key_advice,
 };
 pub use account::{Account, AccountAlias, AccountId};
 pub use directory::{

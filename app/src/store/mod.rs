@@ -14,6 +14,7 @@ pub mod password_policy;
 pub mod policies;
 pub mod recovery;
 pub mod sealed;
+pub mod session_credentials;
 pub mod sessions;
 pub mod signin;
 pub mod tags;

@@ -9,12 +9,13 @@ use sqlx::{FromRow, PgConnection};
 pub enum SecretKind {
     AccessKey,
     MfaSeed,
+    SessionKey,
 }
 
 #[derive(Debug, Clone)]
 pub struct SealedSecret {
     pub kind: SecretKind,
-    /// The access key id or the device's serial number.
+    /// The access key id (long-term or temporary) or the device's serial number.
     pub id: String,
     pub sealed: Vec<u8>,
 }
@@ -23,7 +24,9 @@ pub struct SealedSecret {
 const ALL: &str = "SELECT 'access_key' AS kind, access_key_id AS id, secret_sealed AS sealed
                        FROM access_keys
                    UNION ALL
-                   SELECT 'mfa_seed', serial_number, seed_sealed FROM mfa_devices";
+                   SELECT 'mfa_seed', serial_number, seed_sealed FROM mfa_devices
+                   UNION ALL
+                   SELECT 'session_key', access_key_id, secret_sealed FROM session_credentials";
 
 /// The keys (by public name) that sealed the stored secrets, with how many each.
 pub async fn key_ids_in_use(conn: &mut PgConnection) -> Result<Vec<(String, i64)>, StoreError> {
@@ -60,6 +63,7 @@ pub async fn sealed_by_others(
             let kind = match r.kind.as_str() {
                 "access_key" => SecretKind::AccessKey,
                 "mfa_seed" => SecretKind::MfaSeed,
+                "session_key" => SecretKind::SessionKey,
                 other => return Err(StoreError::Corrupt(format!("secret kind {other}"))),
             };
             Ok(SealedSecret {
@@ -84,6 +88,10 @@ pub async fn replace(
         }
         SecretKind::MfaSeed => {
             "UPDATE mfa_devices SET seed_sealed = $3 WHERE serial_number = $1 AND seed_sealed = $2"
+        }
+        SecretKind::SessionKey => {
+            "UPDATE session_credentials SET secret_sealed = $3
+             WHERE access_key_id = $1 AND secret_sealed = $2"
         }
     };
     let done = sqlx::query(sql)

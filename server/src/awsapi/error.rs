@@ -101,7 +101,8 @@ fn status(error: &AppError) -> u16 {
         | AppError::Request(_)
         | AppError::Throttled { .. }
         | AppError::AlreadySetUp
-        | AppError::NotSetUp => 400,
+        | AppError::NotSetUp
+        | AppError::ExpiredToken => 400,
         AppError::AccessDenied { .. }
         | AppError::InvalidCredentials
         | AppError::Unauthenticated

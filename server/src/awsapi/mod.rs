@@ -11,6 +11,7 @@ mod sts;
 mod xml;
 
 use app::authz::Ctx;
+use app::directory::sts as temporary;
 use app::directory::{ClientAddr, RequestSource, signing};
 use app::state::AppState;
 use axum::body::Body;
@@ -195,24 +196,33 @@ async fn authenticate(
             )));
         }
     };
-    if signed.security_token.is_some() {
-        // Temporary credentials are not issued yet: no token can be valid.
-        return Err(ApiError::invalid_client_token());
-    }
-    let key = signing::find_key(&api.state, &signed.scope.access_key_id).await?;
     let canonical = sigv4::canonical_request(incoming, &signed)?;
     let to_sign = sigv4::string_to_sign(&signed, &canonical);
-    let key_id = key.id().clone();
-    let caller = key
-        .prove(
-            |secret| {
-                let derived = sigv4::signing_key(secret, &signed.scope);
-                sigv4::matches(&derived, &signed, &to_sign)
-            },
-            now,
-        )
-        .ok_or_else(error::mismatch)?;
-    record_use(api, &key_id, now, service, &signed.scope.region).await;
+    let proves = |secret: &str| {
+        let derived = sigv4::signing_key(secret, &signed.scope);
+        sigv4::matches(&derived, &signed, &to_sign)
+    };
+    let caller = if let Some(token) = &signed.security_token {
+        let key = temporary::find_session_key(&api.state, &signed.scope.access_key_id, token, now)
+            .await?;
+        let caller = key.prove(proves, now).ok_or_else(error::mismatch)?;
+        // As in AWS: GetSessionToken's credentials reach IAM only when MFA was given.
+        if service == Service::Iam && !caller.mfa {
+            return Err(ApiError::from(app::error::AppError::AccessDenied {
+                message: "Temporary credentials from GetSessionToken can call IAM only when \
+                          they were issued with MFA (SerialNumber and TokenCode)."
+                    .to_owned(),
+                explanation: None,
+            }));
+        }
+        caller
+    } else {
+        let key = signing::find_key(&api.state, &signed.scope.access_key_id).await?;
+        let key_id = key.id().clone();
+        let caller = key.prove(proves, now).ok_or_else(error::mismatch)?;
+        record_use(api, &key_id, now, service, &signed.scope.region).await;
+        caller
+    };
     Ok((
         service,
         Ctx::new(api.state.clone(), Arc::new(caller), source),

@@ -26,6 +26,8 @@ struct Cli {
     endpoint: String,
     key: String,
     secret: String,
+    /// A session token, for temporary credentials.
+    token: Option<String>,
 }
 
 /// An AWS error as the CLI reports it: the code and the message.
@@ -41,7 +43,19 @@ impl Cli {
             endpoint: app.address.clone(),
             key: key.to_owned(),
             secret: secret.to_owned(),
+            token: None,
         }
+    }
+
+    /// The CLI with temporary credentials as GetSessionToken printed them.
+    fn with_credentials(app: &TestApp, credentials: &Value) -> Self {
+        let mut cli = Self::new(
+            app,
+            credentials["AccessKeyId"].as_str().unwrap(),
+            credentials["SecretAccessKey"].as_str().unwrap(),
+        );
+        cli.token = Some(credentials["SessionToken"].as_str().unwrap().to_owned());
+        cli
     }
 
     async fn run(&self, args: &[&str]) -> Result<Value, AwsError> {
@@ -67,6 +81,9 @@ impl Cli {
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWS_MAX_ATTEMPTS", "1")
             .env("AWS_RETRY_MODE", "standard");
+        if let Some(token) = &self.token {
+            command.env("AWS_SESSION_TOKEN", token);
+        }
         let output = command.output().await.expect("run the AWS CLI");
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -936,4 +953,174 @@ async fn the_access_key_command_makes_a_key_the_cli_signs_with() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("No account has the id 000000000000"));
+}
+
+/// GetSessionToken with a TOTP code gives credentials that AWS's "require MFA" policy
+/// allows; without a code, or with a wrong one, it does not; expired credentials get
+/// ExpiredToken.
+#[tokio::test]
+async fn session_tokens_with_mfa_satisfy_a_policy_that_requires_it() {
+    use crate::mfa::oathtool;
+    use app::directory::mfa;
+    use app::directory::users::{self, NewUser};
+    use app::model::{AuthCode, IamPath, MfaDeviceName, UserName};
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    real_time(&app);
+    let root_ctx = app.root_ctx().await;
+    let id = account.id.to_string();
+    let user = UserName::parse("carla").unwrap();
+    users::create_user(&root_ctx, NewUser::parse("carla", "/", &[]).unwrap())
+        .await
+        .unwrap();
+    let key = access_keys::create_access_key(&root_ctx, Some(&user))
+        .await
+        .unwrap();
+    let device = mfa::create_virtual_mfa_device(
+        &root_ctx,
+        &MfaDeviceName::parse("carla-phone").unwrap(),
+        &IamPath::root(),
+    )
+    .await
+    .unwrap();
+    let now = app.clock.now();
+    let at = |t| AuthCode::parse(&oathtool(&device.base32_seed, t)).unwrap();
+    mfa::enable_mfa_device(
+        &root_ctx,
+        Some(&user),
+        &device.device.serial_number,
+        (&at(now - time::Duration::seconds(30)), &at(now)),
+    )
+    .await
+    .unwrap();
+    let root_key = access_keys::create_access_key(&root_ctx, None)
+        .await
+        .unwrap();
+    let root = Cli::new(&app, root_key.key.id.as_str(), &root_key.secret);
+    root.run(&[
+        "iam", "put-user-policy", "--user-name", "carla", "--policy-name", "WithMfaOnly",
+        "--policy-document",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}"#,
+    ])
+    .await
+    .unwrap();
+    let carla = Cli::new(&app, key.key.id.as_str(), &key.secret);
+    // Her long-term key carries no MFA: the condition does not hold.
+    assert_eq!(carla.code(&["iam", "list-users"]).await, "AccessDenied");
+
+    // A code the device shows in the next step (the current one was spent enabling it).
+    app.clock.advance(time::Duration::seconds(30));
+    let serial = device.device.serial_number.clone();
+    let wrong = carla
+        .run(&[
+            "sts",
+            "get-session-token",
+            "--serial-number",
+            &serial,
+            "--token-code",
+            "000000",
+        ])
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.code, "AccessDenied");
+    assert_eq!(
+        wrong.message,
+        "MultiFactorAuthentication failed with invalid MFA one time pass code."
+    );
+    let code = oathtool(&device.base32_seed, app.clock.now());
+    let issued = carla
+        .run(&[
+            "sts",
+            "get-session-token",
+            "--serial-number",
+            &serial,
+            "--token-code",
+            &code,
+            "--duration-seconds",
+            "900",
+        ])
+        .await
+        .unwrap();
+    let credentials = &issued["Credentials"];
+    assert!(
+        credentials["AccessKeyId"]
+            .as_str()
+            .unwrap()
+            .starts_with("ASIA")
+    );
+    assert_eq!(credentials["SecretAccessKey"].as_str().unwrap().len(), 40);
+    let with_mfa = Cli::with_credentials(&app, credentials);
+    let listed = with_mfa.run(&["iam", "list-users"]).await.unwrap();
+    assert_eq!(listed["Users"][0]["UserName"], "carla");
+    let me = with_mfa.run(&["sts", "get-caller-identity"]).await.unwrap();
+    assert_eq!(me["Arn"], format!("arn:aws:iam::{id}:user/carla"));
+    // The code is spent: asking again with it is refused.
+    assert_eq!(
+        carla
+            .code(&[
+                "sts",
+                "get-session-token",
+                "--serial-number",
+                &serial,
+                "--token-code",
+                &code,
+            ])
+            .await,
+        "AccessDenied"
+    );
+    // Session credentials cannot ask for more.
+    assert_eq!(
+        with_mfa.code(&["sts", "get-session-token"]).await,
+        "AccessDenied"
+    );
+
+    // Without MFA: STS answers, IAM does not.
+    let plain = carla.run(&["sts", "get-session-token"]).await.unwrap();
+    let without = Cli::with_credentials(&app, &plain["Credentials"]);
+    without.run(&["sts", "get-caller-identity"]).await.unwrap();
+    assert_eq!(without.code(&["iam", "list-users"]).await, "AccessDenied");
+    assert_eq!(
+        carla
+            // Beyond 36 hours (the CLI itself refuses less than 900).
+            .code(&["sts", "get-session-token", "--duration-seconds", "129601"])
+            .await,
+        "ValidationError"
+    );
+
+    // A wrong token, and credentials past their expiry.
+    let mut forged = Cli::with_credentials(&app, credentials);
+    forged.token = Some("not-the-token".to_owned());
+    assert_eq!(
+        forged.code(&["sts", "get-caller-identity"]).await,
+        "InvalidClientTokenId"
+    );
+    sqlx::query("UPDATE session_credentials SET expires_at = issued_at + interval '1 second'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.clock.advance(time::Duration::seconds(2));
+    let expired = with_mfa
+        .run(&["sts", "get-caller-identity"])
+        .await
+        .unwrap_err();
+    assert_eq!(expired.code, "ExpiredToken");
+
+    // The root user's sessions last at most an hour.
+    let root_session = root
+        .run(&["sts", "get-session-token", "--duration-seconds", "7200"])
+        .await
+        .unwrap();
+    let expiration = time::OffsetDateTime::parse(
+        root_session["Credentials"]["Expiration"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let lasts = expiration - app.clock.now();
+    assert!(lasts <= time::Duration::seconds(3600) && lasts > time::Duration::seconds(3500));
+    assert_eq!(
+        app.count("SELECT count(*) FROM audit_events WHERE action = 'sts:GetSessionToken'")
+            .await,
+        5,
+        "three issued, two refused codes"
+    );
 }

@@ -1,0 +1,310 @@
+//! STS's temporary credentials: GetSessionToken, and the caller its credentials make
+//! once a request's signature is proven with their secret.
+
+use super::signing::invalid_key;
+use crate::audit::{self, Outcome};
+use crate::authz::{Caller, Ctx, Principal};
+use crate::error::AppError;
+use crate::model::{AccessKeyId, AccountId, AuthCode, KEY_ID_RANDOM_LEN, SECRET_LEN};
+use crate::state::AppState;
+use crate::store;
+use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
+
+/// GetSessionToken's bounds (AWS's): 15 minutes to 36 hours, 12 by default; the root
+/// user's sessions at most one hour (longer requests get one hour, as in AWS).
+pub const MIN_DURATION_SECS: i64 = 900;
+pub const MAX_DURATION_SECS: i64 = 129_600;
+pub const DEFAULT_DURATION_SECS: i64 = 43_200;
+pub const ROOT_MAX_DURATION_SECS: i64 = 3_600;
+
+const SECRET_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+pub fn secret_context(id: &str) -> String {
+    format!("session-key:{id}")
+}
+
+/// Temporary credentials as GetSessionToken returns them: the secret and the token
+/// leave the server here and nowhere else.
+pub struct SessionCredentials {
+    pub access_key_id: AccessKeyId,
+    pub secret_access_key: String,
+    pub session_token: String,
+    pub expiration: OffsetDateTime,
+}
+
+impl std::fmt::Debug for SessionCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionCredentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+
+/// An MFA device and the code it shows, for credentials that satisfy
+/// aws:MultiFactorAuthPresent.
+pub struct MfaProof<'a> {
+    pub serial_number: &'a str,
+    pub code: AuthCode,
+}
+
+fn session_key_id(entropy: &dyn crate::crypto::Entropy) -> AccessKeyId {
+    let mut random = [0u8; KEY_ID_RANDOM_LEN];
+    entropy.fill(&mut random);
+    let long_term = AccessKeyId::from_random(&random);
+    // Same alphabet and length as a long-term key; AWS's temporary prefix.
+    AccessKeyId::parse(&format!("ASIA{}", &long_term.as_str()[4..])).unwrap_or(long_term)
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// GetSessionToken: temporary credentials for the caller, who must have signed with a
+/// long-term access key. Needs no permission, as in AWS; audited.
+pub async fn get_session_token(
+    cx: &Ctx,
+    duration_secs: Option<i64>,
+    mfa: Option<MfaProof<'_>>,
+) -> Result<SessionCredentials, AppError> {
+    let caller = cx.caller();
+    let Some(source_key) = caller.access_key().cloned() else {
+        return Err(AppError::AccessDenied {
+            message: "GetSessionToken needs a request signed with a long-term access key."
+                .to_owned(),
+            explanation: None,
+        });
+    };
+    if matches!(caller.credential, crate::authz::Credential::Session { .. }) {
+        return Err(AppError::AccessDenied {
+            message: "Cannot call GetSessionToken with session credentials".to_owned(),
+            explanation: None,
+        });
+    }
+    let requested = duration_secs.unwrap_or(if caller.is_root() {
+        ROOT_MAX_DURATION_SECS
+    } else {
+        DEFAULT_DURATION_SECS
+    });
+    if requested < MIN_DURATION_SECS {
+        return Err(AppError::validation(
+            "duration_seconds",
+            format!("must be greater than or equal to {MIN_DURATION_SECS}"),
+        ));
+    }
+    if requested > MAX_DURATION_SECS {
+        return Err(AppError::validation(
+            "duration_seconds",
+            format!("must be less than or equal to {MAX_DURATION_SECS}"),
+        ));
+    }
+    let duration = if caller.is_root() {
+        requested.min(ROOT_MAX_DURATION_SECS)
+    } else {
+        requested
+    };
+    let now = cx.now();
+    let state = cx.state();
+    let user_id = caller.user().map(|u| u.id.to_string());
+    let mut tx = store::begin(&state.pool).await?;
+    let mfa_at = match &mfa {
+        None => None,
+        Some(proof) => {
+            let spent = super::mfa::spend_code(
+                state,
+                &mut tx,
+                cx.account(),
+                user_id.as_deref(),
+                Some(proof.serial_number),
+                &proof.code,
+                now,
+            )
+            .await?;
+            if !spent {
+                drop(tx);
+                record(cx, Outcome::Denied, Some("AccessDenied"), mfa.is_some()).await;
+                return Err(AppError::AccessDenied {
+                    message:
+                        "MultiFactorAuthentication failed with invalid MFA one time pass code."
+                            .to_owned(),
+                    explanation: None,
+                });
+            }
+            Some(now)
+        }
+    };
+    let id = session_key_id(cx.entropy());
+    let mut secret_bytes = [0u8; SECRET_LEN];
+    cx.entropy().fill(&mut secret_bytes);
+    let secret: String = secret_bytes
+        .iter()
+        .map(|b| char::from(SECRET_ALPHABET[usize::from(b % 64)]))
+        .collect();
+    let mut token_bytes = [0u8; 96];
+    cx.entropy().fill(&mut token_bytes);
+    let token: String = token_bytes
+        .iter()
+        .map(|b| char::from(SECRET_ALPHABET[usize::from(b % 64)]))
+        .collect();
+    let sealed = state.sealer.seal(
+        cx.entropy(),
+        &secret_context(id.as_str()),
+        secret.as_bytes(),
+    );
+    let expiration = now + Duration::seconds(duration);
+    store::session_credentials::insert(
+        &mut tx,
+        store::session_credentials::NewSession {
+            access_key_id: id.as_str(),
+            account_id: cx.account().as_str(),
+            user_id: user_id.as_deref(),
+            source_key_id: source_key.as_str(),
+            secret_sealed: &sealed,
+            token_sha256: &token_hash(&token),
+            issued_at: now,
+            expires_at: expiration,
+            mfa_at,
+        },
+    )
+    .await?;
+    let event = event(
+        cx,
+        Outcome::Success,
+        None,
+        mfa_at.is_some(),
+        Some(&id),
+        duration,
+    );
+    audit::append(&mut tx, cx.entropy(), vec![event]).await?;
+    store::commit(tx).await?;
+    Ok(SessionCredentials {
+        access_key_id: id,
+        secret_access_key: secret,
+        session_token: token,
+        expiration,
+    })
+}
+
+fn event(
+    cx: &Ctx,
+    outcome: Outcome,
+    error_code: Option<&str>,
+    with_mfa: bool,
+    issued: Option<&AccessKeyId>,
+    duration: i64,
+) -> audit::Event {
+    let caller = cx.caller();
+    cx.event(
+        "sts:GetSessionToken".to_owned(),
+        caller.arn(),
+        serde_json::json!({
+            "DurationSeconds": duration,
+            "MFA": with_mfa,
+            "AccessKeyId": issued.map(AccessKeyId::as_str),
+            "SignedWith": caller.access_key().map(AccessKeyId::as_str),
+        }),
+        outcome,
+        error_code.map(str::to_owned),
+    )
+}
+
+async fn record(cx: &Ctx, outcome: Outcome, code: Option<&str>, with_mfa: bool) {
+    let event = event(cx, outcome, code, with_mfa, None, 0);
+    if let Err(error) = audit::record(&cx.state().pool, cx.entropy(), event).await {
+        tracing::warn!(%error, "could not record a refused GetSessionToken");
+    }
+}
+
+/// Temporary credentials named by a request, before the request is proven: their
+/// holder, secret and token hash.
+pub struct SessionKey {
+    account: crate::model::Account,
+    principal: Principal,
+    id: AccessKeyId,
+    secret: String,
+    issued_at: OffsetDateTime,
+    mfa_at: Option<OffsetDateTime>,
+}
+
+/// The temporary credentials `id` with the session token `token`: unknown ids and
+/// wrong tokens are InvalidClientTokenId, expired ones ExpiredToken.
+pub async fn find_session_key(
+    state: &AppState,
+    id: &str,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<SessionKey, AppError> {
+    let id = AccessKeyId::parse(id).map_err(|_| invalid_key())?;
+    let mut conn = store::acquire(&state.pool).await?;
+    let row = store::session_credentials::find(&mut conn, id.as_str())
+        .await?
+        .ok_or_else(invalid_key)?;
+    let given = token_hash(token);
+    if !subtle_eq(&given, &row.token_sha256) {
+        return Err(invalid_key());
+    }
+    if now >= row.expires_at {
+        return Err(AppError::ExpiredToken);
+    }
+    let account_id =
+        AccountId::parse(&row.account_id).map_err(|m| AppError::internal("session account", m))?;
+    let account = store::accounts::find(&mut conn, &account_id)
+        .await?
+        .ok_or_else(invalid_key)?;
+    let principal = match &row.user_id {
+        None => Principal::Root,
+        Some(user_id) => Principal::User(Box::new(
+            store::users::find_by_id(&mut conn, user_id)
+                .await?
+                .ok_or_else(invalid_key)?,
+        )),
+    };
+    let secret = state
+        .sealer
+        .open(&secret_context(id.as_str()), &row.secret_sealed)
+        .map_err(|e| AppError::internal("session secret", e))?;
+    let secret =
+        String::from_utf8(secret).map_err(|_| AppError::internal("session secret", "not UTF-8"))?;
+    Ok(SessionKey {
+        account,
+        principal,
+        id,
+        secret,
+        issued_at: row.issued_at,
+        mfa_at: row.mfa_at,
+    })
+}
+
+/// Equal length and content, in time independent of where they differ.
+fn subtle_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl SessionKey {
+    /// The caller these credentials speak for, when `proves` (given the secret) says
+    /// the request's signature is theirs.
+    pub fn prove(self, proves: impl FnOnce(&str) -> bool, at: OffsetDateTime) -> Option<Caller> {
+        proves(&self.secret).then(|| {
+            Caller::with_session(
+                self.account,
+                self.principal,
+                self.id,
+                self.issued_at,
+                self.mfa_at,
+                at,
+            )
+        })
+    }
+
+    pub fn id(&self) -> &AccessKeyId {
+        &self.id
+    }
+}
+
+/// Forgets temporary credentials that expired a day ago or more.
+pub async fn prune_expired(state: &AppState) -> Result<u64, AppError> {
+    let mut conn = store::acquire(&state.pool).await?;
+    Ok(store::session_credentials::prune(&mut conn, state.clock.now() - Duration::days(1)).await?)
+}
