@@ -620,6 +620,18 @@ fn root_cluster_dir(data_dir: &Path) -> Result<PathBuf, DatabaseError> {
     Ok(dir)
 }
 
+/// Where the embedded cluster of `data_dir` lives when it is not inside it (running as
+/// root), so that a throwaway data directory (the sandbox's) goes with its cluster.
+pub fn detached_cluster_dir(data_dir: &Path) -> Option<PathBuf> {
+    if !running_as_root() {
+        return None;
+    }
+    read_cluster_id(data_dir)
+        .ok()
+        .flatten()
+        .map(|id| cluster_root().join(id))
+}
+
 fn running_as_root() -> bool {
     own_uid() == Some(0)
 }

@@ -6,5 +6,6 @@ pub mod awsapi;
 pub mod config;
 pub mod database;
 pub mod master_key;
+pub mod sandbox;
 pub mod startup;
 mod web;

@@ -51,6 +51,26 @@ enum Command {
     /// Access keys for automation (a first key for Terraform or a script).
     #[command(subcommand, name = "access-key")]
     AccessKey(AccessKeyCommand),
+    /// A server on a throwaway database (removed at exit) with one account, its root
+    /// user and one root access key, for testing code that uses IAM locally; prints the
+    /// environment to export. `POST /_sandbox/reset` returns the account to just that.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(clap::Args)]
+struct SandboxArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:3000")]
+    addr: std::net::SocketAddr,
+    /// The account's 12-digit id.
+    #[arg(long, default_value = "123456789012")]
+    account_id: String,
+    /// The root access key's id (a new one when not given); with --secret-access-key.
+    #[arg(long, requires = "secret_access_key")]
+    access_key_id: Option<String>,
+    /// The root access key's secret; with --access-key-id.
+    #[arg(long, requires = "access_key_id")]
+    secret_access_key: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -138,7 +158,11 @@ fn main() -> ExitCode {
     if let Some(Command::Policy(command)) = cli.command {
         return policy_command(command);
     }
-    let settings = match Settings::from_env() {
+    let settings = match &cli.command {
+        Some(Command::Sandbox(args)) => sandbox_settings(args),
+        _ => Settings::from_env(),
+    };
+    let settings = match settings {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -165,6 +189,7 @@ fn main() -> ExitCode {
                 verify_audit(&settings, account_id).await
             }
             Command::MasterKey(MasterKeyCommand::Rotate) => rotate_master_key(&settings).await,
+            Command::Sandbox(args) => sandbox(settings, args).await,
             Command::AccessKey(AccessKeyCommand::Create { account_id, user }) => {
                 create_access_key(&settings, account_id, user).await
             }
@@ -380,6 +405,101 @@ async fn create_account(settings: &Settings, args: AccountArgs, first: bool) -> 
         Ok(())
     })
     .await
+}
+
+/// The environment's settings, but a fresh data directory of its own (the embedded
+/// database and a new master key), the sandbox's address, and no external database.
+fn sandbox_settings(args: &SandboxArgs) -> Result<Settings, server::config::ConfigError> {
+    let dir = std::env::temp_dir().join(format!(
+        "portcullis-sandbox-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let addr = args.addr.to_string();
+    Settings::from_lookup(|name| match name {
+        "PORTCULLIS_ADDR" => Some(addr.clone()),
+        "PORTCULLIS_DATA_DIR" => Some(dir.to_string_lossy().into_owned()),
+        "DATABASE_URL"
+        | "PORTCULLIS_DATABASE_URL"
+        | "PORTCULLIS_MASTER_KEY"
+        | "PORTCULLIS_PUBLIC_URL" => None,
+        other => std::env::var(other).ok(),
+    })
+}
+
+/// A printable random secret of `len` characters from `alphabet`.
+fn random_text(alphabet: &[u8], len: usize) -> String {
+    use rand::Rng as _;
+    let mut rng = rand::rngs::OsRng;
+    (0..len)
+        .map(|_| char::from(alphabet[rng.gen_range(0..alphabet.len())]))
+        .collect()
+}
+
+async fn sandbox(settings: Settings, args: SandboxArgs) -> Result<(), String> {
+    const BASE32: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    const SECRET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let (access_key_id, secret_access_key) = match (args.access_key_id, args.secret_access_key) {
+        (Some(id), Some(secret)) => (id, secret),
+        _ => (
+            format!("AKIA{}", random_text(BASE32, 16)),
+            random_text(SECRET, 40),
+        ),
+    };
+    let spec = server::sandbox::Spec {
+        account_id: args.account_id,
+        root_email: "root@sandbox.invalid".to_owned(),
+        root_password: format!("Sbx-{}-9a", random_text(SECRET, 20)),
+        access_key_id,
+        secret_access_key,
+    };
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.addr))?;
+    let data_dir = settings.data_dir.clone();
+    let (pool, embedded, sealer) = open_database(&settings).await?;
+    let result = async {
+        let state = app_state(pool.clone(), &settings, sealer)?;
+        server::sandbox::provision(&state, &spec).await?;
+        let leptos = startup::leptos_options(&settings.site_root, settings.addr);
+        let router = startup::router(
+            state.clone(),
+            leptos,
+            startup::Edge::from_settings(&settings),
+        )
+        .merge(server::sandbox::routes(state.clone(), spec.clone()));
+        startup::spawn_session_cleanup(pool.clone());
+        startup::spawn_signin_pruning(state);
+        let endpoint = &settings.public_url;
+        println!(
+            "# Portcullis sandbox: account {}, data in {} (removed at exit)",
+            spec.account_id,
+            settings.data_dir.display()
+        );
+        println!("export AWS_ACCESS_KEY_ID={}", spec.access_key_id);
+        println!("export AWS_SECRET_ACCESS_KEY={}", spec.secret_access_key);
+        println!("export AWS_ENDPOINT_URL={endpoint}");
+        println!("export AWS_DEFAULT_REGION=us-east-1");
+        println!(
+            "# console: {endpoint}/signin as {} with password {}",
+            spec.root_email, spec.root_password
+        );
+        println!("# reset: curl -X POST {endpoint}/_sandbox/reset");
+        startup::serve(listener, router, startup::shutdown_signal())
+            .await
+            .map_err(|e| format!("server error: {e}"))
+    }
+    .await;
+    pool.close().await;
+    if let Some(mut embedded) = embedded {
+        embedded.stop();
+    }
+    let cluster = database::detached_cluster_dir(&data_dir);
+    for dir in cluster.iter().chain(std::iter::once(&data_dir)) {
+        if let Err(error) = std::fs::remove_dir_all(dir) {
+            tracing::warn!(%error, dir = %dir.display(), "could not remove the sandbox's data");
+        }
+    }
+    result
 }
 
 async fn create_access_key(

@@ -191,6 +191,15 @@ impl Ctx {
         outcome: Outcome,
         error_code: Option<String>,
     ) -> audit::Event {
+        let mut params = params;
+        // Which key signed an API call, as CloudTrail's userIdentity.accessKeyId says it.
+        if let (Some(key), serde_json::Value::Object(map)) = (self.caller.access_key(), &mut params)
+        {
+            map.insert(
+                "SignedWithAccessKeyId".to_owned(),
+                serde_json::Value::String(key.to_string()),
+            );
+        }
         audit::Event {
             account_id: self.account().to_string(),
             at: self.now,

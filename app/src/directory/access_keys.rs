@@ -66,11 +66,50 @@ pub async fn create_access_key(
     cx: &Ctx,
     user: Option<&UserName>,
 ) -> Result<NewAccessKey, AppError> {
+    let id = new_key_id(cx.entropy());
+    let secret = new_secret(cx.entropy());
+    store_access_key(cx, user, id, secret).await
+}
+
+/// CreateAccessKey with a pair the caller chose (the sandbox's `--access-key-id` and
+/// `--secret-access-key`): an id of this server's form (`AKIA` and 16 characters of
+/// A-Z and 2-7) and a 40-character secret of printable characters.
+pub async fn import_access_key(
+    cx: &Ctx,
+    user: Option<&UserName>,
+    id: &str,
+    secret: &str,
+) -> Result<NewAccessKey, AppError> {
+    let well_formed = id.len() == 20
+        && id.starts_with("AKIA")
+        && id[4..]
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b));
+    if !well_formed {
+        return Err(AppError::validation(
+            "access_key_id",
+            "must be AKIA followed by 16 characters of A-Z and 2-7, as AWS's key ids are",
+        ));
+    }
+    if secret.chars().count() != SECRET_LEN || !secret.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(AppError::validation(
+            "secret_access_key",
+            format!("must be {SECRET_LEN} printable characters without spaces"),
+        ));
+    }
+    let id = parse_key_id("access_key_id", id)?;
+    store_access_key(cx, user, id, secret.to_owned()).await
+}
+
+async fn store_access_key(
+    cx: &Ctx,
+    user: Option<&UserName>,
+    id: AccessKeyId,
+    secret: String,
+) -> Result<NewAccessKey, AppError> {
     let mut op = cx.begin().await?;
     let (principal, permit) =
         authorized_principal(&mut op, IamAction::CreateAccessKey, user).await?;
-    let id = new_key_id(cx.entropy());
-    let secret = new_secret(cx.entropy());
     let sealed = cx
         .state()
         .sealer
@@ -88,6 +127,11 @@ pub async fn create_access_key(
     .await
     .map_err(|e| match e.constraint() {
         Some("iam_users_access_key_limit" | "accounts_root_access_key_limit") => limit_exceeded(),
+        // Only a chosen pair can collide (made ids have 80 random bits).
+        Some("access_keys_pkey") => AppError::already_exists(
+            "access_key_id",
+            format!("An access key with the id {id} exists already."),
+        ),
         _ => e.into(),
     })?;
     op.audit(

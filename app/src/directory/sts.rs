@@ -203,7 +203,6 @@ fn event(
             "DurationSeconds": duration,
             "MFA": with_mfa,
             "AccessKeyId": issued.map(AccessKeyId::as_str),
-            "SignedWith": caller.access_key().map(AccessKeyId::as_str),
         }),
         outcome,
         error_code.map(str::to_owned),

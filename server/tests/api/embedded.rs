@@ -382,3 +382,146 @@ fn assert_refused(scratch: &Scratch, reason: &str) {
     assert!(!out.status.success());
     assert!(stderr.contains(reason), "{stderr}");
 }
+
+/// `portcullis sandbox`: a throwaway server with one account and the given root key;
+/// the AWS CLI works against it, `POST /_sandbox/reset` empties the account but keeps
+/// the key, and the data is gone at exit.
+#[tokio::test]
+async fn the_sandbox_serves_one_account_resets_it_and_leaves_nothing_behind() {
+    let scratch = Scratch::new();
+    let port = free_port();
+    let key = "AKIAIOSFODNN7EXAMPLE";
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    let mut child = scratch
+        .command()
+        .args([
+            "sandbox",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--account-id",
+            "111122223333",
+            "--access-key-id",
+            key,
+            "--secret-access-key",
+            secret,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_ready(port).await;
+    let mut stdout = child.stdout.take().unwrap();
+    let printed = tokio::task::spawn_blocking(move || {
+        use std::io::{BufRead as _, BufReader};
+        let mut lines = Vec::new();
+        for line in BufReader::new(&mut stdout).lines() {
+            let line = line.unwrap();
+            let last = line.starts_with("# reset:");
+            lines.push(line);
+            if last {
+                break;
+            }
+        }
+        lines
+    })
+    .await
+    .unwrap();
+    assert!(
+        printed.contains(&format!("export AWS_ACCESS_KEY_ID={key}")),
+        "{printed:?}"
+    );
+    assert!(printed.contains(&format!("export AWS_ENDPOINT_URL=http://127.0.0.1:{port}")));
+    let data_dir: PathBuf = printed[0]
+        .split("data in ")
+        .nth(1)
+        .and_then(|rest| rest.split(" (removed").next())
+        .unwrap()
+        .into();
+    assert!(data_dir.exists());
+    let cluster = running_as_root().then(|| {
+        let id = std::fs::read_to_string(data_dir.join("cluster-id")).unwrap();
+        scratch.clusters().join(id.trim())
+    });
+
+    let aws = |args: &[&str]| {
+        let venv = std::env::var_os("PORTCULLIS_AWS_VENV").map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/aws-venv"),
+            PathBuf::from,
+        );
+        let mut command = tokio::process::Command::new(venv.join("bin/aws"));
+        command
+            .args([
+                "--endpoint-url",
+                &format!("http://127.0.0.1:{port}"),
+                "--output",
+                "json",
+            ])
+            .args(args)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("AWS_ACCESS_KEY_ID", key)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", "/nonexistent/aws-config")
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "/nonexistent/aws-credentials",
+            );
+        async move {
+            let out = command.output().await.unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or_default()
+        }
+    };
+    let me = aws(&["sts", "get-caller-identity"]).await;
+    assert_eq!(me["Arn"], "arn:aws:iam::111122223333:root");
+    aws(&["iam", "create-user", "--user-name", "temp"]).await;
+    aws(&["iam", "create-group", "--group-name", "Temps"]).await;
+    let users = aws(&["iam", "list-users"]).await;
+    assert_eq!(users["Users"].as_array().unwrap().len(), 1);
+
+    let reset = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/_sandbox/reset"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reset.status(), 200);
+    let users = aws(&["iam", "list-users"]).await;
+    assert_eq!(
+        users["Users"],
+        serde_json::json!([]),
+        "the key still works, the users are gone"
+    );
+    let groups = aws(&["iam", "list-groups"]).await;
+    assert_eq!(groups["Groups"], serde_json::json!([]));
+    let keys = aws(&["iam", "list-access-keys"]).await;
+    assert_eq!(keys["AccessKeyMetadata"][0]["AccessKeyId"], key);
+
+    // Ctrl-C: the server stops and its data directory and cluster are removed.
+    let signal = Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(signal.success());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the sandbox did not exit on SIGINT"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(!data_dir.exists(), "{} is left behind", data_dir.display());
+    if let Some(cluster) = cluster {
+        assert!(!cluster.exists(), "{} is left behind", cluster.display());
+    }
+}
