@@ -381,7 +381,7 @@ test('an inline policy written and edited on a group; a policy deleted with what
   const confirmation = page.getByLabel('To confirm, type the policy name');
   await confirmation.fill('BucketRead');
   await page.getByRole('button', { name: 'Delete policy' }).click();
-  await expect(page.locator('#confirmation-error')).toContainText('type the policy name BucketReader exactly');
+  await expect(page.locator('#confirmation-error')).toContainText('Type the policy name BucketReader exactly to confirm the deletion.');
   await confirmation.fill('BucketReader');
   await page.getByRole('button', { name: 'Delete policy' }).click();
   await expect(page).toHaveURL(/\/policies$/);
