@@ -58,20 +58,9 @@ pub async fn provision(state: &AppState, spec: &Spec) -> Result<(), String> {
 /// Removes everything of the account (users, groups, policies, keys, devices, sessions,
 /// its activity log) and makes it again as it began.
 pub async fn reset(state: &AppState, spec: &Spec) -> Result<(), String> {
-    let mut tx = state.pool.begin().await.map_err(|e| e.to_string())?;
-    // Keys and devices hold their users back (DeleteConflict in the services): first.
-    for sql in [
-        "DELETE FROM access_keys WHERE account_id = $1",
-        "DELETE FROM mfa_devices WHERE account_id = $1",
-        "DELETE FROM accounts WHERE account_id = $1",
-    ] {
-        sqlx::query(sql)
-            .bind(&spec.account_id)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    tx.commit().await.map_err(|e| e.to_string())?;
+    accounts::delete_for_sandbox_reset(state, &spec.account_id)
+        .await
+        .map_err(|e| e.to_string())?;
     provision(state, spec).await
 }
 

@@ -325,3 +325,12 @@ pub async fn change_root_password(
     store::commit(tx).await?;
     Ok(())
 }
+
+/// Deletes an account with everything of it, in one transaction: only the sandbox's
+/// reset does this (no service or console action deletes an account).
+pub async fn delete_for_sandbox_reset(state: &AppState, id: &str) -> Result<(), AppError> {
+    let id = AccountId::parse(id).map_err(|m| AppError::validation("account_id", m))?;
+    let mut tx = store::begin(&state.pool).await?;
+    store::accounts::delete_with_everything(&mut tx, &id).await?;
+    Ok(store::commit(tx).await?)
+}

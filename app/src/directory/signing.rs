@@ -43,19 +43,7 @@ pub async fn find_key(state: &AppState, id: &str) -> Result<SigningKey, AppError
     if AccessKeyStatus::parse(&row.status) != Ok(AccessKeyStatus::Active) {
         return Err(invalid_key());
     }
-    let account_id = AccountId::parse(&row.account_id)
-        .map_err(|m| AppError::internal("access key account", m))?;
-    let account = store::accounts::find(&mut conn, &account_id)
-        .await?
-        .ok_or_else(invalid_key)?;
-    let principal = match &row.user_id {
-        None => Principal::Root,
-        Some(user_id) => Principal::User(Box::new(
-            store::users::find_by_id(&mut conn, user_id)
-                .await?
-                .ok_or_else(invalid_key)?,
-        )),
-    };
+    let (account, principal) = holder(&mut conn, &row.account_id, row.user_id.as_deref()).await?;
     let secret = state
         .sealer
         .open(
@@ -71,6 +59,29 @@ pub async fn find_key(state: &AppState, id: &str) -> Result<SigningKey, AppError
         id,
         secret,
     })
+}
+
+/// The account and principal a key (long-term or temporary) belongs to; a key whose
+/// account or user is gone is no key.
+pub(crate) async fn holder(
+    conn: &mut sqlx::PgConnection,
+    account_id: &str,
+    user_id: Option<&str>,
+) -> Result<(Account, Principal), AppError> {
+    let account_id =
+        AccountId::parse(account_id).map_err(|m| AppError::internal("key account", m))?;
+    let account = store::accounts::find(conn, &account_id)
+        .await?
+        .ok_or_else(invalid_key)?;
+    let principal = match user_id {
+        None => Principal::Root,
+        Some(user_id) => Principal::User(Box::new(
+            store::users::find_by_id(conn, user_id)
+                .await?
+                .ok_or_else(invalid_key)?,
+        )),
+    };
+    Ok((account, principal))
 }
 
 impl SigningKey {

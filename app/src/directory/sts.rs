@@ -5,7 +5,7 @@ use super::signing::invalid_key;
 use crate::audit::{self, Outcome};
 use crate::authz::{Caller, Ctx, Principal};
 use crate::error::AppError;
-use crate::model::{AccessKeyId, AccountId, AuthCode, KEY_ID_RANDOM_LEN, SECRET_LEN};
+use crate::model::{AccessKeyId, AuthCode, KEY_ID_RANDOM_LEN, SECRET_LEN};
 use crate::state::AppState;
 use crate::store;
 use sha2::{Digest, Sha256};
@@ -247,19 +247,8 @@ pub async fn find_session_key(
     if now >= row.expires_at {
         return Err(AppError::ExpiredToken);
     }
-    let account_id =
-        AccountId::parse(&row.account_id).map_err(|m| AppError::internal("session account", m))?;
-    let account = store::accounts::find(&mut conn, &account_id)
-        .await?
-        .ok_or_else(invalid_key)?;
-    let principal = match &row.user_id {
-        None => Principal::Root,
-        Some(user_id) => Principal::User(Box::new(
-            store::users::find_by_id(&mut conn, user_id)
-                .await?
-                .ok_or_else(invalid_key)?,
-        )),
-    };
+    let (account, principal) =
+        super::signing::holder(&mut conn, &row.account_id, row.user_id.as_deref()).await?;
     let secret = state
         .sealer
         .open(&secret_context(id.as_str()), &row.secret_sealed)

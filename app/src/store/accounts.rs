@@ -189,3 +189,22 @@ pub async fn counts(conn: &mut PgConnection, id: &AccountId) -> Result<Counts, S
     .fetch_one(conn)
     .await?)
 }
+
+/// Deletes the account and everything of it (for the sandbox's reset). Keys and devices
+/// hold their users back (`ON DELETE RESTRICT`), so they go first; the rest cascades.
+pub async fn delete_with_everything(
+    conn: &mut PgConnection,
+    id: &AccountId,
+) -> Result<(), StoreError> {
+    for sql in [
+        "DELETE FROM access_keys WHERE account_id = $1",
+        "DELETE FROM mfa_devices WHERE account_id = $1",
+        "DELETE FROM accounts WHERE account_id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(id.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
