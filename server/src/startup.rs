@@ -150,6 +150,9 @@ pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
             Arc::new(edge.allowed),
             origin::verify,
         ))
+        // Inside the AWS API's interception, which caps its bodies itself and refuses
+        // a larger one in AWS's XML.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // The AWS API: signed, not a browser, so outside the session and origin checks.
         .layer(axum::middleware::from_fn_with_state(
             api,
@@ -159,7 +162,6 @@ pub fn router(state: AppState, leptos: LeptosOptions, edge: Edge) -> Router {
             Arc::new(edge.trusted_proxies),
             client_addr::resolve,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

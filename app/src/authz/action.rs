@@ -79,6 +79,7 @@ iam_actions!(
     DeleteAccountAlias,
     ListAccountAliases,
     GetAccountSummary,
+    GetAccountAuthorizationDetails,
     GetAccountPasswordPolicy,
     UpdateAccountPasswordPolicy,
     DeleteAccountPasswordPolicy,

@@ -5,6 +5,7 @@ pub mod access_keys;
 pub mod account_settings;
 pub mod accounts;
 pub mod activity;
+pub mod authorization_details;
 pub mod dashboard;
 pub mod groups;
 pub mod mfa;

@@ -26,7 +26,7 @@ pub fn no_such_policy(policy_arn: &str) -> AppError {
     AppError::not_found(format!("Policy {policy_arn} was not found."))
 }
 
-fn not_attachable(policy_arn: &str) -> AppError {
+pub(super) fn not_attachable(policy_arn: &str) -> AppError {
     AppError::not_found(format!(
         "Policy {policy_arn} does not exist or is not attachable."
     ))

@@ -398,6 +398,54 @@ impl SecondFactor {
     }
 }
 
+/// The limit on one principal's MFA codes (after five wrong ones in a row, a wait of
+/// 5 s doubling to 15 min), shared by the console's second sign-in step and
+/// GetSessionToken, so a guesser gains nothing by switching between them. Locked in
+/// the caller's transaction until it is settled.
+pub(crate) struct MfaLimit {
+    key: String,
+    row: LimitRow,
+}
+
+impl MfaLimit {
+    /// `subject`: the principal's ARN.
+    pub(crate) async fn lock(
+        conn: &mut PgConnection,
+        subject: &str,
+        now: OffsetDateTime,
+    ) -> Result<Self, AppError> {
+        let key = format!("mfa:{subject}");
+        let row = store::signin::lock_limit(conn, Scope::Pair, &key, now).await?;
+        Ok(Self { key, row })
+    }
+
+    /// The error to answer when codes are refused for now.
+    pub(crate) fn refusal(&self, now: OffsetDateTime) -> Option<AppError> {
+        streak(&self.row)
+            .refused(now)
+            .map(|wait| AppError::Throttled {
+                retry_after_secs: throttle::retry_secs(wait),
+            })
+    }
+
+    /// Counts a wrong code, or clears the count after a right one.
+    pub(crate) async fn settle(
+        self,
+        conn: &mut PgConnection,
+        spent: bool,
+        now: OffsetDateTime,
+    ) -> Result<(), AppError> {
+        let before = streak(&self.row);
+        let next = if spent {
+            before.succeeded(now)
+        } else {
+            before.charged(now)
+        };
+        let row = with_streak(&self.row, next, now);
+        Ok(store::signin::save_limit(conn, Scope::Pair, &self.key, row).await?)
+    }
+}
+
 pub async fn sign_in_mfa(
     state: &AppState,
     pending: &PendingMfa,
@@ -407,10 +455,9 @@ pub async fn sign_in_mfa(
     let factor = SecondFactor::parse(code)?;
     let account_id = AccountId::parse(&pending.account_id)
         .map_err(|m| AppError::internal("pending sign-in", m))?;
-    let key = format!("mfa:{}", pending.subject);
     let now = state.clock.now();
     let mut tx = store::begin(&state.pool).await?;
-    let row = store::signin::lock_limit(&mut tx, Scope::Pair, &key, now).await?;
+    let limit = MfaLimit::lock(&mut tx, &pending.subject, now).await?;
     let Some(account) = store::accounts::find(&mut tx, &account_id).await? else {
         return Err(AppError::InvalidCredentials);
     };
@@ -437,8 +484,7 @@ pub async fn sign_in_mfa(
         },
         error_code: error.map(str::to_owned),
     };
-    let streak_now = streak(&row);
-    if let Some(wait) = streak_now.refused(now) {
+    if let Some(refusal) = limit.refusal(now) {
         audit::append(
             &mut tx,
             state.entropy.as_ref(),
@@ -446,9 +492,7 @@ pub async fn sign_in_mfa(
         )
         .await?;
         store::commit(tx).await?;
-        return Err(AppError::Throttled {
-            retry_after_secs: throttle::retry_secs(wait),
-        });
+        return Err(refusal);
     }
     let mut left_after = None;
     let spent = match &factor {
@@ -477,12 +521,7 @@ pub async fn sign_in_mfa(
             spent
         }
     };
-    let next = if spent {
-        streak_now.succeeded(now)
-    } else {
-        streak_now.charged(now)
-    };
-    store::signin::save_limit(&mut tx, Scope::Pair, &key, with_streak(&row, next, now)).await?;
+    limit.settle(&mut tx, spent, now).await?;
     let error = (!spent).then_some("InvalidAuthenticationCode");
     audit::append(
         &mut tx,

@@ -112,6 +112,12 @@ pub async fn get_session_token(
     let mfa_at = match &mfa {
         None => None,
         Some(proof) => {
+            let limit = super::signin::MfaLimit::lock(&mut tx, &caller.arn(), now).await?;
+            if let Some(refusal) = limit.refusal(now) {
+                drop(tx);
+                record(cx, Outcome::Denied, Some("Throttling"), true).await;
+                return Err(refusal);
+            }
             let spent = super::mfa::spend_code(
                 state,
                 &mut tx,
@@ -122,8 +128,10 @@ pub async fn get_session_token(
                 now,
             )
             .await?;
+            limit.settle(&mut tx, spent, now).await?;
             if !spent {
-                drop(tx);
+                // The count of wrong codes is kept; nothing else was written.
+                store::commit(tx).await?;
                 record(cx, Outcome::Denied, Some("AccessDenied"), mfa.is_some()).await;
                 return Err(AppError::AccessDenied {
                     message:

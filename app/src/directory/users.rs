@@ -73,6 +73,10 @@ pub struct NewUser {
     pub name: UserName,
     pub path: IamPath,
     pub tags: Vec<Tag>,
+    /// CreateUser's PermissionsBoundary: a managed policy's ARN, set in the same
+    /// transaction and authorised as AWS does, through CreateUser's
+    /// `iam:PermissionsBoundary` condition key (so a policy may require one).
+    pub permissions_boundary: Option<String>,
 }
 
 impl NewUser {
@@ -103,6 +107,7 @@ impl NewUser {
             name: name?,
             path: path?,
             tags: tags?,
+            permissions_boundary: None,
         })
     }
 }
@@ -139,9 +144,21 @@ async fn authorized_user(cx: &Ctx, action: IamAction, name: &UserName) -> Result
 pub async fn create_user(cx: &Ctx, new: NewUser) -> Result<User, AppError> {
     let mut op = cx.begin().await?;
     let arn = arn::user(cx.account(), &new.path, &new.name);
+    let mut context = request_tag_context(&new.tags);
+    if let Some(boundary) = &new.permissions_boundary {
+        context = context.with("iam:PermissionsBoundary", boundary.as_str());
+    }
     let permit = op
-        .authorize_with(IamAction::CreateUser, &arn, request_tag_context(&new.tags))
+        .authorize_with(IamAction::CreateUser, &arn, context)
         .await?;
+    let boundary = match &new.permissions_boundary {
+        None => None,
+        Some(policy_arn) => Some(
+            store::policies::find_by_arn(op.reader(), cx.account(), policy_arn)
+                .await?
+                .ok_or_else(|| super::policies::not_attachable(policy_arn))?,
+        ),
+    };
     let id = cx.entropy().unique_id(IdKind::User);
     store::users::insert(
         &mut op.writer(&permit),
@@ -160,9 +177,22 @@ pub async fn create_user(cx: &Ctx, new: NewUser) -> Result<User, AppError> {
         Some("iam_users_tag_limit") => tag_limit(),
         _ => e.into(),
     })?;
+    if let Some(policy) = &boundary {
+        store::policies::set_boundary(&mut op.writer(&permit), &id, Some(&policy.id))
+            .await
+            .map_err(|e| match e.constraint() {
+                Some("iam_users_boundary_fkey") => super::policies::not_attachable(&policy.arn),
+                _ => e.into(),
+            })?;
+    }
     op.audit(
         &permit,
-        json!({"UserName": new.name, "Path": new.path, "Tags": tags_json(&new.tags)}),
+        json!({
+            "UserName": new.name,
+            "Path": new.path,
+            "Tags": tags_json(&new.tags),
+            "PermissionsBoundary": boundary.as_ref().map(|p| &p.arn),
+        }),
     );
     let user = store::users::find_by_id(op.reader(), id.as_str())
         .await?

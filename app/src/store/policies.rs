@@ -698,6 +698,25 @@ pub async fn inline(
         .transpose()
 }
 
+/// All of a holder's inline policies with their documents, by name.
+pub async fn inline_all(
+    conn: &mut PgConnection,
+    holder: Holder,
+    holder_id: &str,
+) -> Result<Vec<(PolicyName, String)>, StoreError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(&format!(
+        "SELECT name, document FROM {} WHERE {} = $1 ORDER BY name",
+        holder.inline_table(),
+        holder.id_column()
+    ))
+    .bind(holder_id)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(n, d)| Ok((decode("name", &n, PolicyName::parse)?, d)))
+        .collect()
+}
+
 /// The names of a holder's inline policies, in order.
 pub async fn inline_names(
     conn: &mut PgConnection,

@@ -48,6 +48,9 @@ pub async fn dispatch(cx: &Ctx, action: &str, p: &Params) -> Outcome {
         "DeleteAccountAlias" => account::delete_account_alias(cx, p).await,
         "ListAccountAliases" => account::list_account_aliases(cx).await,
         "GetAccountSummary" => account::get_account_summary(cx).await,
+        "GetAccountAuthorizationDetails" => {
+            policies::get_account_authorization_details(cx, p).await
+        }
         "CreateVirtualMFADevice" => account::create_virtual_mfa_device(cx, p).await,
         "EnableMFADevice" => account::enable_mfa_device(cx, p).await,
         "ResyncMFADevice" => account::resync_mfa_device(cx, p).await,
@@ -190,13 +193,9 @@ pub(super) fn tag_pairs(p: &Params) -> Vec<(String, String)> {
 
 async fn create_user(cx: &Ctx, p: &Params) -> Outcome {
     let tags = tag_pairs(p);
-    let new = NewUser::parse(p.required("UserName")?, p.get("Path").unwrap_or("/"), &tags)?;
-    let name = new.name.clone();
-    let mut user = users::create_user(cx, new).await?;
-    if let Some(boundary) = p.get("PermissionsBoundary") {
-        app::directory::policies::put_user_permissions_boundary(cx, &name, boundary).await?;
-        user.permissions_boundary = Some(boundary.to_owned());
-    }
+    let mut new = NewUser::parse(p.required("UserName")?, p.get("Path").unwrap_or("/"), &tags)?;
+    new.permissions_boundary = p.get("PermissionsBoundary").map(|b| b.trim().to_owned());
+    let user = users::create_user(cx, new).await?;
     Ok(Some(Xml::new().nest("User", user_xml(&user, true))))
 }
 

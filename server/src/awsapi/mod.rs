@@ -101,6 +101,14 @@ fn request_id(api: &Api) -> String {
 async fn handle(api: &Api, request: Request) -> Response {
     let request_id = request_id(api);
     let (parts, body) = request.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > crate::startup::MAX_BODY_BYTES as u64) {
+        return respond_error(IAM_NAMESPACE, &ApiError::too_large(), &request_id);
+    }
     let body = match axum::body::to_bytes(body, crate::startup::MAX_BODY_BYTES).await {
         Ok(bytes) => bytes,
         Err(_) => return respond_error(IAM_NAMESPACE, &ApiError::too_large(), &request_id),

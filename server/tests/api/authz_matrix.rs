@@ -302,6 +302,16 @@ async fn call(action: IamAction, cx: &Ctx) -> Result<(), AppError> {
         }
         A::ListAccountAliases => account_settings::list_account_aliases(cx).await.map(drop),
         A::GetAccountSummary => account_settings::get_account_summary(cx).await.map(drop),
+        A::GetAccountAuthorizationDetails => {
+            app::directory::authorization_details::get_account_authorization_details(
+                cx,
+                &[],
+                None,
+                None,
+            )
+            .await
+            .map(drop)
+        }
         A::ListAuditEvents => activity::list_audit_events(cx, ListEvents::default())
             .await
             .map(drop),

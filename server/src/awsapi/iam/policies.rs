@@ -248,3 +248,91 @@ pub async fn delete_user_permissions_boundary(cx: &Ctx, p: &Params) -> Outcome {
     policies::delete_user_permissions_boundary(cx, &user_name(p)?).await?;
     Ok(None)
 }
+
+/// GetAccountAuthorizationDetails: users, groups and managed policies with their
+/// relations; roles arrive with roles (an empty list until then).
+pub async fn get_account_authorization_details(cx: &Ctx, p: &Params) -> Outcome {
+    use app::directory::authorization_details::{self as details, EntityKind};
+    let filter = p
+        .list("Filter")
+        .into_iter()
+        .map(EntityKind::parse)
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let found = details::get_account_authorization_details(
+        cx,
+        &filter,
+        p.get("Marker"),
+        p.integer("MaxItems")?,
+    )
+    .await?;
+    let inline = |(name, document): &(app::model::PolicyName, String)| {
+        Xml::new()
+            .text("PolicyName", name.as_str())
+            .text("PolicyDocument", &inline_document(document))
+    };
+    let attached = |a: &app::model::AttachedPolicy| {
+        Xml::new()
+            .text("PolicyName", a.name.as_str())
+            .text("PolicyArn", &a.arn)
+    };
+    Ok(Some(
+        Xml::new()
+            .list("UserDetailList", &found.users, |entry| {
+                let user = &entry.user;
+                let mut xml = Xml::new()
+                    .text("Path", user.path.as_str())
+                    .text("UserName", user.name.as_str())
+                    .text("UserId", user.id.as_str())
+                    .text("Arn", &user.arn)
+                    .time("CreateDate", user.created_at)
+                    .list("UserPolicyList", &entry.inline_policies, inline)
+                    .list("GroupList", &entry.groups, |g| Xml::bare(g.as_str()))
+                    .list("AttachedManagedPolicies", &entry.attached, attached);
+                if let Some(boundary) = &user.permissions_boundary {
+                    xml = xml.nest(
+                        "PermissionsBoundary",
+                        Xml::new()
+                            .text("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
+                            .text("PermissionsBoundaryArn", boundary),
+                    );
+                }
+                tags(xml, &user.tags)
+            })
+            .list("GroupDetailList", &found.groups, |entry| {
+                let group = &entry.group;
+                Xml::new()
+                    .text("Path", group.path.as_str())
+                    .text("GroupName", group.name.as_str())
+                    .text("GroupId", group.id.as_str())
+                    .text("Arn", &group.arn)
+                    .time("CreateDate", group.created_at)
+                    .list("GroupPolicyList", &entry.inline_policies, inline)
+                    .list("AttachedManagedPolicies", &entry.attached, attached)
+            })
+            .list("RoleDetailList", std::iter::empty::<()>(), |()| Xml::new())
+            .list("Policies", &found.policies, |entry| {
+                let policy = &entry.policy;
+                let mut xml = Xml::new()
+                    .text("PolicyName", policy.name.as_str())
+                    .text("PolicyId", policy.id.as_str())
+                    .text("Arn", &policy.arn)
+                    .text("Path", policy.path.as_str())
+                    .text("DefaultVersionId", &policy.default_version_id())
+                    .number("AttachmentCount", i64::from(policy.attachment_count))
+                    .number(
+                        "PermissionsBoundaryUsageCount",
+                        i64::from(policy.boundary_count),
+                    )
+                    .bool("IsAttachable", true);
+                if !policy.description.is_empty() {
+                    xml = xml.text("Description", &policy.description);
+                }
+                xml.time("CreateDate", policy.created_at)
+                    .time("UpdateDate", policy.updated_at)
+                    .list("PolicyVersionList", &entry.versions, |v| {
+                        version_xml(v, true)
+                    })
+            })
+            .page(found.marker.as_deref()),
+    ))
+}
