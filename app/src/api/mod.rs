@@ -10,6 +10,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod groups;
 pub mod mfa;
+pub mod password_strength;
 pub mod policies;
 pub mod setup;
 // A server function takes one argument per form field (the create-user wizard has ten),

@@ -256,6 +256,7 @@ impl PasswordRequirements {
 
     /// Every rule the password breaks; when it meets them all, whether it is too easy
     /// to guess (the estimate is the costlier check, and moot for a broken password).
+    #[cfg(feature = "ssr")]
     pub fn problems(&self, password: &str) -> Vec<String> {
         let broken = self.rules.violations(password);
         if !broken.is_empty() {

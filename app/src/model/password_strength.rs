@@ -1,8 +1,10 @@
 //! How guessable a password is, beyond AWS's length and character rules: zxcvbn knows
 //! common passwords, names, words, dates, keyboard patterns and l33t spellings, and
 //! scores a password from 0 (guessed at once) to 4. Each account sets the lowest score
-//! it accepts for every new password, root's included. Pure: the browser's meter runs
-//! the same estimate (from a lazy wasm chunk, as the dictionaries are large).
+//! it accepts for every new password, root's included. The estimate itself runs on the
+//! server only: zxcvbn's dictionaries are static data of about 700 KB compressed, which
+//! no wasm split can move out of the main bundle, so the browser's meter asks the
+//! server (`api::password_strength`) and shares only these types.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -78,6 +80,7 @@ pub struct Strength {
 /// Estimates a password's strength. `context` holds words an attacker would try first
 /// for this person (user name, email, account id and alias): a password built on them
 /// scores lower. zxcvbn reads only the first 100 characters, which bounds its cost.
+#[cfg(feature = "ssr")]
 pub fn estimate(password: &str, context: &[&str]) -> Strength {
     let entropy = zxcvbn::zxcvbn(password, context);
     let score = StrengthScore(u8::from(entropy.score()).min(4));
@@ -122,6 +125,7 @@ pub fn context_words<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<Strin
 
 /// Estimates a password against `context` (words from `context_words`) and returns its
 /// refusal when it scores below `minimum`: the one check every new password passes.
+#[cfg(feature = "ssr")]
 pub fn judge(password: &str, context: &[String], minimum: StrengthScore) -> Option<String> {
     let words: Vec<&str> = context.iter().map(String::as_str).collect();
     refusal(&estimate(password, &words), minimum)
@@ -150,7 +154,7 @@ pub fn refusal(strength: &Strength, minimum: StrengthScore) -> Option<String> {
     Some(message)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
 

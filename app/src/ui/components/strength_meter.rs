@@ -1,16 +1,14 @@
 //! The password strength meter: zxcvbn's score and advice as the person types. The
-//! estimate comes from a lazily loaded wasm chunk (the dictionaries are large), so only
-//! a page where someone types a new password fetches it, at the first keystroke.
+//! estimate is the server's (`api::password_strength`: zxcvbn's dictionaries are too
+//! large for the wasm bundle), asked once typing pauses.
 
-use crate::model::password_strength::{self, Strength, StrengthScore};
+use crate::api::password_strength::estimate_password_strength;
+use crate::model::password_strength::{Strength, StrengthScore};
 use leptos::prelude::*;
+use std::time::Duration;
 
-/// The same estimate the server makes before it accepts a password.
-#[lazy]
-async fn estimate_strength(password: String, context: Vec<String>) -> Strength {
-    let words: Vec<&str> = context.iter().map(String::as_str).collect();
-    password_strength::estimate(&password, &words)
-}
+/// How long typing must pause before the meter asks: a word typed at speed is one call.
+const PAUSE: Duration = Duration::from_millis(200);
 
 /// The strength of `password` against the account's `minimum`, judged knowing the
 /// `context` words (account, person) as the server judges it. Empty until typed into.
@@ -21,9 +19,10 @@ pub fn StrengthMeter(
     minimum: StrengthScore,
 ) -> impl IntoView {
     let (strength, set_strength) = signal(None::<Strength>);
-    // Estimates may finish out of order (the first waits for the chunk); only the
-    // latest keystroke's is shown.
+    // Answers may arrive out of order; only the latest keystroke's is shown, and a
+    // keystroke superseded within the pause is never sent.
     let latest = StoredValue::new(0_u64);
+    let is_latest = move |ticket: u64| latest.try_get_value() == Some(ticket);
     Effect::new(move |_| {
         let typed = password.get();
         let words = context.get();
@@ -33,12 +32,21 @@ pub fn StrengthMeter(
             set_strength.set(None);
             return;
         }
-        leptos::task::spawn_local(async move {
-            let estimate = estimate_strength(typed, words).await;
-            if latest.get_value() == ticket {
-                set_strength.set(Some(estimate));
-            }
-        });
+        set_timeout(
+            move || {
+                if !is_latest(ticket) {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    // A failed estimate shows nothing: the server judges again on submit.
+                    let estimate = estimate_password_strength(typed, words).await.ok();
+                    if is_latest(ticket) {
+                        set_strength.try_set(estimate);
+                    }
+                });
+            },
+            PAUSE,
+        );
     });
     view! {
         <div class="mt-2 text-xs" data-testid="password-strength" aria-live="polite">
