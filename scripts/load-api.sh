@@ -21,7 +21,7 @@ secs=${SECS:-20}
 threads=${THREADS:-2}
 port=${PORT:-3192}
 venv=${PORTCULLIS_AWS_VENV:-target/aws-venv}
-bin=target/$profile/portcullis
+bin=${BIN:-target/$profile/portcullis}
 [ -x "$bin" ] || { echo "load-api: $bin is missing: build it first" >&2; exit 1; }
 [ -x "$venv/bin/aws" ] || { echo "load-api: $venv has no AWS CLI: run scripts/prerequisites.sh --test" >&2; exit 1; }
 if ! command -v wrk >/dev/null; then

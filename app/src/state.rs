@@ -1,10 +1,12 @@
 //! What every server function and service needs, provided through Leptos context.
 
-use crate::authz::PolicyCache;
+use crate::authz::cache::Cached;
+use crate::authz::{Effective, PolicyCache};
 use crate::clock::Clock;
 use crate::crypto::{Entropy, Sealer};
 use crate::directory::passwords::PasswordHasher;
 use crate::directory::setup_token::SetupGate;
+use crate::directory::signing::SigningKey;
 use crate::error::AppError;
 use crate::policy::Catalogue;
 use sqlx::PgPool;
@@ -25,9 +27,20 @@ pub struct AppState {
     pub sealer: Arc<Sealer>,
     /// Compiled policy versions.
     pub policy_cache: Arc<PolicyCache>,
+    /// Signing keys and effective policies, per account generation (`authz::cache`).
+    pub caches: Arc<Caches>,
     /// The AWS service catalogue built into the server (a user's access summary reads
     /// it); `None` in a build without one.
     pub catalogue: Option<&'static Catalogue>,
+}
+
+/// What API calls reuse between requests (see `authz::cache`).
+#[derive(Debug, Default)]
+pub struct Caches {
+    /// Active signing keys by access key id, with their holder and secret.
+    pub signing_keys: Cached<String, SigningKey>,
+    /// Users' effective policies by user id.
+    pub effective: Cached<String, Effective>,
 }
 
 #[derive(Debug, Clone)]

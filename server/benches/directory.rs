@@ -189,6 +189,7 @@ fn state(pool: PgPool) -> AppState {
         entropy: Arc::new(OsEntropy),
         sealer: Arc::new(Sealer::new(&[7; 32])),
         policy_cache: Arc::new(PolicyCache::default()),
+        caches: Arc::default(),
         catalogue: server::aws_catalogue::catalogue(),
     }
 }

@@ -834,6 +834,10 @@ fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(5))
+        // No ping before each use: it was a round trip on every acquire (two per API
+        // call). A connection the server dropped (a restart) fails its next statement
+        // and is closed then; that one request gets a ServiceFailure.
+        .test_before_acquire(false)
 }
 
 /// Connects to an external PostgreSQL; the error names the server without its password.

@@ -343,6 +343,7 @@ fn app_state(
         entropy: Arc::new(OsEntropy),
         sealer,
         policy_cache: Arc::new(PolicyCache::default()),
+        caches: Arc::default(),
         catalogue: server::aws_catalogue::catalogue(),
     })
 }

@@ -2,6 +2,7 @@
 //! (`Op`) whose writes need a `Permit` that only the policy engine hands out.
 
 mod action;
+pub mod cache;
 mod caller;
 mod op;
 mod policies;

@@ -24,6 +24,9 @@ pub struct Ctx {
     source: RequestSource,
     now: OffsetDateTime,
     attempts: Arc<Mutex<Attempts>>,
+    /// The caller's account's directory generation read at the start of the request,
+    /// when the request may use cached effective policies (`authz::cache`).
+    generation: Option<i64>,
 }
 
 /// Changes this request was permitted but has not committed, so that one that then
@@ -45,7 +48,15 @@ impl Ctx {
             source,
             now,
             attempts: Arc::default(),
+            generation: None,
         }
+    }
+
+    /// The same context, allowed to use what was cached at `generation` of the
+    /// caller's account, which the request read before anything else.
+    pub fn with_generation(mut self, generation: i64) -> Self {
+        self.generation = Some(generation);
+        self
     }
 
     fn attempts(&self) -> std::sync::MutexGuard<'_, Attempts> {
@@ -295,14 +306,28 @@ impl Op<'_> {
         };
         let effective = match &mut self.policies {
             Some(loaded) => loaded,
-            empty => empty.insert(
-                Effective::load_for_user(
-                    &mut self.tx,
-                    &self.cx.state.policy_cache,
-                    user.id.as_str(),
-                )
-                .await?,
-            ),
+            empty => {
+                let state = &self.cx.state;
+                let (cache, now) = (&state.caches.effective, self.cx.now);
+                let key = user.id.to_string();
+                let cached = self
+                    .cx
+                    .generation
+                    .and_then(|generation| cache.get(&key, generation, now));
+                let loaded = match cached {
+                    Some(cached) => cached,
+                    None => {
+                        let loaded =
+                            Effective::load_for_user(&mut self.tx, &state.policy_cache, &key)
+                                .await?;
+                        if let Some(generation) = self.cx.generation {
+                            cache.put(key, loaded.clone(), generation, now);
+                        }
+                        loaded
+                    }
+                };
+                empty.insert(loaded)
+            }
         };
         let request = self.cx.request(action, resource, extra);
         if decide(&effective.input(&request)).is_allowed() {

@@ -332,5 +332,9 @@ pub async fn delete_for_sandbox_reset(state: &AppState, id: &str) -> Result<(), 
     let id = AccountId::parse(id).map_err(|m| AppError::validation("account_id", m))?;
     let mut tx = store::begin(&state.pool).await?;
     store::accounts::delete_with_everything(&mut tx, &id).await?;
-    Ok(store::commit(tx).await?)
+    store::commit(tx).await?;
+    // A new chain starts at generation 0 again: what was cached must go.
+    state.caches.signing_keys.clear();
+    state.caches.effective.clear();
+    Ok(())
 }

@@ -3,7 +3,9 @@
 
 use super::{Holder, StoreError, decode};
 use crate::authz::Writer;
-use crate::model::{AccessKey, AccessKeyId, AccessKeyStatus, AccountId, KeyLastUse, UserName};
+use crate::model::{
+    AccessKey, AccessKeyId, AccessKeyStatus, Account, AccountId, KeyLastUse, UserName,
+};
 use sqlx::{FromRow, PgConnection};
 use time::OffsetDateTime;
 
@@ -207,31 +209,49 @@ async fn count(
 /// A key as an API request's signature needs it: whose it is, whether it is active, and
 /// its sealed secret. Any account: the key id alone names it.
 pub struct SigningRow {
-    pub account_id: String,
+    pub account: Account,
     pub user_id: Option<String>,
     pub status: String,
     pub secret_sealed: Vec<u8>,
+    /// The account's directory generation in the same snapshot (`authz::cache`).
+    pub generation: i64,
 }
 
+/// A key with its account, in one statement (it is read on every API request).
 pub async fn find_for_signing(
     conn: &mut PgConnection,
     id: &AccessKeyId,
 ) -> Result<Option<SigningRow>, StoreError> {
-    let row: Option<(String, Option<String>, String, Vec<u8>)> = sqlx::query_as(
-        "SELECT account_id, user_id, status, secret_sealed FROM access_keys
-         WHERE access_key_id = $1",
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        account: super::accounts::AccountRow,
+        user_id: Option<String>,
+        status: String,
+        secret_sealed: Vec<u8>,
+        generation: i64,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT a.account_id, a.alias, a.root_email, a.created_at,
+                k.user_id, k.status, k.secret_sealed,
+                (SELECT COALESCE(sum(h.lane_seq), 0)::bigint FROM audit_heads h
+                  WHERE h.account_id = k.account_id) AS generation
+           FROM access_keys k JOIN accounts a ON a.account_id = k.account_id
+          WHERE k.access_key_id = $1",
     )
     .bind(id.as_str())
     .fetch_optional(conn)
     .await?;
-    Ok(
-        row.map(|(account_id, user_id, status, secret_sealed)| SigningRow {
-            account_id,
-            user_id,
-            status,
-            secret_sealed,
-        }),
-    )
+    row.map(|r| {
+        Ok(SigningRow {
+            account: Account::try_from(r.account)?,
+            user_id: r.user_id,
+            status: r.status,
+            secret_sealed: r.secret_sealed,
+            generation: r.generation,
+        })
+    })
+    .transpose()
 }
 
 /// Records that the key signed a request (GetAccessKeyLastUsed), unless a use within

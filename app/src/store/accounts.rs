@@ -4,7 +4,7 @@ use sqlx::{FromRow, PgConnection};
 use time::OffsetDateTime;
 
 #[derive(FromRow)]
-struct AccountRow {
+pub(crate) struct AccountRow {
     account_id: String,
     alias: Option<String>,
     root_email: String,

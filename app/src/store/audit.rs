@@ -225,3 +225,14 @@ pub async fn list(
     .fetch_all(conn)
     .await?)
 }
+
+/// The account's directory generation: the sum of its lanes' positions, which every
+/// committed change advances (see `authz::cache`).
+pub async fn generation(conn: &mut PgConnection, account_id: &str) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(sum(lane_seq), 0)::bigint FROM audit_heads WHERE account_id = $1",
+    )
+    .bind(account_id)
+    .fetch_one(conn)
+    .await?)
+}

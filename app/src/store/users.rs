@@ -27,6 +27,41 @@ const SELECT: &str = "SELECT u.user_id, u.account_id, u.name, u.path, u.created_
           AS boundary_arn
     FROM iam_users u LEFT JOIN managed_policies b ON b.policy_id = u.boundary_policy_id";
 
+/// One user with its tags, in one statement (the API's callers and targets are read on
+/// every request).
+const SELECT_TAGGED: &str = "SELECT u.user_id, u.account_id, u.name, u.path, u.created_at,
+        u.password_last_used, u.group_count,
+        CASE WHEN b.policy_id IS NULL THEN NULL
+             WHEN b.account_id IS NULL THEN 'arn:aws:iam::aws:policy' || b.path || b.name
+             ELSE 'arn:aws:iam::' || b.account_id || ':policy' || b.path || b.name END
+          AS boundary_arn,
+        ARRAY(SELECT t.key FROM resource_tags t WHERE t.resource_id = u.user_id
+               ORDER BY t.key_lower) AS tag_keys,
+        ARRAY(SELECT t.value FROM resource_tags t WHERE t.resource_id = u.user_id
+               ORDER BY t.key_lower) AS tag_values
+    FROM iam_users u LEFT JOIN managed_policies b ON b.policy_id = u.boundary_policy_id";
+
+#[derive(FromRow)]
+struct TaggedUserRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    tag_keys: Vec<String>,
+    tag_values: Vec<String>,
+}
+
+fn to_tagged_user(row: Option<TaggedUserRow>) -> Result<Option<User>, StoreError> {
+    row.map(|r| {
+        let tags = r
+            .tag_keys
+            .into_iter()
+            .zip(r.tag_values)
+            .map(|(key, value)| Tag { key, value })
+            .collect();
+        to_user(r.user, tags)
+    })
+    .transpose()
+}
+
 fn to_user(row: UserRow, tags: Vec<Tag>) -> Result<User, StoreError> {
     let account = decode("account_id", &row.account_id, AccountId::parse)?;
     let name = decode("name", &row.name, UserName::parse)?;
@@ -79,36 +114,23 @@ pub async fn find_by_name(
     account: &AccountId,
     name: &UserName,
 ) -> Result<Option<User>, StoreError> {
-    let row: Option<UserRow> = sqlx::query_as(&format!(
-        "{SELECT} WHERE u.account_id = $1 AND u.name_key = $2"
+    let row: Option<TaggedUserRow> = sqlx::query_as(&format!(
+        "{SELECT_TAGGED} WHERE u.account_id = $1 AND u.name_key = $2"
     ))
     .bind(account.as_str())
     .bind(name.key())
     .fetch_optional(&mut *conn)
     .await?;
-    with_tags(conn, row).await
+    to_tagged_user(row)
 }
 
 pub async fn find_by_id(conn: &mut PgConnection, id: &str) -> Result<Option<User>, StoreError> {
-    let row: Option<UserRow> = sqlx::query_as(&format!("{SELECT} WHERE u.user_id = $1"))
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    with_tags(conn, row).await
-}
-
-/// A found row as a user, with its tags.
-async fn with_tags(
-    conn: &mut PgConnection,
-    row: Option<UserRow>,
-) -> Result<Option<User>, StoreError> {
-    match row {
-        Some(row) => {
-            let tags = super::tags::of(conn, &row.user_id).await?;
-            Ok(Some(to_user(row, tags)?))
-        }
-        None => Ok(None),
-    }
+    let row: Option<TaggedUserRow> =
+        sqlx::query_as(&format!("{SELECT_TAGGED} WHERE u.user_id = $1"))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    to_tagged_user(row)
 }
 
 /// Locks a user's row for the rest of the transaction (tag and membership counts).

@@ -1,12 +1,10 @@
 use super::layout::ConsoleLayout;
 use super::lazy_pages::{
-    AccountRoute, ActivityRoute, DashboardRoute, GroupRoute, GroupsRoute, InlinePolicyRoute,
-    NewPolicyRoute, NewUserRoute, PoliciesRoute, PolicyRoute, SecurityCredentialsRoute, UserRoute,
-    UsersRoute,
+    AccountRoute, ActivityRoute, ChangePasswordRoute, DashboardRoute, GroupRoute, GroupsRoute,
+    InlinePolicyRoute, MfaSignInRoute, NewPolicyRoute, NewUserRoute, PoliciesRoute, PolicyRoute,
+    SecurityCredentialsRoute, SetupRoute, UserRoute, UsersRoute,
 };
-use super::pages::{
-    ChangePasswordPage, MfaSignInPage, NotFoundPage, SetupPage, SignInPage, UserSignInPage,
-};
+use super::pages::{NotFoundPage, SignInPage, UserSignInPage};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -43,11 +41,11 @@ pub fn App() -> impl IntoView {
         <Title text="Console" formatter=|page: String| format!("{page} | Portcullis") />
         <Router>
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/setup") view=SetupPage />
+                <Route path=path!("/setup") view={Lazy::<SetupRoute>::new()} />
                 <Route path=path!("/signin") view=SignInPage />
                 <Route path=path!("/signin/:account") view=UserSignInPage />
-                <Route path=path!("/signin-mfa") view=MfaSignInPage />
-                <Route path=path!("/change-password") view=ChangePasswordPage />
+                <Route path=path!("/signin-mfa") view={Lazy::<MfaSignInRoute>::new()} />
+                <Route path=path!("/change-password") view={Lazy::<ChangePasswordRoute>::new()} />
                 <ParentRoute path=path!("") view=ConsoleLayout>
                     <Route path=path!("") view={Lazy::<DashboardRoute>::new()} />
                     <Route path=path!("/users") view={Lazy::<UsersRoute>::new()} />

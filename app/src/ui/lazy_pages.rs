@@ -1,13 +1,14 @@
 //! The console pages that load their code on demand: each is a lazy route, so its view
 //! (and what only it uses, such as the policy engine behind the editor) sits in a wasm
 //! chunk of its own, fetched when the page is first opened (the server's page preloads
-//! the chunks it needs). The sign-in, setup and change-password pages and the shell stay
-//! in the main bundle, which every visitor downloads.
+//! the chunks it needs). Only the sign-in pages and the shell stay in the main bundle,
+//! which every visitor downloads: setup happens once, and the MFA step and the forced
+//! password change (with the password rules and the strength meter) only for some.
 
 use super::pages::{
-    AccountPage, ActivityPage, DashboardPage, GroupPage, GroupsPage, InlinePolicyPage,
-    NewPolicyPage, NewUserPage, PoliciesPage, PolicyPage, SecurityCredentialsPage, UserPage,
-    UsersPage,
+    AccountPage, ActivityPage, ChangePasswordPage, DashboardPage, GroupPage, GroupsPage,
+    InlinePolicyPage, MfaSignInPage, NewPolicyPage, NewUserPage, PoliciesPage, PolicyPage,
+    SecurityCredentialsPage, SetupPage, UserPage, UsersPage,
 };
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -44,3 +45,6 @@ lazy_page!(InlinePolicyRoute, InlinePolicyPage);
 lazy_page!(ActivityRoute, ActivityPage);
 lazy_page!(AccountRoute, AccountPage);
 lazy_page!(SecurityCredentialsRoute, SecurityCredentialsPage);
+lazy_page!(SetupRoute, SetupPage);
+lazy_page!(MfaSignInRoute, MfaSignInPage);
+lazy_page!(ChangePasswordRoute, ChangePasswordPage);

@@ -210,7 +210,7 @@ async fn authenticate(
         let derived = sigv4::signing_key(secret, &signed.scope);
         sigv4::matches(&derived, &signed, &to_sign)
     };
-    let caller = if let Some(token) = &signed.security_token {
+    let (caller, generation) = if let Some(token) = &signed.security_token {
         let key = temporary::find_session_key(&api.state, &signed.scope.access_key_id, token, now)
             .await?;
         let caller = key.prove(proves, now).ok_or_else(error::mismatch)?;
@@ -223,17 +223,33 @@ async fn authenticate(
                 explanation: None,
             }));
         }
-        caller
+        (caller, None)
     } else {
-        let key = signing::find_key(&api.state, &signed.scope.access_key_id).await?;
+        let (key, generation) =
+            signing::find_key(&api.state, &signed.scope.access_key_id, now).await?;
         let key_id = key.id().clone();
-        let caller = key.prove(proves, now).ok_or_else(error::mismatch)?;
+        let scope = format!(
+            "{}/{}/{}",
+            signed.scope.date, signed.scope.region, signed.scope.service
+        );
+        let caller = key
+            .prove(
+                &scope,
+                |secret| sigv4::signing_key(secret, &signed.scope),
+                |derived| sigv4::matches(derived, &signed, &to_sign),
+                now,
+            )
+            .ok_or_else(error::mismatch)?;
         record_use(api, &key_id, now, service, &signed.scope.region).await;
-        caller
+        (caller, Some(generation))
     };
+    let cx = Ctx::new(api.state.clone(), Arc::new(caller), source);
     Ok((
         service,
-        Ctx::new(api.state.clone(), Arc::new(caller), source),
+        match generation {
+            Some(generation) => cx.with_generation(generation),
+            None => cx,
+        },
     ))
 }
 

@@ -94,6 +94,20 @@ impl Fx {
         self.ctx(&signed, "192.0.2.1")
     }
 
+    /// The root user signed in on another server (`second_server`).
+    pub async fn root_on(&self, state: &AppState) -> Ctx {
+        let signed = signin::sign_in_root(
+            state,
+            ROOT_EMAIL,
+            Password::new(ROOT_PASSWORD.to_owned()),
+            &source("192.0.2.1"),
+        )
+        .await
+        .unwrap();
+        let caller = signed.caller(uuid::Uuid::new_v4(), self.clock_now());
+        Ctx::new(state.clone(), Arc::new(caller), source("192.0.2.1"))
+    }
+
     fn ctx(&self, signed: &signin::SignedIn, ip: &str) -> Ctx {
         let caller = signed.caller(uuid::Uuid::new_v4(), self.clock_now());
         Ctx::new(self.state.clone(), Arc::new(caller), source(ip))

@@ -433,6 +433,7 @@ pub fn test_state(
         entropy: Arc::new(SeededEntropy::new(7)),
         sealer: Arc::new(Sealer::new(&[9; 32])),
         policy_cache: Arc::new(PolicyCache::default()),
+        caches: Arc::default(),
         catalogue: server::aws_catalogue::catalogue(),
     }
 }

@@ -737,3 +737,66 @@ async fn a_users_access_summary_reads_every_policy_that_applies_and_is_authorise
         Err(AppError::NotFound { .. })
     ));
 }
+
+/// The API's caches (signing keys with their holder, effective policies) are filed
+/// under the account's generation in the database: a change made through another
+/// server sharing it holds on the very next call here, as without them.
+#[tokio::test]
+async fn api_caches_follow_changes_made_through_another_server() {
+    use app::directory::{access_keys, signing};
+    let fx = fixture().await;
+    fx.user("tom", &[LIST_USERS]).await;
+    let root = fx.root().await;
+    let created = access_keys::create_access_key(&root, Some(&name("tom")))
+        .await
+        .unwrap();
+    let id = created.key.id.as_str();
+    let now = fx.clock_now();
+    // What the API does for a call signed by the key (the signature taken as proven).
+    let call = || async {
+        let (key, generation) = signing::find_key(&fx.state, id, now).await?;
+        let caller = key
+            .prove("20261206/us-east-1/iam", |_| [0; 32], |_| true, now)
+            .unwrap();
+        let cx = app::authz::Ctx::new(
+            fx.state.clone(),
+            std::sync::Arc::new(caller),
+            source("192.0.2.10"),
+        )
+        .with_generation(generation);
+        users::list_users(&cx, ListUsers::default()).await.map(drop)
+    };
+    call().await.unwrap();
+    call().await.unwrap();
+    let other = fx.second_server().await;
+    let root_elsewhere = fx.root_on(&other).await;
+    policies::put_inline_policy(
+        &root_elsewhere,
+        HolderName::User(&name("tom")),
+        &pname("deny"),
+        IdentityPolicy::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"iam:ListUsers","Resource":"*"}]}"#,
+        )
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(call().await, Err(AppError::AccessDenied { .. })));
+    policies::delete_inline_policy(
+        &root_elsewhere,
+        HolderName::User(&name("tom")),
+        &pname("deny"),
+    )
+    .await
+    .unwrap();
+    call().await.unwrap();
+    access_keys::update_access_key(
+        &root_elsewhere,
+        Some(&name("tom")),
+        &created.key.id,
+        app::model::AccessKeyStatus::Inactive,
+    )
+    .await
+    .unwrap();
+    assert!(matches!(call().await, Err(AppError::InvalidCredentials)));
+}
