@@ -162,7 +162,7 @@ pub(super) fn tags(xml: Xml, tags: &[Tag]) -> Xml {
 }
 
 /// AWS's User structure.
-pub(super) fn user_xml(user: &User, with_tags: bool) -> Xml {
+pub(crate) fn user_xml(user: &User, with_tags: bool) -> Xml {
     let mut xml = Xml::new()
         .text("Path", user.path.as_str())
         .text("UserName", user.name.as_str())

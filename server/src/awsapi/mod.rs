@@ -325,3 +325,10 @@ fn xml_response(status: StatusCode, body: String, request_id: &str) -> Response 
     }
     response
 }
+
+/// GetUser's whole answer for `user`, as `handle` writes it (the benchmark of one
+/// call's cost times this part on its own).
+pub fn get_user_answer(user: &app::model::User, request_id: &str) -> String {
+    let result = xml::Xml::new().nest("User", iam::user_xml(user, true));
+    xml::response(IAM_NAMESPACE, "GetUser", Some(result), request_id)
+}
