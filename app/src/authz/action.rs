@@ -97,6 +97,8 @@ iam_actions!(
     GetAccessKeyLastUsed,
     // Reading the activity log: Portcullis's own, in the iam namespace like the rest.
     ListAuditEvents,
+    // STS's, decided by the same engine.
+    GetAccessKeyInfo,
 );
 
 impl IamAction {
@@ -107,14 +109,22 @@ impl IamAction {
         name.starts_with("Get") || name.starts_with("List")
     }
 
+    /// The service prefix policies name the action with.
+    pub fn service(self) -> &'static str {
+        match self {
+            Self::GetAccessKeyInfo => "sts",
+            _ => "iam",
+        }
+    }
+
     /// `iam:CreateUser`.
     pub fn qualified(self) -> String {
-        format!("iam:{}", self.name())
+        format!("{}:{}", self.service(), self.name())
     }
 }
 
 impl std::fmt::Display for IamAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "iam:{}", self.name())
+        write!(f, "{}:{}", self.service(), self.name())
     }
 }

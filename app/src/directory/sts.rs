@@ -5,7 +5,7 @@ use super::signing::invalid_key;
 use crate::audit::{self, Outcome};
 use crate::authz::{Caller, Ctx, Principal};
 use crate::error::AppError;
-use crate::model::{AccessKeyId, AuthCode, KEY_ID_RANDOM_LEN, SECRET_LEN};
+use crate::model::{AccessKeyId, AccountId, AuthCode, KEY_ID_RANDOM_LEN, SECRET_LEN};
 use crate::state::AppState;
 use crate::store;
 use sha2::{Digest, Sha256};
@@ -303,4 +303,24 @@ impl SessionKey {
 pub async fn prune_expired(state: &AppState) -> Result<u64, AppError> {
     let mut conn = store::acquire(&state.pool).await?;
     Ok(store::session_credentials::prune(&mut conn, state.clock.now() - Duration::days(1)).await?)
+}
+
+/// GetAccessKeyInfo: the account a key id (long-term `AKIA` or temporary `ASIA`)
+/// belongs to, authorised as `sts:GetAccessKeyInfo`. As in AWS it says nothing of the
+/// key's state; an id that names no key of this installation is refused.
+pub async fn get_access_key_info(cx: &Ctx, key_id: &str) -> Result<AccountId, AppError> {
+    let mut op = cx.begin().await?;
+    op.authorize(crate::authz::IamAction::GetAccessKeyInfo, "*")
+        .await?;
+    let unknown = || {
+        AppError::validation(
+            "access_key_id",
+            "Member must name an access key of this installation",
+        )
+    };
+    let id = AccessKeyId::parse(key_id).map_err(|_| unknown())?;
+    let account = store::access_keys::account_of(op.reader(), &id)
+        .await?
+        .ok_or_else(unknown)?;
+    AccountId::parse(&account).map_err(|m| AppError::internal("key account", m))
 }

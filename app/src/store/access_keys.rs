@@ -279,3 +279,19 @@ pub async fn record_use(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The account of a long-term or temporary key id, whatever its state.
+pub async fn account_of(
+    conn: &mut PgConnection,
+    id: &AccessKeyId,
+) -> Result<Option<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT account_id FROM access_keys WHERE access_key_id = $1
+         UNION ALL
+         SELECT account_id FROM session_credentials WHERE access_key_id = $1
+         LIMIT 1",
+    )
+    .bind(id.as_str())
+    .fetch_optional(conn)
+    .await?)
+}

@@ -13,6 +13,11 @@ pub async fn dispatch(cx: &Ctx, action: &str, params: &Params) -> Outcome {
     match action {
         "GetCallerIdentity" => get_caller_identity(cx),
         "GetSessionToken" => get_session_token(cx, params).await,
+        "GetAccessKeyInfo" => {
+            let key = params.required("AccessKeyId")?;
+            let account = temporary::get_access_key_info(cx, key).await?;
+            Ok(Some(Xml::new().text("Account", account.as_str())))
+        }
         other => Err(Failure::Api(ApiError::invalid_action(
             other,
             params.get("Version"),

@@ -594,17 +594,29 @@ async fn every_iam_action_of_the_services_is_an_api_action() {
     let key = access_keys::create_access_key(&root_ctx, None)
         .await
         .unwrap();
-    let mut actions: Vec<&str> = IamAction::ALL
-        .iter()
-        .filter(|a| !OURS.contains(a))
-        .map(|a| a.name())
-        .collect();
+    let of = |service: &str| -> Vec<&str> {
+        IamAction::ALL
+            .iter()
+            .filter(|a| !OURS.contains(a) && a.service() == service)
+            .map(|a| a.name())
+            .collect()
+    };
+    let mut actions = of("iam");
     actions.push("FrobnicateUser");
-    let bodies: Vec<String> = actions
+    let mut bodies: Vec<String> = actions
         .iter()
         .map(|a| format!("Action={a}&Version=2010-05-08"))
         .collect();
-    let signed = botocore_sign(&app, key.key.id.as_str(), &key.secret, "iam", &bodies).await;
+    let mut signed = botocore_sign(&app, key.key.id.as_str(), &key.secret, "iam", &bodies).await;
+    let sts = of("sts");
+    assert!(!sts.is_empty());
+    let sts_bodies: Vec<String> = sts
+        .iter()
+        .map(|a| format!("Action={a}&Version=2011-06-15"))
+        .collect();
+    signed.extend(botocore_sign(&app, key.key.id.as_str(), &key.secret, "sts", &sts_bodies).await);
+    actions.extend(sts);
+    bodies.extend(sts_bodies);
     let client = reqwest::Client::new();
     let mut missing = Vec::new();
     for ((action, body), headers) in actions.iter().zip(&bodies).zip(&signed) {
@@ -1391,6 +1403,29 @@ async fn create_user_with_a_boundary_is_one_call_that_a_policy_can_require() {
     assert_eq!(
         got["User"]["PermissionsBoundary"]["PermissionsBoundaryArn"],
         boundary.as_str()
+    );
+
+    // STS GetAccessKeyInfo: the key's account, for a caller allowed to ask.
+    let delegate_key = created["AccessKey"]["AccessKeyId"].as_str().unwrap();
+    let info = ok(root
+        .run(&[
+            "sts",
+            "get-access-key-info",
+            "--access-key-id",
+            delegate_key,
+        ])
+        .await);
+    assert_eq!(info["Account"], id.as_str());
+    assert_eq!(
+        delegate
+            .code(&[
+                "sts",
+                "get-access-key-info",
+                "--access-key-id",
+                delegate_key
+            ])
+            .await,
+        "AccessDenied"
     );
 }
 
