@@ -89,8 +89,7 @@ pub async fn update_password_policy(
 ) -> Result<(), AppError> {
     use super::request;
     use crate::directory::password_policy;
-    use crate::error::Problems;
-    use crate::model::{PasswordPolicy, PasswordPolicyInput};
+    use crate::model::PasswordPolicyInput;
     request::serve(|cx| async move {
         let input = PasswordPolicyInput {
             minimum_password_length,
@@ -103,18 +102,7 @@ pub async fn update_password_policy(
             password_reuse_prevention,
             hard_expiry: hard_expiry.is_some(),
         };
-        // Every field out of its range at once, each beside its field.
-        let mut problems = Problems::new();
-        let policy = match PasswordPolicy::parse(&input) {
-            Ok(policy) => Some(policy),
-            Err(broken) => {
-                for (field, message) in broken {
-                    problems.refuse(field, message);
-                }
-                None
-            }
-        };
-        let policy = problems.finish(policy)?;
+        let policy = password_policy::parse_policy(&input)?;
         password_policy::update_account_password_policy(&cx, policy).await
     })
     .await

@@ -1,18 +1,16 @@
 //! What a server function reads from its request: state, session, source.
 
 use crate::authz::{Caller, Ctx, CurrentCaller};
-use crate::directory::{ClientAddr, RequestSource};
+use crate::directory::RequestSource;
 use crate::error::AppError;
 use crate::state::AppState;
-use axum::extract::ConnectInfo;
 use axum::http::HeaderValue;
 use axum::http::StatusCode;
-use axum::http::header::{ACCEPT, RETRY_AFTER, USER_AGENT};
+use axum::http::header::{ACCEPT, RETRY_AFTER};
 use axum::http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use tower_sessions::Session;
 
@@ -53,25 +51,9 @@ pub fn session() -> Result<Session, AppError> {
 }
 
 pub fn source() -> RequestSource {
-    let Some(parts) = use_context::<Parts>() else {
-        return RequestSource::default();
-    };
-    let ip = parts
-        .extensions
-        .get::<ClientAddr>()
-        .map(|ClientAddr(ip)| *ip)
-        .or_else(|| {
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip())
-        });
-    let user_agent = parts
-        .headers
-        .get(USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(|ua| ua.chars().take(512).collect());
-    RequestSource::new(ip, user_agent)
+    use_context::<Parts>().map_or_else(RequestSource::default, |parts| {
+        RequestSource::from_parts(&parts)
+    })
 }
 
 /// The caller of this request: resolved once by the edge (`CurrentCaller` in the

@@ -45,6 +45,28 @@ impl RequestSource {
     pub fn ip_text(&self) -> Option<&str> {
         self.ip_text.as_deref()
     }
+
+    /// A request's source as the edge resolved it: the client address (`ClientAddr`,
+    /// or the socket's peer when no layer set one) and the user agent, cut to 512
+    /// characters. The console and the AWS API both read it here.
+    pub fn from_parts(parts: &axum::http::request::Parts) -> Self {
+        let ip = parts
+            .extensions
+            .get::<ClientAddr>()
+            .map(|ClientAddr(ip)| *ip)
+            .or_else(|| {
+                parts
+                    .extensions
+                    .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                    .map(|axum::extract::ConnectInfo(addr)| addr.ip())
+            });
+        let user_agent = parts
+            .headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(512).collect());
+        Self::new(ip, user_agent)
+    }
 }
 
 /// The client's address as the edge resolved it (the peer, or the address a trusted

@@ -17,6 +17,22 @@ fn no_policy(account: &AccountId) -> AppError {
     ))
 }
 
+/// UpdateAccountPasswordPolicy's fields parsed, every one out of its range reported at
+/// once beside its field (the console's form and the AWS API both parse here).
+pub fn parse_policy(input: &crate::model::PasswordPolicyInput) -> Result<PasswordPolicy, AppError> {
+    let mut problems = crate::error::Problems::new();
+    let policy = match PasswordPolicy::parse(input) {
+        Ok(policy) => Some(policy),
+        Err(broken) => {
+            for (field, message) in broken {
+                problems.refuse(field, message);
+            }
+            None
+        }
+    };
+    problems.finish(policy)
+}
+
 /// The rules a new password in this account must meet.
 pub async fn rules(
     conn: &mut PgConnection,

@@ -145,6 +145,13 @@ async fn attached(cx: &Ctx, holder: HolderName<'_>, p: &Params) -> Outcome {
     ))
 }
 
+/// An optional path parameter (`Path`, `NewPath`), parsed; its error names `field`.
+fn path(p: &Params, name: &str, field: &str) -> Result<Option<IamPath>, AppError> {
+    p.get(name)
+        .map(|text| IamPath::parse(text).map_err(|m| AppError::validation(field, m)))
+        .transpose()
+}
+
 fn user_name(p: &Params) -> Result<UserName, Failure> {
     Ok(parse_user_name("user_name", p.required("UserName")?)?)
 }
@@ -243,10 +250,7 @@ async fn update_user(cx: &Ctx, p: &Params) -> Outcome {
         .get("NewUserName")
         .map(|n| parse_user_name("new_user_name", n))
         .transpose()?;
-    let new_path = p
-        .get("NewPath")
-        .map(|path| IamPath::parse(path).map_err(|m| AppError::validation("new_path", m)))
-        .transpose()?;
+    let new_path = path(p, "NewPath", "new_path")?;
     users::update_user(cx, &name, new_name, new_path).await?;
     Ok(None)
 }

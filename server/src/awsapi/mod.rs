@@ -12,17 +12,16 @@ mod xml;
 
 use app::authz::Ctx;
 use app::directory::sts as temporary;
-use app::directory::{ClientAddr, RequestSource, signing};
+use app::directory::{RequestSource, signing};
 use app::state::AppState;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use error::ApiError;
 use params::Params;
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use time::OffsetDateTime;
 
@@ -141,27 +140,12 @@ async fn handle(api: &Api, request: Request) -> Response {
             .collect(),
         body: &body,
     };
-    let ip = parts
-        .extensions
-        .get::<ClientAddr>()
-        .map(|ClientAddr(ip)| *ip)
-        .or_else(|| {
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ConnectInfo(addr)| addr.ip())
-        });
-    let user_agent = parts
-        .headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(|ua| ua.chars().take(512).collect::<String>());
+    let source = RequestSource::from_parts(&parts);
     let now = api.state.clock.now();
-    let (service, cx) =
-        match authenticate(api, &incoming, now, RequestSource::new(ip, user_agent)).await {
-            Ok(found) => found,
-            Err(error) => return respond_error(version_says.namespace(), &error, &request_id),
-        };
+    let (service, cx) = match authenticate(api, &incoming, now, source).await {
+        Ok(found) => found,
+        Err(error) => return respond_error(version_says.namespace(), &error, &request_id),
+    };
     let Some(action) = params.get("Action") else {
         return respond_error(
             service.namespace(),

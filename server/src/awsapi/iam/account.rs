@@ -10,10 +10,8 @@ use app::directory::account_settings::{self, parse_alias};
 use app::directory::mfa::{self, parse_device_name};
 use app::directory::password_policy;
 use app::directory::users::{self, LoginProfile, NewPassword};
-use app::error::{AppError, Problems};
-use app::model::{
-    AuthCode, IamPath, MfaDevice, MfaOwner, Password, PasswordPolicy, PasswordPolicyInput,
-};
+use app::error::AppError;
+use app::model::{AuthCode, IamPath, MfaDevice, MfaOwner, Password, PasswordPolicyInput};
 use base64::Engine as _;
 
 /// A password the account's rules refuse is AWS's PasswordPolicyViolation (400), its
@@ -131,17 +129,7 @@ pub async fn update_account_password_policy(cx: &Ctx, p: &Params) -> Outcome {
         password_reuse_prevention: p.get("PasswordReusePrevention").map(str::to_owned),
         hard_expiry: flag("HardExpiry")?,
     };
-    let mut problems = Problems::new();
-    let policy = match PasswordPolicy::parse(&input) {
-        Ok(policy) => Some(policy),
-        Err(broken) => {
-            for (field, message) in broken {
-                problems.refuse(field, message);
-            }
-            None
-        }
-    };
-    let policy = problems.finish(policy)?;
+    let policy = password_policy::parse_policy(&input)?;
     password_policy::update_account_password_policy(cx, policy).await?;
     Ok(None)
 }

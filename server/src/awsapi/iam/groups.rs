@@ -7,7 +7,6 @@ use crate::awsapi::xml::Xml;
 use app::authz::Ctx;
 use app::directory::groups::{self, ListGroups, parse_group_name};
 use app::directory::policies::{self, HolderName, IdentityPolicy};
-use app::error::AppError;
 use app::model::{Group, GroupName, IamPath};
 
 fn group_name(p: &Params) -> Result<GroupName, crate::awsapi::Failure> {
@@ -24,15 +23,9 @@ pub fn group_xml(group: &Group) -> Xml {
         .time("CreateDate", group.created_at)
 }
 
-fn path(p: &Params, name: &str, field: &str) -> Result<Option<IamPath>, AppError> {
-    p.get(name)
-        .map(|text| IamPath::parse(text).map_err(|m| AppError::validation(field, m)))
-        .transpose()
-}
-
 pub async fn create_group(cx: &Ctx, p: &Params) -> Outcome {
     let name = group_name(p)?;
-    let path = path(p, "Path", "path")?.unwrap_or_else(IamPath::root);
+    let path = super::path(p, "Path", "path")?.unwrap_or_else(IamPath::root);
     let group = groups::create_group(cx, name, path).await?;
     Ok(Some(Xml::new().nest("Group", group_xml(&group))))
 }
@@ -72,7 +65,7 @@ pub async fn update_group(cx: &Ctx, p: &Params) -> Outcome {
         .get("NewGroupName")
         .map(|n| parse_group_name("new_group_name", n))
         .transpose()?;
-    let new_path = path(p, "NewPath", "new_path")?;
+    let new_path = super::path(p, "NewPath", "new_path")?;
     groups::update_group(cx, &name, new_name, new_path).await?;
     Ok(None)
 }
