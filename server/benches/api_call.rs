@@ -13,17 +13,14 @@
 //! The data directory (PORTCULLIS_BENCH_DIR, default target/bench-api) is made afresh.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use app::authz::{Ctx, PolicyCache};
-use app::clock::SystemClock;
-use app::crypto::{OsEntropy, Sealer};
+mod support;
+
+use app::authz::Ctx;
 use app::directory::accounts::{self, NewAccount, NewAccountInput};
-use app::directory::passwords::{HashCost, HashLimits, PasswordHasher};
 use app::directory::policies::{self, HolderName, NewPolicy};
-use app::directory::setup_token::SetupGate;
 use app::directory::users::{self, NewUser};
 use app::directory::{RequestSource, access_keys, groups, signing};
 use app::model::{GroupName, UserName};
-use app::state::{AppState, ConsoleSettings};
 use server::awsapi::sigv4;
 use server::database::{self, EmbeddedPostgres};
 use std::future::Future;
@@ -42,27 +39,6 @@ const ENGINEER_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[
  {"Sid":"OwnKeys","Effect":"Allow","Action":"iam:*AccessKey*","Resource":"arn:aws:iam::*:user/${aws:username}"},
  {"Sid":"NoWritesFromAfar","Effect":"Deny","NotAction":["iam:Get*","iam:List*"],"Resource":"*",
   "Condition":{"NotIpAddress":{"aws:SourceIp":["10.0.0.0/8","127.0.0.0/8"]}}}]}"#;
-
-fn state(pool: sqlx::PgPool) -> AppState {
-    AppState {
-        pool,
-        clock: Arc::new(SystemClock),
-        settings: Arc::new(ConsoleSettings {
-            idle_timeout: time::Duration::hours(1),
-            absolute_lifetime: time::Duration::hours(12),
-            public_url: "http://127.0.0.1:3000".to_owned(),
-            access_key_max_age: time::Duration::days(90),
-        }),
-        passwords: PasswordHasher::new(HashCost::default(), HashLimits::for_this_machine())
-            .unwrap(),
-        setup: Arc::new(SetupGate::closed()),
-        entropy: Arc::new(OsEntropy),
-        sealer: Arc::new(Sealer::new(&[7; 32])),
-        policy_cache: Arc::new(PolicyCache::default()),
-        caches: Arc::default(),
-        catalogue: server::aws_catalogue::catalogue(),
-    }
-}
 
 fn source() -> RequestSource {
     RequestSource::new(
@@ -168,7 +144,7 @@ async fn main() {
     server::aws_policies::sync(&pool, OffsetDateTime::now_utc())
         .await
         .unwrap();
-    let state = state(pool.clone());
+    let state = support::state(pool.clone());
     accounts::create_first_account(
         &state,
         NewAccount::parse(NewAccountInput {

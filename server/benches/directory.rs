@@ -10,19 +10,18 @@
 //! call, authorisation and audit included, without HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use app::authz::{Ctx, IamAction, PolicyCache};
-use app::clock::SystemClock;
-use app::crypto::{Entropy, OsEntropy, Sealer};
+mod support;
+
+use app::authz::{Ctx, IamAction};
+use app::crypto::{Entropy, OsEntropy};
 use app::directory::accounts::{self, NewAccount, NewAccountInput};
-use app::directory::passwords::{HashCost, HashLimits, PasswordHasher};
 use app::directory::policies::{self, HolderName, IdentityPolicy, NewPolicy};
-use app::directory::setup_token::SetupGate;
 use app::directory::users::{self, ListUsers, NewPassword, NewUser};
 use app::directory::{RequestSource, groups, signin};
 use app::model::{
     Account, GroupName, IamPath, IdKind, Password, PolicyName, UserName, UserOrder, UserSort, arn,
 };
-use app::state::{AppState, ConsoleSettings};
+use app::state::AppState;
 use server::database::{self, EmbeddedPostgres};
 use sqlx::PgPool;
 use std::future::Future;
@@ -171,27 +170,6 @@ where
         ms(percentile(&times, 0.95)),
         ms(times[times.len() - 1])
     );
-}
-
-fn state(pool: PgPool) -> AppState {
-    AppState {
-        pool,
-        clock: Arc::new(SystemClock),
-        settings: Arc::new(ConsoleSettings {
-            idle_timeout: time::Duration::hours(1),
-            absolute_lifetime: time::Duration::hours(12),
-            public_url: "http://127.0.0.1:3000".to_owned(),
-            access_key_max_age: time::Duration::days(90),
-        }),
-        passwords: PasswordHasher::new(HashCost::default(), HashLimits::for_this_machine())
-            .unwrap(),
-        setup: Arc::new(SetupGate::closed()),
-        entropy: Arc::new(OsEntropy),
-        sealer: Arc::new(Sealer::new(&[7; 32])),
-        policy_cache: Arc::new(PolicyCache::default()),
-        caches: Arc::default(),
-        catalogue: server::aws_catalogue::catalogue(),
-    }
 }
 
 fn source() -> RequestSource {
@@ -867,7 +845,7 @@ async fn main() {
     server::aws_policies::sync(&pool, OffsetDateTime::now_utc())
         .await
         .unwrap();
-    let state = state(pool.clone());
+    let state = support::state(pool.clone());
     seed(&state).await;
     if wants("list") {
         bench_list(&state).await;

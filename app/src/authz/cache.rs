@@ -41,9 +41,10 @@ impl<K, V> Default for Cached<K, V> {
 }
 
 impl<K: Eq + Hash, V: Clone> Cached<K, V> {
-    /// The value filed under `key` whatever its generation, to learn its account.
-    pub fn peek(&self, key: &K) -> Option<V> {
-        lock(&self.entries).get(key).map(|e| e.value.clone())
+    /// What `look` reads of the value filed under `key`, whatever its generation (to
+    /// learn its account without copying it).
+    pub fn peek<R>(&self, key: &K, look: impl FnOnce(&V) -> R) -> Option<R> {
+        lock(&self.entries).get(key).map(|e| look(&e.value))
     }
 
     /// The value, when it was loaded at the account's `generation` (read by this
@@ -96,7 +97,7 @@ mod tests {
         assert_eq!(cache.get(&"k", 6, t0), None, "the account changed");
         assert_eq!(cache.get(&"k", 5, t0 + CACHE_TTL), None, "too old");
         assert_eq!(cache.get(&"k", 5, t0 - Duration::seconds(1)), None);
-        assert_eq!(cache.peek(&"k"), Some(7));
+        assert_eq!(cache.peek(&"k", |v| *v + 1), Some(8));
         cache.clear();
         assert_eq!(cache.get(&"k", 5, t0), None);
     }

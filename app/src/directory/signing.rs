@@ -53,8 +53,8 @@ pub async fn find_key(
     let cache = &state.caches.signing_keys;
     let key = id.to_owned();
     let mut conn = store::acquire(&state.pool).await?;
-    if let Some(known) = cache.peek(&key) {
-        let generation = store::audit::generation(&mut conn, known.account.id.as_str()).await?;
+    if let Some(account) = cache.peek(&key, |known| known.account.id.clone()) {
+        let generation = store::audit::generation(&mut conn, account.as_str()).await?;
         if let Some(fresh) = cache.get(&key, generation, now) {
             return Ok((fresh, generation));
         }

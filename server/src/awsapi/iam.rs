@@ -136,11 +136,7 @@ async fn attached(cx: &Ctx, holder: HolderName<'_>, p: &Params) -> Outcome {
     .await?;
     Ok(Some(
         Xml::new()
-            .list("AttachedPolicies", &page.items, |a| {
-                Xml::new()
-                    .text("PolicyName", a.name.as_str())
-                    .text("PolicyArn", &a.arn)
-            })
+            .list("AttachedPolicies", &page.items, attached_xml)
             .page(page.marker.as_deref()),
     ))
 }
@@ -168,23 +164,36 @@ pub(super) fn tags(xml: Xml, tags: &[Tag]) -> Xml {
     })
 }
 
+/// AWS's AttachedPolicy structure.
+pub(super) fn attached_xml(policy: &app::model::AttachedPolicy) -> Xml {
+    Xml::new()
+        .text("PolicyName", policy.name.as_str())
+        .text("PolicyArn", &policy.arn)
+}
+
+/// AWS's AttachedPermissionsBoundary member, when the user has one.
+pub(super) fn boundary_xml(xml: Xml, boundary: Option<&str>) -> Xml {
+    match boundary {
+        None => xml,
+        Some(arn) => xml.nest(
+            "PermissionsBoundary",
+            Xml::new()
+                .text("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
+                .text("PermissionsBoundaryArn", arn),
+        ),
+    }
+}
+
 /// AWS's User structure.
 pub(crate) fn user_xml(user: &User, with_tags: bool) -> Xml {
-    let mut xml = Xml::new()
+    let xml = Xml::new()
         .text("Path", user.path.as_str())
         .text("UserName", user.name.as_str())
         .text("UserId", user.id.as_str())
         .text("Arn", &user.arn)
         .time("CreateDate", user.created_at)
         .opt_time("PasswordLastUsed", user.password_last_used);
-    if let Some(boundary) = &user.permissions_boundary {
-        xml = xml.nest(
-            "PermissionsBoundary",
-            Xml::new()
-                .text("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
-                .text("PermissionsBoundaryArn", boundary),
-        );
-    }
+    let mut xml = boundary_xml(xml, user.permissions_boundary.as_deref());
     if with_tags && !user.tags.is_empty() {
         xml = tags(xml, &user.tags);
     }

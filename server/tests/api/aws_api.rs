@@ -125,6 +125,24 @@ impl Cli {
     }
 }
 
+/// A server on the real clock with its account: the account id, and the root user's
+/// CLI with a new root key.
+async fn with_root_cli() -> (TestApp, String, Cli) {
+    let app = spawn_app().await;
+    let account = app.bootstrap().await;
+    real_time(&app);
+    let key = access_keys::create_access_key(&app.root_ctx().await, None)
+        .await
+        .unwrap();
+    let root = Cli::new(&app, key.key.id.as_str(), &key.secret);
+    (app, account.id.to_string(), root)
+}
+
+/// A CLI call that must succeed.
+fn ok(result: Result<Value, AwsError>) -> Value {
+    result.unwrap_or_else(|e| panic!("{e:?}"))
+}
+
 /// The server's clock set to the real time: the CLI signs with it.
 fn real_time(app: &TestApp) {
     app.clock
@@ -637,16 +655,7 @@ async fn every_iam_action_of_the_services_is_an_api_action() {
 
 #[tokio::test]
 async fn groups_policies_versions_inline_policies_and_the_password_policy_through_the_cli() {
-    let app = spawn_app().await;
-    let account = app.bootstrap().await;
-    real_time(&app);
-    let root_ctx = app.root_ctx().await;
-    let key = access_keys::create_access_key(&root_ctx, None)
-        .await
-        .unwrap();
-    let root = Cli::new(&app, key.key.id.as_str(), &key.secret);
-    let id = account.id.to_string();
-    let ok = |r: Result<Value, AwsError>| r.unwrap_or_else(|e| panic!("{e:?}"));
+    let (_app, id, root) = with_root_cli().await;
 
     ok(root
         .run(&["iam", "create-user", "--user-name", "tom"])
@@ -1293,16 +1302,7 @@ print(json.dumps(out))
 /// user and its boundary are made in one transaction: a wrong boundary creates nothing.
 #[tokio::test]
 async fn create_user_with_a_boundary_is_one_call_that_a_policy_can_require() {
-    let app = spawn_app().await;
-    let account = app.bootstrap().await;
-    real_time(&app);
-    let root_ctx = app.root_ctx().await;
-    let key = access_keys::create_access_key(&root_ctx, None)
-        .await
-        .unwrap();
-    let root = Cli::new(&app, key.key.id.as_str(), &key.secret);
-    let ok = |r: Result<Value, AwsError>| r.unwrap_or_else(|e| panic!("{e:?}"));
-    let id = account.id.to_string();
+    let (app, id, root) = with_root_cli().await;
 
     let document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:Get*","Resource":"*"}]}"#;
     let boundary = ok(root
@@ -1435,16 +1435,7 @@ async fn create_user_with_a_boundary_is_one_call_that_a_policy_can_require() {
 /// (the CLI follows the markers across users, groups and policies), it is the same.
 #[tokio::test]
 async fn account_authorization_details_describe_the_account_page_by_page() {
-    let app = spawn_app().await;
-    let account = app.bootstrap().await;
-    real_time(&app);
-    let root_ctx = app.root_ctx().await;
-    let key = access_keys::create_access_key(&root_ctx, None)
-        .await
-        .unwrap();
-    let root = Cli::new(&app, key.key.id.as_str(), &key.secret);
-    let ok = |r: Result<Value, AwsError>| r.unwrap_or_else(|e| panic!("{e:?}"));
-    let id = account.id.to_string();
+    let (_app, id, root) = with_root_cli().await;
     let document = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:Get*","Resource":"*"}]}"#;
     let local = ok(root
         .run(&[

@@ -1,7 +1,7 @@
 //! Managed policies and their versions, tags and entities; users' inline policies and
 //! permissions boundaries.
 
-use super::{inline_document, policy_name, tag_pairs, tags, user_name};
+use super::{attached_xml, boundary_xml, inline_document, policy_name, tag_pairs, tags, user_name};
 use crate::awsapi::Outcome;
 use crate::awsapi::params::Params;
 use crate::awsapi::xml::Xml;
@@ -16,6 +16,15 @@ use app::model::{Policy, PolicyVersion, parse_tags};
 /// AWS's Policy structure; `full` adds what GetPolicy and CreatePolicy show and
 /// ListPolicies leaves out (description, tags).
 fn policy_xml(policy: &Policy, full: bool) -> Xml {
+    let xml = policy_fields(policy, full);
+    if full && !policy.tags.is_empty() {
+        return tags(xml, &policy.tags);
+    }
+    xml
+}
+
+/// The members Policy and ManagedPolicyDetail share, with the description or not.
+fn policy_fields(policy: &Policy, with_description: bool) -> Xml {
     let mut xml = Xml::new()
         .text("PolicyName", policy.name.as_str())
         .text("PolicyId", policy.id.as_str())
@@ -28,16 +37,11 @@ fn policy_xml(policy: &Policy, full: bool) -> Xml {
             i64::from(policy.boundary_count),
         )
         .bool("IsAttachable", true);
-    if full && !policy.description.is_empty() {
+    if with_description && !policy.description.is_empty() {
         xml = xml.text("Description", &policy.description);
     }
-    xml = xml
-        .time("CreateDate", policy.created_at)
-        .time("UpdateDate", policy.updated_at);
-    if full && !policy.tags.is_empty() {
-        xml = tags(xml, &policy.tags);
-    }
-    xml
+    xml.time("CreateDate", policy.created_at)
+        .time("UpdateDate", policy.updated_at)
 }
 
 /// AWS's PolicyVersion structure; the document URL-encoded, as AWS sends it.
@@ -270,16 +274,11 @@ pub async fn get_account_authorization_details(cx: &Ctx, p: &Params) -> Outcome 
             .text("PolicyName", name.as_str())
             .text("PolicyDocument", &inline_document(document))
     };
-    let attached = |a: &app::model::AttachedPolicy| {
-        Xml::new()
-            .text("PolicyName", a.name.as_str())
-            .text("PolicyArn", &a.arn)
-    };
     Ok(Some(
         Xml::new()
             .list("UserDetailList", &found.users, |entry| {
                 let user = &entry.user;
-                let mut xml = Xml::new()
+                let xml = Xml::new()
                     .text("Path", user.path.as_str())
                     .text("UserName", user.name.as_str())
                     .text("UserId", user.id.as_str())
@@ -287,51 +286,22 @@ pub async fn get_account_authorization_details(cx: &Ctx, p: &Params) -> Outcome 
                     .time("CreateDate", user.created_at)
                     .list("UserPolicyList", &entry.inline_policies, inline)
                     .list("GroupList", &entry.groups, |g| Xml::bare(g.as_str()))
-                    .list("AttachedManagedPolicies", &entry.attached, attached);
-                if let Some(boundary) = &user.permissions_boundary {
-                    xml = xml.nest(
-                        "PermissionsBoundary",
-                        Xml::new()
-                            .text("PermissionsBoundaryType", "PermissionsBoundaryPolicy")
-                            .text("PermissionsBoundaryArn", boundary),
-                    );
-                }
-                tags(xml, &user.tags)
+                    .list("AttachedManagedPolicies", &entry.attached, attached_xml);
+                tags(
+                    boundary_xml(xml, user.permissions_boundary.as_deref()),
+                    &user.tags,
+                )
             })
             .list("GroupDetailList", &found.groups, |entry| {
-                let group = &entry.group;
-                Xml::new()
-                    .text("Path", group.path.as_str())
-                    .text("GroupName", group.name.as_str())
-                    .text("GroupId", group.id.as_str())
-                    .text("Arn", &group.arn)
-                    .time("CreateDate", group.created_at)
+                super::groups::group_xml(&entry.group)
                     .list("GroupPolicyList", &entry.inline_policies, inline)
-                    .list("AttachedManagedPolicies", &entry.attached, attached)
+                    .list("AttachedManagedPolicies", &entry.attached, attached_xml)
             })
             .list("RoleDetailList", std::iter::empty::<()>(), |()| Xml::new())
             .list("Policies", &found.policies, |entry| {
-                let policy = &entry.policy;
-                let mut xml = Xml::new()
-                    .text("PolicyName", policy.name.as_str())
-                    .text("PolicyId", policy.id.as_str())
-                    .text("Arn", &policy.arn)
-                    .text("Path", policy.path.as_str())
-                    .text("DefaultVersionId", &policy.default_version_id())
-                    .number("AttachmentCount", i64::from(policy.attachment_count))
-                    .number(
-                        "PermissionsBoundaryUsageCount",
-                        i64::from(policy.boundary_count),
-                    )
-                    .bool("IsAttachable", true);
-                if !policy.description.is_empty() {
-                    xml = xml.text("Description", &policy.description);
-                }
-                xml.time("CreateDate", policy.created_at)
-                    .time("UpdateDate", policy.updated_at)
-                    .list("PolicyVersionList", &entry.versions, |v| {
-                        version_xml(v, true)
-                    })
+                policy_fields(&entry.policy, true).list("PolicyVersionList", &entry.versions, |v| {
+                    version_xml(v, true)
+                })
             })
             .page(found.marker.as_deref()),
     ))
