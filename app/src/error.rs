@@ -61,6 +61,10 @@ pub enum AppError {
     Busy { retry_after_secs: u64 },
     #[error("Your session has ended. Sign in again.")]
     Unauthenticated,
+    /// Session policies and tags too large for a role session (AWS's
+    /// PackedPolicyTooLarge); the message says by how much.
+    #[error("{message}")]
+    PackedPolicyTooLarge { message: String },
     /// Temporary credentials past their expiry (AWS's ExpiredToken).
     #[error("The security token included in the request is expired")]
     ExpiredToken,
@@ -257,6 +261,7 @@ impl AppError {
             | Self::InvalidInput { .. }
             | Self::MalformedPolicy { .. }
             | Self::Request(_)
+            | Self::PackedPolicyTooLarge { .. }
             | Self::ExpiredToken => 400,
             Self::InvalidCredentials | Self::Unauthenticated => 401,
             Self::AccessDenied { .. }
@@ -293,6 +298,7 @@ impl AppError {
             Self::Busy { .. } => "ServiceUnavailable",
             Self::Unauthenticated => "MissingAuthenticationToken",
             Self::ExpiredToken => "ExpiredToken",
+            Self::PackedPolicyTooLarge { .. } => "PackedPolicyTooLarge",
             Self::PasswordResetRequired => "PasswordResetRequired",
             Self::AlreadySetUp | Self::NotSetUp => "InvalidInput",
             Self::Request(_) => "MalformedQueryString",

@@ -97,8 +97,28 @@ iam_actions!(
     GetAccessKeyLastUsed,
     // Reading the activity log: Portcullis's own, in the iam namespace like the rest.
     ListAuditEvents,
+    CreateRole,
+    GetRole,
+    ListRoles,
+    UpdateRole,
+    UpdateRoleDescription,
+    UpdateAssumeRolePolicy,
+    DeleteRole,
+    PutRolePolicy,
+    GetRolePolicy,
+    DeleteRolePolicy,
+    ListRolePolicies,
+    AttachRolePolicy,
+    DetachRolePolicy,
+    ListAttachedRolePolicies,
+    PutRolePermissionsBoundary,
+    DeleteRolePermissionsBoundary,
+    TagRole,
+    UntagRole,
+    ListRoleTags,
     // STS's, decided by the same engine.
     GetAccessKeyInfo,
+    AssumeRole,
 );
 
 impl IamAction {
@@ -112,7 +132,7 @@ impl IamAction {
     /// The service prefix policies name the action with.
     pub fn service(self) -> &'static str {
         match self {
-            Self::GetAccessKeyInfo => "sts",
+            Self::GetAccessKeyInfo | Self::AssumeRole => "sts",
             _ => "iam",
         }
     }

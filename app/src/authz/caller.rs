@@ -1,6 +1,6 @@
 //! Who is calling: made only by the session check and the SigV4 check.
 
-use crate::model::{AccessKeyId, Account, Tag, User};
+use crate::model::{AccessKeyId, Account, Role, Tag, User};
 use crate::policy::{PrincipalInfo, PrincipalKind};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -10,6 +10,52 @@ use uuid::Uuid;
 pub enum Principal {
     Root,
     User(Box<User>),
+    /// A session of a role (AssumeRole): its permissions are the role's, narrowed by
+    /// the role's boundary and the session's policies.
+    Role(Box<RoleSession>),
+}
+
+/// A role session as its credentials were issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSession {
+    pub role: Role,
+    pub session_name: String,
+    /// The inline session policy (AssumeRole's `Policy`).
+    pub session_policy: Option<String>,
+    /// The managed session policies (AssumeRole's `PolicyArns`), by id.
+    pub session_policy_ids: Vec<String>,
+    /// Session tags: they override the role's tags of the same key.
+    pub tags: Vec<Tag>,
+    /// Session tags that pass on to sessions this session assumes (role chaining).
+    pub transitive_tag_keys: Vec<String>,
+    pub source_identity: Option<String>,
+    pub expires_at: OffsetDateTime,
+}
+
+impl RoleSession {
+    /// `arn:aws:sts::<account>:assumed-role/<role>/<session>`.
+    pub fn arn(&self) -> String {
+        crate::model::arn::assumed_role(&self.role.account, &self.role.name, &self.session_name)
+    }
+
+    /// `AROA...:<session>`, as aws:userid and GetCallerIdentity's UserId.
+    pub fn user_id(&self) -> String {
+        format!("{}:{}", self.role.id, self.session_name)
+    }
+
+    /// The principal's tags: the role's, with the session's replacing those of the same
+    /// key (keys compared without case).
+    pub fn principal_tags(&self) -> Vec<Tag> {
+        let mut tags: Vec<Tag> = self
+            .role
+            .tags
+            .iter()
+            .filter(|t| !self.tags.iter().any(|s| s.key.eq_ignore_ascii_case(&t.key)))
+            .cloned()
+            .collect();
+        tags.extend(self.tags.iter().cloned());
+        tags
+    }
 }
 
 /// What the caller proved itself with.
@@ -151,6 +197,24 @@ impl Caller {
         match &self.principal {
             Principal::Root => self.account.root_arn(),
             Principal::User(user) => user.arn.clone(),
+            Principal::Role(session) => session.arn(),
+        }
+    }
+
+    /// The unique id GetCallerIdentity and aws:userid give: the account id for root,
+    /// `AIDA...` for a user, `AROA...:<session>` for a role session.
+    pub fn user_id(&self) -> String {
+        match &self.principal {
+            Principal::Root => self.account.id.to_string(),
+            Principal::User(user) => user.id.to_string(),
+            Principal::Role(session) => session.user_id(),
+        }
+    }
+
+    pub fn role_session(&self) -> Option<&RoleSession> {
+        match &self.principal {
+            Principal::Role(session) => Some(session),
+            Principal::Root | Principal::User(_) => None,
         }
     }
 
@@ -159,12 +223,13 @@ impl Caller {
         match &self.principal {
             Principal::Root => format!("root ({})", self.account.root_email.as_str()),
             Principal::User(user) => user.name.to_string(),
+            Principal::Role(session) => format!("{}/{}", session.role.name, session.session_name),
         }
     }
 
     pub fn user(&self) -> Option<&User> {
         match &self.principal {
-            Principal::Root => None,
+            Principal::Root | Principal::Role(_) => None,
             Principal::User(user) => Some(user),
         }
     }
@@ -172,18 +237,19 @@ impl Caller {
     /// The principal as the policy engine sees it (aws:username, aws:userid,
     /// aws:PrincipalTag/* and the rest derive from it).
     pub fn principal_info(&self) -> PrincipalInfo {
-        let (kind, user_name, unique_id, tags) = match &self.principal {
-            Principal::Root => (
-                PrincipalKind::Root,
-                None,
-                self.account.id.to_string(),
-                &[][..],
-            ),
+        let (kind, user_name, role_arn, tags) = match &self.principal {
+            Principal::Root => (PrincipalKind::Root, None, None, Vec::new()),
             Principal::User(user) => (
                 PrincipalKind::User,
                 Some(user.name.to_string()),
-                user.id.to_string(),
-                user.tags.as_slice(),
+                None,
+                user.tags.clone(),
+            ),
+            Principal::Role(session) => (
+                PrincipalKind::AssumedRole,
+                None,
+                Some(session.role.arn.clone()),
+                session.principal_tags(),
             ),
         };
         PrincipalInfo {
@@ -191,10 +257,11 @@ impl Caller {
             account: self.account.id.to_string(),
             kind,
             user_name,
-            unique_id: Some(unique_id),
+            unique_id: Some(self.user_id()),
+            role_arn,
             tags: tags
-                .iter()
-                .map(|Tag { key, value }| (key.clone(), value.clone()))
+                .into_iter()
+                .map(|Tag { key, value }| (key, value))
                 .collect::<BTreeMap<_, _>>(),
         }
     }

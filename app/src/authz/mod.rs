@@ -8,6 +8,6 @@ mod op;
 mod policies;
 
 pub use action::IamAction;
-pub use caller::{Caller, Credential, CurrentCaller, Principal};
+pub use caller::{Caller, Credential, CurrentCaller, Principal, RoleSession};
 pub use op::{Ctx, Op, Permit, Writer};
 pub use policies::{Effective, PolicyCache};

@@ -2,7 +2,7 @@
 //! writes that need it, and the audit events appended to the chain on commit.
 
 use super::policies::Effective;
-use super::{Caller, IamAction};
+use super::{Caller, IamAction, Principal};
 use crate::audit::{self, Outcome};
 use crate::crypto::Entropy;
 use crate::directory::RequestSource;
@@ -177,6 +177,13 @@ impl Ctx {
         {
             context.insert("aws:TokenIssueTime", issued);
         }
+        if let Some(identity) = self
+            .caller
+            .role_session()
+            .and_then(|s| s.source_identity.as_deref())
+        {
+            context.insert("aws:SourceIdentity", identity);
+        }
         if let Some(at) = self.caller.mfa_at {
             // Whole seconds since the code was given; they fit an f64 exactly.
             #[allow(clippy::cast_precision_loss)]
@@ -301,15 +308,26 @@ impl Op<'_> {
             action,
             resource: resource.to_owned(),
         };
-        let Some(user) = caller.user() else {
-            return Ok(self.attempting(permit));
+        // Root is the only principal the engine does not decide for.
+        let (key, role_session) = match &caller.principal {
+            Principal::Root => return Ok(self.attempting(permit)),
+            Principal::User(user) => (user.id.to_string(), None),
+            // A role session's policies depend on the session (its session policies):
+            // cached by its credentials, or for a console session by that session.
+            Principal::Role(session) => {
+                let holder = caller
+                    .access_key()
+                    .map(ToString::to_string)
+                    .or_else(|| caller.console_session().map(|id| id.to_string()))
+                    .unwrap_or_default();
+                (format!("S|{holder}"), Some(session.as_ref()))
+            }
         };
         let effective = match &mut self.policies {
             Some(loaded) => loaded,
             empty => {
                 let state = &self.cx.state;
                 let (cache, now) = (&state.caches.effective, self.cx.now);
-                let key = user.id.to_string();
                 let cached = self
                     .cx
                     .generation
@@ -317,9 +335,20 @@ impl Op<'_> {
                 let loaded = match cached {
                     Some(cached) => cached,
                     None => {
-                        let loaded =
-                            Effective::load_for_user(&mut self.tx, &state.policy_cache, &key)
-                                .await?;
+                        let loaded = match role_session {
+                            None => {
+                                Effective::load_for_user(&mut self.tx, &state.policy_cache, &key)
+                                    .await?
+                            }
+                            Some(session) => {
+                                Effective::load_for_role_session(
+                                    &mut self.tx,
+                                    &state.policy_cache,
+                                    session,
+                                )
+                                .await?
+                            }
+                        };
                         if let Some(generation) = self.cx.generation {
                             cache.put(key, loaded.clone(), generation, now);
                         }

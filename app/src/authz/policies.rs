@@ -4,6 +4,7 @@
 //! apply is read from the database on every request, so a change made through any
 //! server sharing the database takes effect on the next request everywhere.
 
+use super::RoleSession;
 use crate::error::AppError;
 use crate::policy::{CompiledPolicy, EvaluationInput, Request};
 use crate::store::{self, authz::PolicyRef};
@@ -60,7 +61,15 @@ impl PolicyCache {
 pub struct Effective {
     identity: Vec<(String, Arc<CompiledPolicy>)>,
     boundary: Option<(String, Arc<CompiledPolicy>)>,
+    /// A role session's session policies (inline and managed).
+    session: Vec<(String, Arc<CompiledPolicy>)>,
 }
+
+/// What stands in for a role session's managed session policy that has since been
+/// deleted: what it allowed is no longer known, so the session may do nothing rather
+/// than everything its role allows (fail closed).
+const VANISHED_SESSION_POLICY: &str =
+    r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#;
 
 impl Effective {
     pub fn input<'a>(&'a self, request: &'a Request) -> EvaluationInput<'a> {
@@ -70,6 +79,9 @@ impl Effective {
         }
         if let Some((name, policy)) = &self.boundary {
             input = input.boundary(name, policy);
+        }
+        for (name, policy) in &self.session {
+            input = input.session(name, policy);
         }
         input
     }
@@ -84,7 +96,7 @@ impl Effective {
     }
 
     pub fn policy_count(&self) -> usize {
-        self.identity.len() + usize::from(self.boundary.is_some())
+        self.identity.len() + usize::from(self.boundary.is_some()) + self.session.len()
     }
 
     pub async fn load_for_user(
@@ -93,6 +105,46 @@ impl Effective {
         user_id: &str,
     ) -> Result<Self, AppError> {
         let refs = store::authz::user_policy_refs(conn, user_id).await?;
+        Self::from_refs(conn, cache, refs).await
+    }
+
+    /// A role session's: the role's policies and boundary, and the session's policies.
+    pub async fn load_for_role_session(
+        conn: &mut PgConnection,
+        cache: &PolicyCache,
+        session: &RoleSession,
+    ) -> Result<Self, AppError> {
+        let refs = store::authz::role_policy_refs(
+            conn,
+            session.role.id.as_str(),
+            &session.session_policy_ids,
+        )
+        .await?;
+        let managed_sessions = refs.iter().filter(|r| r.role == "session").count();
+        let mut effective = Self::from_refs(conn, cache, refs).await?;
+        if managed_sessions < session.session_policy_ids.len() {
+            let deny = CompiledPolicy::parse(VANISHED_SESSION_POLICY)
+                .map_err(|e| AppError::internal("session policy", e))?;
+            effective
+                .session
+                .push(("(deleted session policy)".to_owned(), Arc::new(deny)));
+        }
+        if let Some(text) = &session.session_policy {
+            // Checked when the session was issued; failing closed if it no longer parses.
+            let compiled =
+                CompiledPolicy::parse(text).map_err(|e| AppError::internal("session policy", e))?;
+            effective
+                .session
+                .push(("session policy".to_owned(), Arc::new(compiled)));
+        }
+        Ok(effective)
+    }
+
+    async fn from_refs(
+        conn: &mut PgConnection,
+        cache: &PolicyCache,
+        refs: Vec<PolicyRef>,
+    ) -> Result<Self, AppError> {
         let mut missing_managed = Vec::new();
         let mut missing_inline = Vec::new();
         for r in &refs {
@@ -127,10 +179,10 @@ impl Effective {
                     format!("policy {} {} vanished", r.policy_id, r.number),
                 ));
             };
-            if r.role == "boundary" {
-                effective.boundary = Some((r.label, policy));
-            } else {
-                effective.identity.push((r.label, policy));
+            match r.role.as_str() {
+                "boundary" => effective.boundary = Some((r.label, policy)),
+                "session" => effective.session.push((r.label, policy)),
+                _ => effective.identity.push((r.label, policy)),
             }
         }
         Ok(effective)

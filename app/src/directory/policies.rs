@@ -9,7 +9,8 @@ use crate::authz::{Ctx, Effective, IamAction, Op};
 use crate::error::{AppError, Problems};
 use crate::model::{
     AttachedPolicy, GroupName, IamPath, IdKind, Page, Policy, PolicyName, PolicySource,
-    PolicyVersion, Tag, UniqueId, UserName, UserPolicy, arn, parse_description, parse_tags,
+    PolicyVersion, RoleName, Tag, UniqueId, UserName, UserPolicy, arn, parse_description,
+    parse_tags,
 };
 use crate::policy::{AccessSummary, Context, PolicyDocument, PolicyKind, policy_size, summarise};
 use crate::store::{
@@ -540,11 +541,13 @@ pub async fn list_policy_tags(cx: &Ctx, policy_arn: &str) -> Result<Vec<Tag>, Ap
     Ok(policy.tags)
 }
 
-/// A user or a group, named, as the attachment and inline-policy services take them.
+/// A user, a group or a role, named, as the attachment and inline-policy services take
+/// them.
 #[derive(Debug, Clone, Copy)]
 pub enum HolderName<'a> {
     User(&'a UserName),
     Group(&'a GroupName),
+    Role(&'a RoleName),
 }
 
 /// A holder as found: id, name, and what the context needs (tags, boundary).
@@ -559,14 +562,17 @@ impl HolderName<'_> {
         match self {
             Self::User(_) => Holder::User,
             Self::Group(_) => Holder::Group,
+            Self::Role(_) => Holder::Role,
         }
     }
 
-    /// The action's user or group form (AttachUserPolicy / AttachGroupPolicy, ...).
-    fn action(self, user: IamAction, group: IamAction) -> IamAction {
+    /// The action's user, group or role form (AttachUserPolicy / AttachGroupPolicy /
+    /// AttachRolePolicy, ...).
+    fn action(self, user: IamAction, group: IamAction, role: IamAction) -> IamAction {
         match self {
             Self::User(_) => user,
             Self::Group(_) => group,
+            Self::Role(_) => role,
         }
     }
 
@@ -574,6 +580,7 @@ impl HolderName<'_> {
         match self {
             Self::User(n) => no_such_user(n.as_str()),
             Self::Group(n) => no_such_group(n.as_str()),
+            Self::Role(n) => super::roles::no_such_role(n.as_str()),
         }
     }
 
@@ -581,6 +588,7 @@ impl HolderName<'_> {
         match self {
             Self::User(n) => json!({"UserName": n}),
             Self::Group(n) => json!({"GroupName": n}),
+            Self::Role(n) => json!({"RoleName": n}),
         }
     }
 
@@ -641,6 +649,21 @@ impl HolderName<'_> {
                     arn,
                 ))
             }
+            Self::Role(name) => {
+                let role = store::roles::find_by_name(op.reader(), &account, name).await?;
+                let arn = role.as_ref().map_or_else(
+                    || arn::role(&account, &IamPath::root(), name),
+                    |r| r.arn.clone(),
+                );
+                Ok((
+                    role.map(|r| Found {
+                        context: super::roles::role_context(&r),
+                        id: r.id,
+                        name: r.name.to_string(),
+                    }),
+                    arn,
+                ))
+            }
         }
     }
 }
@@ -662,7 +685,11 @@ pub async fn attach_policy(
     holder: HolderName<'_>,
     policy_arn: &str,
 ) -> Result<(), AppError> {
-    let action = holder.action(IamAction::AttachUserPolicy, IamAction::AttachGroupPolicy);
+    let action = holder.action(
+        IamAction::AttachUserPolicy,
+        IamAction::AttachGroupPolicy,
+        IamAction::AttachRolePolicy,
+    );
     let policy_arn = policy_arn.trim();
     let mut op = cx.begin().await?;
     let (found, permit) = holder
@@ -691,6 +718,9 @@ pub async fn attach_policy(
         Some("iam_groups_attached_limit") => {
             AppError::limit_exceeded("Cannot exceed quota for PoliciesPerGroup: 10")
         }
+        Some("iam_roles_attached_limit") => {
+            AppError::limit_exceeded("Cannot exceed quota for PoliciesPerRole: 10")
+        }
         Some(c) if c.ends_with("policy_id_fkey") => not_attachable(policy_arn),
         Some(c) if c.ends_with("_fkey") => holder.not_found(),
         _ => e.into(),
@@ -706,7 +736,11 @@ pub async fn detach_policy(
     holder: HolderName<'_>,
     policy_arn: &str,
 ) -> Result<(), AppError> {
-    let action = holder.action(IamAction::DetachUserPolicy, IamAction::DetachGroupPolicy);
+    let action = holder.action(
+        IamAction::DetachUserPolicy,
+        IamAction::DetachGroupPolicy,
+        IamAction::DetachRolePolicy,
+    );
     let policy_arn = policy_arn.trim();
     let mut op = cx.begin().await?;
     let (found, permit) = holder
@@ -747,6 +781,7 @@ pub async fn list_attached_policies(
     let action = holder.action(
         IamAction::ListAttachedUserPolicies,
         IamAction::ListAttachedGroupPolicies,
+        IamAction::ListAttachedRolePolicies,
     );
     let prefix = IamPath::parse_prefix(path_prefix.unwrap_or("/"))
         .map_err(|m| AppError::validation("path_prefix", m))?;
@@ -891,6 +926,9 @@ fn inline_size_limit(holder: HolderName<'_>) -> AppError {
         HolderName::Group(n) => AppError::limit_exceeded(format!(
             "Maximum policy size of 5120 bytes exceeded for group {n}"
         )),
+        HolderName::Role(n) => AppError::limit_exceeded(format!(
+            "Maximum policy size of 10240 bytes exceeded for role {n}"
+        )),
     }
 }
 
@@ -898,6 +936,7 @@ fn no_such_inline(holder: HolderName<'_>, name: &PolicyName) -> AppError {
     let kind = match holder {
         HolderName::User(_) => "user",
         HolderName::Group(_) => "group",
+        HolderName::Role(_) => "role",
     };
     AppError::not_found(format!(
         "The {kind} policy with name {name} cannot be found."
@@ -913,10 +952,15 @@ pub async fn put_inline_policy(
     name: &PolicyName,
     document: IdentityPolicy,
 ) -> Result<(), AppError> {
-    let action = holder.action(IamAction::PutUserPolicy, IamAction::PutGroupPolicy);
+    let action = holder.action(
+        IamAction::PutUserPolicy,
+        IamAction::PutGroupPolicy,
+        IamAction::PutRolePolicy,
+    );
     let kind = match holder {
         HolderName::User(_) => PolicyKind::InlineUser,
         HolderName::Group(_) => PolicyKind::InlineGroup,
+        HolderName::Role(_) => PolicyKind::InlineRole,
     };
     if document.size() > kind.limit() {
         return Err(inline_size_limit(holder));
@@ -936,9 +980,11 @@ pub async fn put_inline_policy(
     )
     .await
     .map_err(|e| match e.constraint() {
-        Some("iam_users_inline_size_limit" | "iam_groups_inline_size_limit") => {
-            inline_size_limit(holder)
-        }
+        Some(
+            "iam_users_inline_size_limit"
+            | "iam_groups_inline_size_limit"
+            | "iam_roles_inline_size_limit",
+        ) => inline_size_limit(holder),
         _ => e.into(),
     })?;
     let params = with_param(holder.param(), "PolicyName", json!(name));
@@ -962,7 +1008,11 @@ pub async fn get_inline_policy(
     holder: HolderName<'_>,
     name: &PolicyName,
 ) -> Result<InlinePolicy, AppError> {
-    let action = holder.action(IamAction::GetUserPolicy, IamAction::GetGroupPolicy);
+    let action = holder.action(
+        IamAction::GetUserPolicy,
+        IamAction::GetGroupPolicy,
+        IamAction::GetRolePolicy,
+    );
     let mut op = cx.begin().await?;
     let (found, _) = holder.authorize(&mut op, action, Context::new()).await?;
     let (policy_name, document) =
@@ -981,7 +1031,11 @@ pub async fn delete_inline_policy(
     holder: HolderName<'_>,
     name: &PolicyName,
 ) -> Result<(), AppError> {
-    let action = holder.action(IamAction::DeleteUserPolicy, IamAction::DeleteGroupPolicy);
+    let action = holder.action(
+        IamAction::DeleteUserPolicy,
+        IamAction::DeleteGroupPolicy,
+        IamAction::DeleteRolePolicy,
+    );
     let mut op = cx.begin().await?;
     let (found, permit) = holder.authorize(&mut op, action, Context::new()).await?;
     let mut w = op.writer(&permit);
@@ -1003,7 +1057,11 @@ pub async fn list_inline_policies(
     marker: Option<&str>,
     max: Option<i64>,
 ) -> Result<Page<PolicyName>, AppError> {
-    let action = holder.action(IamAction::ListUserPolicies, IamAction::ListGroupPolicies);
+    let action = holder.action(
+        IamAction::ListUserPolicies,
+        IamAction::ListGroupPolicies,
+        IamAction::ListRolePolicies,
+    );
     let limit = max_items(max)?;
     let mut op = cx.begin().await?;
     let (found, _) = holder.authorize(&mut op, action, Context::new()).await?;
@@ -1025,13 +1083,31 @@ pub async fn put_user_permissions_boundary(
     user: &UserName,
     policy_arn: &str,
 ) -> Result<(), AppError> {
+    put_permissions_boundary(cx, HolderName::User(user), policy_arn).await
+}
+
+/// DeleteUserPermissionsBoundary: succeeds (changing nothing) when there is none.
+pub async fn delete_user_permissions_boundary(cx: &Ctx, user: &UserName) -> Result<(), AppError> {
+    delete_permissions_boundary(cx, HolderName::User(user)).await
+}
+
+/// Put{User,Role}PermissionsBoundary. A group has no boundary.
+pub async fn put_permissions_boundary(
+    cx: &Ctx,
+    holder: HolderName<'_>,
+    policy_arn: &str,
+) -> Result<(), AppError> {
     let policy_arn = policy_arn.trim();
-    let holder = HolderName::User(user);
+    let action = boundary_action(
+        holder,
+        IamAction::PutUserPermissionsBoundary,
+        IamAction::PutRolePermissionsBoundary,
+    )?;
     let mut op = cx.begin().await?;
     let (found, permit) = holder
         .authorize(
             &mut op,
-            IamAction::PutUserPermissionsBoundary,
+            action,
             Context::new().with("iam:PermissionsBoundary", policy_arn),
         )
         .await?;
@@ -1039,36 +1115,54 @@ pub async fn put_user_permissions_boundary(
         .await?
         .ok_or_else(|| not_attachable(policy_arn))?;
     let mut w = op.writer(&permit);
-    store::policies::lock_holder(&mut w, Holder::User, &found.id).await?;
-    store::policies::set_boundary(&mut w, &found.id, Some(&policy.id))
+    store::policies::lock_holder(&mut w, holder.kind(), &found.id).await?;
+    store::policies::set_boundary(&mut w, holder.kind(), &found.id, Some(&policy.id))
         .await
         .map_err(|e| match e.constraint() {
-            Some("iam_users_boundary_fkey") => not_attachable(policy_arn),
+            Some(c) if c.ends_with("boundary_fkey") || c.ends_with("boundary_policy_id_fkey") => {
+                not_attachable(policy_arn)
+            }
             _ => e.into(),
         })?;
     op.audit(
         &permit,
-        json!({"UserName": user, "PermissionsBoundary": policy.arn}),
+        with_param(holder.param(), "PermissionsBoundary", json!(policy.arn)),
     );
     op.commit().await
 }
 
-/// DeleteUserPermissionsBoundary: succeeds (changing nothing) when there is none.
-pub async fn delete_user_permissions_boundary(cx: &Ctx, user: &UserName) -> Result<(), AppError> {
-    let holder = HolderName::User(user);
+/// Delete{User,Role}PermissionsBoundary: succeeds (changing nothing) when there is none.
+pub async fn delete_permissions_boundary(cx: &Ctx, holder: HolderName<'_>) -> Result<(), AppError> {
+    let action = boundary_action(
+        holder,
+        IamAction::DeleteUserPermissionsBoundary,
+        IamAction::DeleteRolePermissionsBoundary,
+    )?;
     let mut op = cx.begin().await?;
-    let (found, permit) = holder
-        .authorize(
-            &mut op,
-            IamAction::DeleteUserPermissionsBoundary,
-            Context::new(),
-        )
-        .await?;
+    let (found, permit) = holder.authorize(&mut op, action, Context::new()).await?;
     let mut w = op.writer(&permit);
-    store::policies::lock_holder(&mut w, Holder::User, &found.id).await?;
-    let changed = store::policies::set_boundary(&mut w, &found.id, None).await?;
-    op.audit(&permit, json!({"UserName": user, "Changed": changed}));
+    store::policies::lock_holder(&mut w, holder.kind(), &found.id).await?;
+    let changed = store::policies::set_boundary(&mut w, holder.kind(), &found.id, None).await?;
+    op.audit(
+        &permit,
+        with_param(holder.param(), "Changed", json!(changed)),
+    );
     op.commit().await
+}
+
+fn boundary_action(
+    holder: HolderName<'_>,
+    user: IamAction,
+    role: IamAction,
+) -> Result<IamAction, AppError> {
+    match holder {
+        HolderName::User(_) => Ok(user),
+        HolderName::Role(_) => Ok(role),
+        HolderName::Group(_) => Err(AppError::validation(
+            "permissions_boundary",
+            "A group cannot have a permissions boundary.",
+        )),
+    }
 }
 
 /// ListEntitiesForPolicy's EntityFilter (roles arrive with roles).

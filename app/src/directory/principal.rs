@@ -35,6 +35,13 @@ pub async fn authorized_principal(
     name: Option<&UserName>,
 ) -> Result<(Principal, Permit), AppError> {
     let caller = op.cx().caller().clone();
+    if name.is_none() && caller.role_session().is_some() {
+        // A role session has no credentials of its own to manage, and is not root.
+        return Err(AppError::validation(
+            "user_name",
+            "Must specify userName when calling with non-User credentials",
+        ));
+    }
     let name = name.or(caller.user().map(|u| &u.name)).cloned();
     let Some(name) = name else {
         // The root user's own devices: only root names them (it is its own account).

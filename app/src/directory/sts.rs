@@ -3,9 +3,9 @@
 
 use super::signing::invalid_key;
 use crate::audit::{self, Outcome};
-use crate::authz::{Caller, Ctx, Principal};
+use crate::authz::{Caller, Ctx, Principal, RoleSession};
 use crate::error::AppError;
-use crate::model::{AccessKeyId, AccountId, AuthCode, KEY_ID_RANDOM_LEN, SECRET_LEN};
+use crate::model::{AccessKeyId, AccountId, AuthCode, KEY_ID_RANDOM_LEN, SECRET_LEN, Tag};
 use crate::state::AppState;
 use crate::store;
 use sha2::{Digest, Sha256};
@@ -143,37 +143,21 @@ pub async fn get_session_token(
             Some(now)
         }
     };
-    let id = session_key_id(cx.entropy());
-    let mut secret_bytes = [0u8; SECRET_LEN];
-    cx.entropy().fill(&mut secret_bytes);
-    let secret: String = secret_bytes
-        .iter()
-        .map(|b| char::from(SECRET_ALPHABET[usize::from(b % 64)]))
-        .collect();
-    let mut token_bytes = [0u8; 96];
-    cx.entropy().fill(&mut token_bytes);
-    let token: String = token_bytes
-        .iter()
-        .map(|b| char::from(SECRET_ALPHABET[usize::from(b % 64)]))
-        .collect();
-    let sealed = state.sealer.seal(
-        cx.entropy(),
-        &secret_context(id.as_str()),
-        secret.as_bytes(),
-    );
+    let minted = Minted::new(cx);
     let expiration = now + Duration::seconds(duration);
     store::session_credentials::insert(
         &mut tx,
         store::session_credentials::NewSession {
-            access_key_id: id.as_str(),
+            access_key_id: minted.id.as_str(),
             account_id: cx.account().as_str(),
             user_id: user_id.as_deref(),
-            source_key_id: source_key.as_str(),
-            secret_sealed: &sealed,
-            token_sha256: &token_hash(&token),
+            source_key_id: Some(source_key.as_str()),
+            secret_sealed: &minted.sealed,
+            token_sha256: &token_hash(&minted.token),
             issued_at: now,
             expires_at: expiration,
             mfa_at,
+            role: None,
         },
     )
     .await?;
@@ -182,17 +166,63 @@ pub async fn get_session_token(
         Outcome::Success,
         None,
         mfa_at.is_some(),
-        Some(&id),
+        Some(&minted.id),
         duration,
     );
     audit::append(&mut tx, cx.entropy(), vec![event]).await?;
     store::commit(tx).await?;
-    Ok(SessionCredentials {
-        access_key_id: id,
-        secret_access_key: secret,
-        session_token: token,
-        expiration,
-    })
+    Ok(minted.credentials(expiration))
+}
+
+/// New temporary credentials before they are stored: the key id, the secret (and its
+/// sealed form for the database), the session token.
+pub(crate) struct Minted {
+    pub id: AccessKeyId,
+    secret: String,
+    pub sealed: Vec<u8>,
+    token: String,
+}
+
+impl Minted {
+    pub fn new(cx: &Ctx) -> Self {
+        let id = session_key_id(cx.entropy());
+        let mut secret_bytes = [0u8; SECRET_LEN];
+        cx.entropy().fill(&mut secret_bytes);
+        let secret: String = secret_bytes
+            .iter()
+            .map(|b| char::from(SECRET_ALPHABET[usize::from(b % 64)]))
+            .collect();
+        let mut token_bytes = [0u8; 96];
+        cx.entropy().fill(&mut token_bytes);
+        let token: String = token_bytes
+            .iter()
+            .map(|b| char::from(SECRET_ALPHABET[usize::from(b % 64)]))
+            .collect();
+        let sealed = cx.state().sealer.seal(
+            cx.entropy(),
+            &secret_context(id.as_str()),
+            secret.as_bytes(),
+        );
+        Self {
+            id,
+            secret,
+            sealed,
+            token,
+        }
+    }
+
+    pub fn token_hash(&self) -> Vec<u8> {
+        token_hash(&self.token)
+    }
+
+    pub fn credentials(self, expiration: OffsetDateTime) -> SessionCredentials {
+        SessionCredentials {
+            access_key_id: self.id,
+            secret_access_key: self.secret,
+            session_token: self.token,
+            expiration,
+        }
+    }
 }
 
 fn event(
@@ -255,8 +285,35 @@ pub async fn find_session_key(
     if now >= row.expires_at {
         return Err(AppError::ExpiredToken);
     }
-    let (account, principal) =
-        super::signing::holder(&mut conn, &row.account_id, row.user_id.as_deref()).await?;
+    let (account, principal) = match &row.role_id {
+        None => super::signing::holder(&mut conn, &row.account_id, row.user_id.as_deref()).await?,
+        Some(role_id) => {
+            // The session's account is its role's; a role that is gone ends its sessions.
+            let (account, _) = super::signing::holder(&mut conn, &row.account_id, None).await?;
+            let role = store::roles::find_by_id(&mut conn, role_id)
+                .await?
+                .ok_or_else(invalid_key)?;
+            let session = RoleSession {
+                role,
+                session_name: row.session_name.clone().unwrap_or_default(),
+                session_policy: row.session_policy.clone(),
+                session_policy_ids: row.session_policy_ids.clone(),
+                tags: row
+                    .session_tag_keys
+                    .iter()
+                    .zip(&row.session_tag_values)
+                    .map(|(key, value)| Tag {
+                        key: key.clone(),
+                        value: value.clone(),
+                    })
+                    .collect(),
+                transitive_tag_keys: row.transitive_tag_keys.clone(),
+                source_identity: row.source_identity.clone(),
+                expires_at: row.expires_at,
+            };
+            (account, Principal::Role(Box::new(session)))
+        }
+    };
     let secret = state
         .sealer
         .open(&secret_context(id.as_str()), &row.secret_sealed)

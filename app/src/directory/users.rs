@@ -178,12 +178,17 @@ pub async fn create_user(cx: &Ctx, new: NewUser) -> Result<User, AppError> {
         _ => e.into(),
     })?;
     if let Some(policy) = &boundary {
-        store::policies::set_boundary(&mut op.writer(&permit), &id, Some(&policy.id))
-            .await
-            .map_err(|e| match e.constraint() {
-                Some("iam_users_boundary_fkey") => super::policies::not_attachable(&policy.arn),
-                _ => e.into(),
-            })?;
+        store::policies::set_boundary(
+            &mut op.writer(&permit),
+            store::policies::Holder::User,
+            &id,
+            Some(&policy.id),
+        )
+        .await
+        .map_err(|e| match e.constraint() {
+            Some("iam_users_boundary_fkey") => super::policies::not_attachable(&policy.arn),
+            _ => e.into(),
+        })?;
     }
     op.audit(
         &permit,

@@ -1,6 +1,6 @@
 //! The directory's entities as services return them and pages show them.
 
-use super::{AccountId, GroupName, IamPath, PolicyName, Tag, UniqueId, UserName};
+use super::{AccountId, GroupName, IamPath, PolicyName, RoleName, Tag, UniqueId, UserName};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -28,6 +28,27 @@ pub struct Group {
     pub path: IamPath,
     pub arn: String,
     pub created_at: OffsetDateTime,
+}
+
+/// An IAM role: who may assume it (the trust policy), for how long at most.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub id: UniqueId,
+    pub account: AccountId,
+    pub name: RoleName,
+    pub path: IamPath,
+    pub arn: String,
+    pub description: String,
+    /// The trust policy, as written.
+    pub trust_policy: String,
+    /// Seconds: 3,600 to 43,200.
+    pub max_session_duration: i32,
+    pub created_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+    pub last_used_region: Option<String>,
+    /// The ARN of the managed policy that bounds the role's permissions.
+    pub permissions_boundary: Option<String>,
+    pub tags: Vec<Tag>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! IAM unique ids (`AIDA...` for users, `AGPA...` for groups, `ANPA...` for managed
 //! policies) and ARNs.
 
-use super::{AccountId, GroupName, IamPath, MfaDeviceName, PolicyName, UserName};
+use super::{AccountId, GroupName, IamPath, MfaDeviceName, PolicyName, RoleName, UserName};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -10,6 +10,7 @@ pub enum IdKind {
     User,
     Group,
     Policy,
+    Role,
 }
 
 impl IdKind {
@@ -18,6 +19,7 @@ impl IdKind {
             Self::User => "AIDA",
             Self::Group => "AGPA",
             Self::Policy => "ANPA",
+            Self::Role => "AROA",
         }
     }
 }
@@ -75,6 +77,15 @@ pub mod arn {
 
     pub fn group(account: &AccountId, path: &IamPath, name: &GroupName) -> String {
         format!("arn:aws:iam::{account}:group{path}{name}")
+    }
+
+    pub fn role(account: &AccountId, path: &IamPath, name: &RoleName) -> String {
+        format!("arn:aws:iam::{account}:role{path}{name}")
+    }
+
+    /// A role session: the role's path is not part of it, as in AWS.
+    pub fn assumed_role(account: &AccountId, role: &RoleName, session: &str) -> String {
+        format!("arn:aws:sts::{account}:assumed-role/{role}/{session}")
     }
 
     /// A customer managed policy (`account` set) or an AWS managed one (`None`).

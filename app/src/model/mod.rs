@@ -24,12 +24,14 @@ pub use access_key::{
 pub use account::{Account, AccountAlias, AccountId};
 pub use directory::{
     AttachedPolicy, AuditEvent, Group, GroupDetail, Page, Policy, PolicySource, PolicyVersion,
-    User, UserPolicy,
+    Role, User, UserPolicy,
 };
 pub use email::EmailAddress;
 pub use ids::{ID_RANDOM_LEN, IdKind, UniqueId, arn};
 pub use mfa::{AuthCode, MfaDevice, MfaOwner, NewMfaDevice};
-pub use names::{GroupName, IamPath, MfaDeviceName, PolicyName, UserName, parse_description};
+pub use names::{
+    GroupName, IamPath, MfaDeviceName, PolicyName, RoleName, UserName, parse_description,
+};
 pub use password::{Password, PasswordRule, RootPasswordCheck};
 pub use password_policy::{
     PasswordPolicy, PasswordPolicyInput, PasswordRequirements, PasswordRules, PolicyRule,

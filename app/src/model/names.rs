@@ -72,6 +72,11 @@ iam_name!(
     64
 );
 iam_name!(
+    /// A role's name: 1-64 of `[A-Za-z0-9+=,.@_-]`, unique per account without case.
+    RoleName,
+    64
+);
+iam_name!(
     /// A group's name: 1-128 of `[A-Za-z0-9+=,.@_-]`.
     GroupName,
     128

@@ -49,6 +49,10 @@ pub struct PrincipalInfo {
     pub user_name: Option<String>,
     #[serde(default)]
     pub unique_id: Option<String>,
+    /// For a role session, its role's ARN with the role's path (aws:PrincipalArn); when
+    /// absent it is derived from the session's ARN, which names no path.
+    #[serde(default)]
+    pub role_arn: Option<String>,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
 }
@@ -63,6 +67,7 @@ impl PrincipalInfo {
             kind: PrincipalKind::Anonymous,
             user_name: None,
             unique_id: None,
+            role_arn: None,
             tags: BTreeMap::new(),
         };
         if arn == "*" || arn.eq_ignore_ascii_case("anonymous") {
@@ -114,6 +119,9 @@ impl PrincipalInfo {
     /// `aws:PrincipalArn`: for a role session it is the role's ARN, not the session's.
     pub fn principal_arn(&self) -> Cow<'_, str> {
         if self.kind == PrincipalKind::AssumedRole {
+            if let Some(role_arn) = &self.role_arn {
+                return Cow::Borrowed(role_arn);
+            }
             let partition = self.arn.split(':').nth(1).unwrap_or("aws");
             if let Some(name) = self.role_name() {
                 return Cow::Owned(format!("arn:{partition}:iam::{}:role/{name}", self.account));

@@ -7,7 +7,7 @@ use sqlx::{FromRow, PgConnection};
 /// an inline policy's revision.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, FromRow)]
 pub struct PolicyRef {
-    /// `identity` or `boundary`.
+    /// `identity`, `boundary` or `session`.
     pub role: String,
     /// For managed: the policy id; for inline: empty.
     pub policy_id: String,
@@ -57,6 +57,36 @@ pub async fn user_policy_refs(
     .await?)
 }
 
+/// Every policy that applies to a role session: the role's inline and attached policies,
+/// its boundary, and the managed policies the session was given (`session_policy_ids`),
+/// each at its default version now.
+pub async fn role_policy_refs(
+    conn: &mut PgConnection,
+    role_id: &str,
+    session_policy_ids: &[String],
+) -> Result<Vec<PolicyRef>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT 'identity' AS role, p.policy_id, p.default_version::bigint AS number,
+                false AS inline, p.name AS label
+           FROM role_policy_attachments a JOIN managed_policies p USING (policy_id)
+          WHERE a.role_id = $1
+         UNION ALL
+         SELECT 'identity', '', i.revision, true, i.name
+           FROM role_inline_policies i WHERE i.role_id = $1
+         UNION ALL
+         SELECT 'boundary', p.policy_id, p.default_version::bigint, false, p.name
+           FROM iam_roles r JOIN managed_policies p ON p.policy_id = r.boundary_policy_id
+          WHERE r.role_id = $1
+         UNION ALL
+         SELECT 'session', p.policy_id, p.default_version::bigint, false, p.name
+           FROM managed_policies p WHERE p.policy_id = ANY($2)",
+    )
+    .bind(role_id)
+    .bind(session_policy_ids)
+    .fetch_all(conn)
+    .await?)
+}
+
 /// The documents of managed policy versions `(policy_id, version)` and inline policies
 /// by revision.
 pub async fn documents(
@@ -79,6 +109,9 @@ pub async fn documents(
           WHERE revision = ANY($3)
          UNION ALL
          SELECT '', revision, true, document FROM group_inline_policies
+          WHERE revision = ANY($3)
+         UNION ALL
+         SELECT '', revision, true, document FROM role_inline_policies
           WHERE revision = ANY($3)",
     )
     .bind(&ids)

@@ -13,6 +13,7 @@ pub mod name_page;
 pub mod password_policy;
 pub mod policies;
 pub mod recovery;
+pub mod roles;
 pub mod sealed;
 pub mod session_credentials;
 pub mod sessions;

@@ -396,11 +396,12 @@ pub async fn set_default(
     Ok(done.rows_affected() > 0)
 }
 
-/// Who a policy is attached to, or bounds: users and groups.
+/// Who a policy is attached to, or bounds: users, groups and roles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Holder {
     User,
     Group,
+    Role,
 }
 
 impl Holder {
@@ -408,6 +409,7 @@ impl Holder {
         match self {
             Self::User => "user_policy_attachments",
             Self::Group => "group_policy_attachments",
+            Self::Role => "role_policy_attachments",
         }
     }
 
@@ -415,6 +417,7 @@ impl Holder {
         match self {
             Self::User => "iam_users",
             Self::Group => "iam_groups",
+            Self::Role => "iam_roles",
         }
     }
 
@@ -422,6 +425,7 @@ impl Holder {
         match self {
             Self::User => "user_id",
             Self::Group => "group_id",
+            Self::Role => "role_id",
         }
     }
 
@@ -429,6 +433,7 @@ impl Holder {
         match self {
             Self::User => "user_inline_policies",
             Self::Group => "group_inline_policies",
+            Self::Role => "role_inline_policies",
         }
     }
 }
@@ -545,20 +550,22 @@ pub async fn attached(
         .collect()
 }
 
-/// Sets (or, with `None`, removes) a user's permissions boundary, keeping customer
-/// managed policies' boundary counts. The caller holds the user's row lock (`old` must
-/// not lock: a row this statement updates would be skipped by FOR UPDATE).
+/// Sets (or, with `None`, removes) a user's or role's permissions boundary, keeping
+/// customer managed policies' boundary counts. The caller holds the holder's row lock
+/// (`old` must not lock: a row this statement updates would be skipped by FOR UPDATE).
 pub async fn set_boundary(
     w: &mut Writer<'_>,
-    user_id: &UniqueId,
+    holder: Holder,
+    holder_id: &UniqueId,
     policy_id: Option<&UniqueId>,
 ) -> Result<bool, StoreError> {
-    let changed: Option<(i32,)> = sqlx::query_as(
+    let (entities, id) = (holder.entities(), holder.id_column());
+    let changed: Option<(i32,)> = sqlx::query_as(&format!(
         "WITH old AS (
-             SELECT boundary_policy_id AS old_id FROM iam_users WHERE user_id = $1
+             SELECT boundary_policy_id AS old_id FROM {entities} WHERE {id} = $1
          ), changed AS (
-             UPDATE iam_users SET boundary_policy_id = $2
-              WHERE user_id = $1 AND boundary_policy_id IS DISTINCT FROM $2
+             UPDATE {entities} SET boundary_policy_id = $2
+              WHERE {id} = $1 AND boundary_policy_id IS DISTINCT FROM $2
           RETURNING 1
          ), dec AS (
              UPDATE managed_policies SET boundary_count = boundary_count - 1
@@ -569,9 +576,9 @@ pub async fn set_boundary(
               WHERE policy_id = $2 AND account_id IS NOT NULL
                 AND EXISTS (SELECT 1 FROM changed)
          )
-         SELECT 1 FROM changed",
-    )
-    .bind(user_id.as_str())
+         SELECT 1 FROM changed"
+    ))
+    .bind(holder_id.as_str())
     .bind(policy_id.map(UniqueId::as_str))
     .fetch_optional(w.conn())
     .await?;

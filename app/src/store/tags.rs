@@ -11,6 +11,7 @@ use sqlx::PgConnection;
 pub enum Tagged {
     User,
     Policy,
+    Role,
 }
 
 impl Tagged {
@@ -18,6 +19,7 @@ impl Tagged {
         match self {
             Self::User => ("iam_users", "user_id"),
             Self::Policy => ("managed_policies", "policy_id"),
+            Self::Role => ("iam_roles", "role_id"),
         }
     }
 }

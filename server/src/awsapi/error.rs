@@ -102,6 +102,7 @@ fn status(error: &AppError) -> u16 {
         | AppError::Throttled { .. }
         | AppError::AlreadySetUp
         | AppError::NotSetUp
+        | AppError::PackedPolicyTooLarge { .. }
         | AppError::ExpiredToken => 400,
         AppError::AccessDenied { .. }
         | AppError::InvalidCredentials
@@ -138,6 +139,12 @@ fn member_name(field: &str) -> String {
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         let message = match &error {
+            // A message that names no field is AWS's whole message already.
+            AppError::Validation {
+                field,
+                message,
+                also,
+            } if field.is_empty() && also.is_empty() => message.clone(),
             AppError::Validation {
                 field,
                 message,

@@ -5,6 +5,7 @@
 mod account;
 mod groups;
 mod policies;
+mod roles;
 
 use super::error::ApiError;
 use super::params::Params;
@@ -86,6 +87,25 @@ pub async fn dispatch(cx: &Ctx, action: &str, p: &Params) -> Outcome {
         "UntagPolicy" => policies::untag_policy(cx, p).await,
         "ListPolicyTags" => policies::list_policy_tags(cx, p).await,
         "ListEntitiesForPolicy" => policies::list_entities_for_policy(cx, p).await,
+        "CreateRole" => roles::create_role(cx, p).await,
+        "GetRole" => roles::get_role(cx, p).await,
+        "ListRoles" => roles::list_roles(cx, p).await,
+        "UpdateRole" => roles::update_role(cx, p).await,
+        "UpdateRoleDescription" => roles::update_role_description(cx, p).await,
+        "UpdateAssumeRolePolicy" => roles::update_assume_role_policy(cx, p).await,
+        "DeleteRole" => roles::delete_role(cx, p).await,
+        "TagRole" => roles::tag_role(cx, p).await,
+        "UntagRole" => roles::untag_role(cx, p).await,
+        "ListRoleTags" => roles::list_role_tags(cx, p).await,
+        "AttachRolePolicy" => roles::attach_role_policy(cx, p).await,
+        "DetachRolePolicy" => roles::detach_role_policy(cx, p).await,
+        "ListAttachedRolePolicies" => roles::list_attached_role_policies(cx, p).await,
+        "PutRolePolicy" => roles::put_role_policy(cx, p).await,
+        "GetRolePolicy" => roles::get_role_policy(cx, p).await,
+        "DeleteRolePolicy" => roles::delete_role_policy(cx, p).await,
+        "ListRolePolicies" => roles::list_role_policies(cx, p).await,
+        "PutRolePermissionsBoundary" => roles::put_role_permissions_boundary(cx, p).await,
+        "DeleteRolePermissionsBoundary" => roles::delete_role_permissions_boundary(cx, p).await,
         "CreateAccessKey" => create_access_key(cx, p).await,
         "ListAccessKeys" => list_access_keys(cx, p).await,
         "UpdateAccessKey" => update_access_key(cx, p).await,

@@ -142,7 +142,7 @@ async fn handle(api: &Api, request: Request) -> Response {
     };
     let source = RequestSource::from_parts(&parts);
     let now = api.state.clock.now();
-    let (service, cx) = match authenticate(api, &incoming, now, source).await {
+    let (service, cx, region) = match authenticate(api, &incoming, now, source).await {
         Ok(found) => found,
         Err(error) => return respond_error(version_says.namespace(), &error, &request_id),
     };
@@ -155,7 +155,7 @@ async fn handle(api: &Api, request: Request) -> Response {
     };
     let outcome = match service {
         Service::Iam => iam::dispatch(&cx, action, &params).await,
-        Service::Sts => sts::dispatch(&cx, action, &params).await,
+        Service::Sts => sts::dispatch(&cx, action, &params, &region).await,
     };
     match outcome {
         Ok(result) => {
@@ -176,7 +176,7 @@ async fn authenticate(
     incoming: &sigv4::Incoming<'_>,
     now: OffsetDateTime,
     source: RequestSource,
-) -> Result<(Service, Ctx), ApiError> {
+) -> Result<(Service, Ctx, String), ApiError> {
     let signed = sigv4::parse(incoming)?;
     sigv4::check_time(&signed, now)?;
     let service = match signed.scope.service.as_str() {
@@ -198,8 +198,9 @@ async fn authenticate(
         let key = temporary::find_session_key(&api.state, &signed.scope.access_key_id, token, now)
             .await?;
         let caller = key.prove(proves, now).ok_or_else(error::mismatch)?;
-        // As in AWS: GetSessionToken's credentials reach IAM only when MFA was given.
-        if service == Service::Iam && !caller.mfa {
+        // As in AWS: GetSessionToken's credentials reach IAM only when MFA was given
+        // (a role session's reach it as the role's policies say).
+        if service == Service::Iam && !caller.mfa && caller.role_session().is_none() {
             return Err(ApiError::from(app::error::AppError::AccessDenied {
                 message: "Temporary credentials from GetSessionToken can call IAM only when \
                           they were issued with MFA (SerialNumber and TokenCode)."
@@ -234,6 +235,7 @@ async fn authenticate(
             Some(generation) => cx.with_generation(generation),
             None => cx,
         },
+        signed.scope.region,
     ))
 }
 

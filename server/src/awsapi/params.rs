@@ -47,6 +47,13 @@ impl Params {
             .collect()
     }
 
+    /// `Name.member.N.Field` in order, up to the first gap (PolicyArns' `arn`).
+    pub fn key_values_of(&self, name: &str, field: &str) -> Vec<&str> {
+        (1..)
+            .map_while(|i| self.get(&format!("{name}.member.{i}.{field}")))
+            .collect()
+    }
+
     pub fn boolean(&self, name: &str) -> Result<Option<bool>, ApiError> {
         match self.get(name) {
             None => Ok(None),

@@ -7,16 +7,18 @@
 use crate::fixture::*;
 use app::authz::{Ctx, IamAction};
 use app::directory::activity::{self, ListEvents};
+use app::directory::assume_role::{self, AssumeRoleInput};
 use app::directory::groups::{self, ListGroups};
 use app::directory::policies::{
     self, EntityFilter, HolderName, IdentityPolicy, ListPolicies, NewPolicy, PolicyUsage,
 };
+use app::directory::roles::{self, NewRole, RoleInput, TrustPolicy};
 use app::directory::users::{self, ListUsers, NewPassword, NewUser};
 use app::directory::{access_keys, account_settings, mfa, password_policy};
 use app::error::AppError;
 use app::model::{
     AccessKeyId, AccessKeyStatus, AccountAlias, GroupName, IamPath, PasswordPolicy,
-    PasswordPolicyInput, PolicyName, Tag,
+    PasswordPolicyInput, PolicyName, RoleName, Tag,
 };
 
 const DOC: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}"#;
@@ -24,6 +26,19 @@ const BLOCKED_FROM: &str = "203.0.113.7";
 const ADMIN_EXCEPT_FROM_TEST_NET_3: &str = r#"{"Version":"2012-10-17","Statement":[
     {"Effect":"Allow","Action":"*","Resource":"*"},
     {"Effect":"Deny","Action":"*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}}]}"#;
+
+fn r(n: &str) -> RoleName {
+    RoleName::parse(n).unwrap()
+}
+
+/// A trust policy that lets the account's principals assume the role when their own
+/// policies allow it.
+fn trust(cx: &Ctx) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{}:root"}},"Action":"sts:AssumeRole"}}]}}"#,
+        cx.account()
+    )
+}
 
 fn g(n: &str) -> GroupName {
     GroupName::parse(n).unwrap()
@@ -115,6 +130,26 @@ async fn world(root: &Ctx) {
     access_keys::create_access_key(root, Some(&name("target")))
         .await
         .unwrap();
+    let trust = trust(root);
+    for n in ["worker", "spare-role"] {
+        roles::create_role(
+            root,
+            NewRole::parse(RoleInput {
+                name: n,
+                trust_policy: &trust,
+                tags: &[("team".to_owned(), "a".to_owned())],
+                ..RoleInput::default()
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    }
+    let worker = HolderName::Role(&r("worker"));
+    policies::attach_policy(root, worker, &pol).await.unwrap();
+    policies::put_inline_policy(root, worker, &p("inl"), doc())
+        .await
+        .unwrap();
 }
 
 /// The access key `world` made for the user "target".
@@ -178,7 +213,64 @@ async fn call(action: IamAction, cx: &Ctx) -> Result<(), AppError> {
     let team = g("team");
     let group = HolderName::Group(&team);
     let tags = || vec![Tag::parse("k", "v").unwrap()];
+    let worker_name = r("worker");
+    let worker = HolderName::Role(&worker_name);
     match action {
+        A::CreateRole => roles::create_role(
+            cx,
+            NewRole::parse(RoleInput {
+                name: "newrole",
+                trust_policy: &trust(cx),
+                ..RoleInput::default()
+            })
+            .unwrap(),
+        )
+        .await
+        .map(drop),
+        A::GetRole => roles::get_role(cx, &worker_name).await.map(drop),
+        A::ListRoles => roles::list_roles(cx, None, None, None).await.map(drop),
+        A::UpdateRole => roles::update_role(cx, &worker_name, Some("d".into()), Some(7200)).await,
+        A::UpdateRoleDescription => roles::update_role_description(cx, &worker_name, "d")
+            .await
+            .map(drop),
+        A::UpdateAssumeRolePolicy => {
+            let document = TrustPolicy::parse(&trust(cx)).unwrap();
+            roles::update_assume_role_policy(cx, &worker_name, document).await
+        }
+        A::DeleteRole => roles::delete_role(cx, &r("spare-role")).await,
+        A::PutRolePolicy => policies::put_inline_policy(cx, worker, &p("more"), doc()).await,
+        A::GetRolePolicy => policies::get_inline_policy(cx, worker, &p("inl"))
+            .await
+            .map(drop),
+        A::DeleteRolePolicy => policies::delete_inline_policy(cx, worker, &p("inl")).await,
+        A::ListRolePolicies => policies::list_inline_policies(cx, worker, None, None)
+            .await
+            .map(drop),
+        A::AttachRolePolicy => policies::attach_policy(cx, worker, &policy_arn(cx, "lonely")).await,
+        A::DetachRolePolicy => policies::detach_policy(cx, worker, &pol).await,
+        A::ListAttachedRolePolicies => {
+            policies::list_attached_policies(cx, worker, None, None, None)
+                .await
+                .map(drop)
+        }
+        A::PutRolePermissionsBoundary => policies::put_permissions_boundary(cx, worker, &pol).await,
+        A::DeleteRolePermissionsBoundary => policies::delete_permissions_boundary(cx, worker).await,
+        A::TagRole => roles::tag_role(cx, &worker_name, tags()).await,
+        A::UntagRole => roles::untag_role(cx, &worker_name, vec!["team".into()]).await,
+        A::ListRoleTags => roles::list_role_tags(cx, &worker_name).await.map(drop),
+        A::AssumeRole => {
+            let role_arn = format!("arn:aws:iam::{}:role/worker", cx.account());
+            assume_role::assume_role(
+                cx,
+                AssumeRoleInput {
+                    role_arn: &role_arn,
+                    session_name: "matrix",
+                    ..AssumeRoleInput::default()
+                },
+            )
+            .await
+            .map(drop)
+        }
         A::CreateUser => users::create_user(cx, NewUser::parse("newbie", "/", &[]).unwrap())
             .await
             .map(drop),
@@ -395,6 +487,10 @@ async fn snapshot(fx: &Fx) -> String {
              UNION ALL SELECT row_to_json(x)::text FROM account_password_policies x
              UNION ALL SELECT row_to_json(x)::text FROM mfa_devices x
              UNION ALL SELECT row_to_json(x)::text FROM access_keys x
+             UNION ALL SELECT row_to_json(x)::text FROM iam_roles x
+             UNION ALL SELECT row_to_json(x)::text FROM role_policy_attachments x
+             UNION ALL SELECT row_to_json(x)::text FROM role_inline_policies x
+             UNION ALL SELECT row_to_json(x)::text FROM session_credentials x
              UNION ALL SELECT alias FROM accounts WHERE alias IS NOT NULL
          ) all_rows",
     )
@@ -429,6 +525,14 @@ async fn every_call_in_the_table_succeeds_for_root() {
         // A write leaves exactly one event in the account's log; a read none.
         let expected = i64::from(result.is_ok() && !action.is_read());
         assert_eq!(events().await - before, expected, "{action}: audit events");
+        if *action == IamAction::AssumeRole {
+            // Roles may not be assumed by root, as in AWS (tested for users elsewhere).
+            assert!(
+                matches!(&result, Err(AppError::AccessDenied { message, .. }) if message.contains("root accounts")),
+                "{result:?}"
+            );
+            continue;
+        }
         if *action == IamAction::ChangePassword {
             // IAM users' own action; root is told where its password is changed.
             assert!(

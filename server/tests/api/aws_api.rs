@@ -8,7 +8,7 @@ use app::directory::access_keys;
 use serde_json::Value;
 use std::path::PathBuf;
 
-fn venv() -> PathBuf {
+pub(crate) fn venv() -> PathBuf {
     let dir = std::env::var_os("PORTCULLIS_AWS_VENV").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/aws-venv"),
         PathBuf::from,
@@ -22,7 +22,7 @@ fn venv() -> PathBuf {
 }
 
 /// One principal's AWS CLI, pointed at the test server.
-struct Cli {
+pub(crate) struct Cli {
     endpoint: String,
     key: String,
     secret: String,
@@ -32,13 +32,13 @@ struct Cli {
 
 /// An AWS error as the CLI reports it: the code and the message.
 #[derive(Debug)]
-struct AwsError {
-    code: String,
-    message: String,
+pub(crate) struct AwsError {
+    pub code: String,
+    pub message: String,
 }
 
 impl Cli {
-    fn new(app: &TestApp, key: &str, secret: &str) -> Self {
+    pub(crate) fn new(app: &TestApp, key: &str, secret: &str) -> Self {
         Self {
             endpoint: app.address.clone(),
             key: key.to_owned(),
@@ -48,7 +48,7 @@ impl Cli {
     }
 
     /// The CLI with temporary credentials as GetSessionToken printed them.
-    fn with_credentials(app: &TestApp, credentials: &Value) -> Self {
+    pub(crate) fn with_credentials(app: &TestApp, credentials: &Value) -> Self {
         let mut cli = Self::new(
             app,
             credentials["AccessKeyId"].as_str().unwrap(),
@@ -58,7 +58,7 @@ impl Cli {
         cli
     }
 
-    async fn run(&self, args: &[&str]) -> Result<Value, AwsError> {
+    pub(crate) async fn run(&self, args: &[&str]) -> Result<Value, AwsError> {
         let mut command = tokio::process::Command::new(venv().join("bin/aws"));
         command
             .arg("--endpoint-url")
@@ -98,7 +98,9 @@ impl Cli {
         let line = stderr
             .lines()
             .find(|l| l.contains("An error occurred ("))
-            .unwrap_or_else(|| panic!("aws {args:?} failed without an AWS error: {stderr}"));
+            .unwrap_or_else(|| {
+                panic!("aws {args:?} failed without an AWS error: {stderr} (output: {stdout})")
+            });
         let code = line
             .split('(')
             .nth(1)
@@ -117,7 +119,7 @@ impl Cli {
         Err(AwsError { code, message })
     }
 
-    async fn code(&self, args: &[&str]) -> String {
+    pub(crate) async fn code(&self, args: &[&str]) -> String {
         match self.run(args).await {
             Ok(value) => panic!("aws {args:?} succeeded: {value}"),
             Err(error) => error.code,
@@ -127,7 +129,7 @@ impl Cli {
 
 /// A server on the real clock with its account: the account id, and the root user's
 /// CLI with a new root key.
-async fn with_root_cli() -> (TestApp, String, Cli) {
+pub(crate) async fn with_root_cli() -> (TestApp, String, Cli) {
     let app = spawn_app().await;
     let account = app.bootstrap().await;
     real_time(&app);
@@ -139,12 +141,12 @@ async fn with_root_cli() -> (TestApp, String, Cli) {
 }
 
 /// A CLI call that must succeed.
-fn ok(result: Result<Value, AwsError>) -> Value {
+pub(crate) fn ok(result: Result<Value, AwsError>) -> Value {
     result.unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 /// The server's clock set to the real time: the CLI signs with it.
-fn real_time(app: &TestApp) {
+pub(crate) fn real_time(app: &TestApp) {
     app.clock
         .advance(time::OffsetDateTime::now_utc() - app.clock.now());
 }

@@ -22,6 +22,7 @@ mod mfa;
 mod password_policy;
 mod password_strength;
 mod policies;
+mod roles;
 mod sessions;
 mod setup;
 mod signin;
