@@ -476,3 +476,40 @@ pub async fn list_role_tags(cx: &Ctx, name: &RoleName) -> Result<Vec<Tag>, AppEr
     let (role, _) = authorized(&mut op, IamAction::ListRoleTags, name, Context::new()).await?;
     Ok(role.tags)
 }
+
+/// The inline policy AWS's console puts on a role to revoke its active sessions.
+pub const REVOKE_POLICY_NAME: &str = "AWSRevokeOlderSessions";
+
+/// Revokes every session of the role issued before now, as AWS does: an inline policy
+/// `AWSRevokeOlderSessions` denying everything to sessions whose aws:TokenIssueTime is
+/// earlier (authorised as iam:PutRolePolicy). Outstanding sessions are refused from
+/// their next call; sessions issued afterwards are not affected. Revoking again moves
+/// the time forward.
+pub async fn revoke_role_sessions(cx: &Ctx, name: &RoleName) -> Result<(), AppError> {
+    let now = cx
+        .now()
+        .replace_nanosecond(0)
+        .map_err(|e| AppError::internal("revocation time", e))?
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| AppError::internal("revocation time", e))?;
+    let document = json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Deny",
+            "Action": ["*"],
+            "Resource": ["*"],
+            "Condition": {"DateLessThan": {"aws:TokenIssueTime": now}}
+        }]
+    })
+    .to_string();
+    let policy = super::policies::IdentityPolicy::parse(&document)?;
+    let policy_name = crate::model::PolicyName::parse(REVOKE_POLICY_NAME)
+        .map_err(|m| AppError::internal("revocation policy", m))?;
+    super::policies::put_inline_policy(
+        cx,
+        super::policies::HolderName::Role(name),
+        &policy_name,
+        policy,
+    )
+    .await
+}

@@ -798,3 +798,111 @@ async fn a_trust_policy_requiring_mfa_accepts_only_credentials_with_it() {
     ]);
     ok(erin.run(&with_code).await);
 }
+
+#[tokio::test]
+async fn revoking_a_roles_sessions_ends_those_issued_before_and_not_after() {
+    use crate::fixture::{fixture, source};
+    use app::directory::assume_role::{AssumeRoleInput, assume_role};
+    use app::directory::policies::{self, HolderName};
+    use app::directory::roles::{self, NewRole, RoleInput};
+    use app::directory::sts::{SessionCredentials, find_session_key};
+    use app::error::AppError;
+    use app::model::RoleName;
+    use std::sync::Arc;
+
+    let fx = fixture().await;
+    let root = fx.root().await;
+    let account = root.account().to_string();
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"sts:AssumeRole"}}]}}"#
+    );
+    let reader = RoleName::parse("Reader").unwrap();
+    roles::create_role(
+        &root,
+        NewRole::parse(RoleInput {
+            name: "Reader",
+            trust_policy: &trust,
+            ..RoleInput::default()
+        })
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    policies::attach_policy(
+        &root,
+        HolderName::Role(&reader),
+        "arn:aws:iam::aws:policy/IAMReadOnlyAccess",
+    )
+    .await
+    .unwrap();
+    let role_arn = format!("arn:aws:iam::{account}:role/Reader");
+    fx.user("ivan", &[&allow_assume(&role_arn)]).await;
+    let fx = &fx;
+    let assume = |duration: Option<i64>| {
+        let role_arn = role_arn.clone();
+        async move {
+            let ivan = fx.sign_in_user("ivan", "192.0.2.10").await;
+            assume_role(
+                &ivan,
+                AssumeRoleInput {
+                    role_arn: &role_arn,
+                    session_name: "ivan",
+                    duration_secs: duration,
+                    ..AssumeRoleInput::default()
+                },
+            )
+            .await
+        }
+    };
+    // The request's own bounds, in AWS's words.
+    let short = assume(Some(600)).await.unwrap_err();
+    assert!(
+        short.to_string().contains(
+            "Value '600' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"
+        ),
+        "{short}"
+    );
+    // The session as its next request would present it, at the clock's time.
+    let session = |credentials: &SessionCredentials| {
+        let (id, token) = (
+            credentials.access_key_id.to_string(),
+            credentials.session_token.clone(),
+        );
+        async move {
+            let now = fx.clock_now();
+            let key = find_session_key(&fx.state, &id, &token, now).await.unwrap();
+            let caller = key.prove(|_| true, now).unwrap();
+            app::authz::Ctx::new(fx.state.clone(), Arc::new(caller), source("192.0.2.10"))
+        }
+    };
+    let list = |cx: app::authz::Ctx| async move {
+        app::directory::users::list_users(&cx, Default::default()).await
+    };
+    let older = assume(None).await.unwrap().credentials;
+    list(session(&older).await).await.unwrap();
+
+    fx.clock.advance(time::Duration::minutes(5));
+    roles::revoke_role_sessions(&fx.root().await, &reader)
+        .await
+        .unwrap();
+    let refused = list(session(&older).await).await.unwrap_err();
+    assert!(
+        matches!(&refused, AppError::AccessDenied { message, .. } if message.contains("explicit deny")),
+        "{refused:?}"
+    );
+    fx.clock.advance(time::Duration::minutes(5));
+    let newer = assume(None).await.unwrap().credentials;
+    list(session(&newer).await).await.unwrap();
+    assert!(list(session(&older).await).await.is_err());
+    // The revocation is the inline policy AWS's console writes, and it is audited.
+    assert_eq!(
+        fx.count("SELECT count(*) FROM role_inline_policies WHERE name = 'AWSRevokeOlderSessions'")
+            .await,
+        1
+    );
+    assert_eq!(
+        fx.count("SELECT count(*) FROM audit_events WHERE action = 'iam:PutRolePolicy'")
+            .await,
+        1
+    );
+}
