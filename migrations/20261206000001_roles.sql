@@ -70,3 +70,12 @@ ALTER TABLE session_credentials
     ADD CHECK (role_id IS NULL OR (user_id IS NULL AND session_name IS NOT NULL));
 CREATE INDEX session_credentials_role_idx ON session_credentials (role_id)
     WHERE role_id IS NOT NULL;
+
+-- A console session switched to a role (Switch role): the role session's credentials
+-- (issued by AssumeRole like any other, never given to the browser), and how the
+-- console labels it. Deleting the credentials (the role, or expiry pruning) switches
+-- the console back to the user who signed in.
+ALTER TABLE console_sessions
+    ADD COLUMN role_key_id text REFERENCES session_credentials ON DELETE SET NULL,
+    ADD COLUMN role_display_name text CHECK (length(role_display_name) <= 64),
+    ADD COLUMN role_color text CHECK (role_color ~ '^[0-9a-f]{6}$');

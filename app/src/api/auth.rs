@@ -11,6 +11,22 @@ pub struct Identity {
     pub is_root: bool,
     /// Days left before an IAM user's password expires, under a maximum age.
     pub password_days_left: Option<i64>,
+    /// The role the console switched to, if it did.
+    pub switched: Option<SwitchedRole>,
+}
+
+/// A console switched to a role: what the banner shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitchedRole {
+    pub display_name: String,
+    /// `rrggbb`, one of the offered colours.
+    pub color: String,
+    pub role_arn: String,
+    pub session_arn: String,
+    /// Who signed in (and is switched back to).
+    pub signed_in_as: String,
+    /// Minutes left in the role session.
+    pub minutes_left: i64,
 }
 
 /// Days before expiry from which the console warns (AWS's console warns ahead too).
@@ -128,12 +144,29 @@ pub async fn current_identity() -> Result<Option<Identity>, AppError> {
         let now = state.clock.now();
         let password_days_left =
             crate::directory::users::password_days_left(&state, &caller, now).await?;
+        let switched = caller.role_session().map(|session| {
+            let (display_name, color) = session.console_label.clone().unwrap_or_default();
+            SwitchedRole {
+                display_name,
+                color,
+                role_arn: session.role.arn.clone(),
+                session_arn: session.arn(),
+                signed_in_as: session
+                    .source_arn
+                    .as_deref()
+                    .and_then(|arn| arn.rsplit('/').next())
+                    .unwrap_or_default()
+                    .to_owned(),
+                minutes_left: (session.expires_at - now).whole_minutes().max(0),
+            }
+        });
         Ok(Some(Identity {
             account_id: caller.account.id.to_string(),
             alias: caller.account.alias.as_ref().map(|a| a.to_string()),
             principal: caller.display_name(),
             is_root: caller.is_root(),
             password_days_left,
+            switched,
         }))
     })
     .await

@@ -12,6 +12,9 @@ pub mod groups;
 pub mod mfa;
 pub mod password_strength;
 pub mod policies;
+// The create-role wizard's form has a field per question, one argument each.
+#[allow(clippy::too_many_arguments)]
+pub mod roles;
 pub mod setup;
 // A server function takes one argument per form field (the create-user wizard has ten),
 // and `#[server]` does not carry an `allow` on the function to the code it generates.

@@ -29,7 +29,12 @@ pub struct RoleSession {
     /// Session tags that pass on to sessions this session assumes (role chaining).
     pub transitive_tag_keys: Vec<String>,
     pub source_identity: Option<String>,
+    pub issued_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
+    /// Who assumed the role (a user's or a role session's ARN), for the audit log.
+    pub source_arn: Option<String>,
+    /// How the console labels a switched-to role: display name and colour (`rrggbb`).
+    pub console_label: Option<(String, String)>,
 }
 
 impl RoleSession {

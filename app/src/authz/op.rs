@@ -172,9 +172,13 @@ impl Ctx {
         if self.caller.mfa_known() {
             context.insert("aws:MultiFactorAuthPresent", self.caller.mfa);
         }
-        if let super::Credential::Session { issued_at, .. } = &self.caller.credential
-            && let Ok(issued) = issued_at.format(&Rfc3339)
-        {
+        let issued_at = match (&self.caller.credential, self.caller.role_session()) {
+            (super::Credential::Session { issued_at, .. }, _) => Some(*issued_at),
+            // A console switched to a role: the role session's issue time.
+            (_, Some(session)) => Some(session.issued_at),
+            _ => None,
+        };
+        if let Some(Ok(issued)) = issued_at.map(|at| at.format(&Rfc3339)) {
             context.insert("aws:TokenIssueTime", issued);
         }
         if let Some(identity) = self
@@ -210,6 +214,18 @@ impl Ctx {
         error_code: Option<String>,
     ) -> audit::Event {
         let mut params = params;
+        // A role session's events also name who assumed the role.
+        if let (Some(by), serde_json::Value::Object(map)) = (
+            self.caller
+                .role_session()
+                .and_then(|s| s.source_arn.as_deref()),
+            &mut params,
+        ) {
+            map.insert(
+                "AssumedBy".to_owned(),
+                serde_json::Value::String(by.to_owned()),
+            );
+        }
         // Which key signed an API call, as CloudTrail's userIdentity.accessKeyId says it.
         if let (Some(key), serde_json::Value::Object(map)) = (self.caller.access_key(), &mut params)
         {

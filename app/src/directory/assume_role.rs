@@ -461,7 +461,10 @@ pub async fn assume_role(cx: &Ctx, input: AssumeRoleInput<'_>) -> Result<Assumed
         tags: Vec::new(),
         transitive_tag_keys: Vec::new(),
         source_identity: source_identity.clone(),
+        issued_at: now,
         expires_at: expiration,
+        source_arn: None,
+        console_label: None,
     };
     Ok(AssumedRole {
         credentials: minted.credentials(expiration),

@@ -23,6 +23,7 @@ pub mod setup_token;
 pub mod signin;
 pub mod signing;
 pub mod sts;
+pub mod switch_role;
 pub mod throttle;
 pub mod users;
 

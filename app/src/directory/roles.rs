@@ -513,3 +513,176 @@ pub async fn revoke_role_sessions(cx: &Ctx, name: &RoleName) -> Result<(), AppEr
     )
     .await
 }
+
+/// The Sid of the statement `allow_group_to_assume` adds to a trust policy.
+pub const ACCOUNT_TRUST_SID: &str = "AllowThisAccountWithPermission";
+
+/// `document` with a statement trusting `account_root` (so that the account's own
+/// principals may assume the role when their identity policies allow it), or `None`
+/// when an unconditional statement already does.
+fn trusting_account(document: &str, account: &str) -> Result<Option<String>, AppError> {
+    let root = format!("arn:aws:iam::{account}:root");
+    let mut value: serde_json::Value =
+        serde_json::from_str(document).map_err(|e| AppError::internal("stored trust policy", e))?;
+    let Some(map) = value.as_object_mut() else {
+        return Err(AppError::internal("stored trust policy", "not an object"));
+    };
+    let statements = match map.remove("Statement") {
+        Some(serde_json::Value::Array(items)) => items,
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    let names = |v: Option<&serde_json::Value>, wanted: &dyn Fn(&str) -> bool| match v {
+        Some(serde_json::Value::String(s)) => wanted(s),
+        Some(serde_json::Value::Array(items)) => {
+            items.iter().any(|i| i.as_str().is_some_and(wanted))
+        }
+        _ => false,
+    };
+    let present = statements.iter().any(|s| {
+        s.get("Effect").and_then(|e| e.as_str()) == Some("Allow")
+            && s.get("Condition").is_none()
+            && names(s.get("Action"), &|a| {
+                a.eq_ignore_ascii_case("sts:AssumeRole")
+            })
+            && names(s.get("Principal").and_then(|p| p.get("AWS")), &|p| {
+                p == root || p == account
+            })
+    });
+    if present {
+        return Ok(None);
+    }
+    let mut statements = statements;
+    statements.push(json!({
+        "Sid": ACCOUNT_TRUST_SID,
+        "Effect": "Allow",
+        "Principal": {"AWS": root},
+        "Action": "sts:AssumeRole"
+    }));
+    map.insert("Statement".to_owned(), serde_json::Value::Array(statements));
+    Ok(Some(value.to_string()))
+}
+
+/// Lets a group's users switch to the role, as AWS's tutorials do it, in one audited
+/// transaction: the trust policy trusts the account (UpdateAssumeRolePolicy, when it
+/// does not already), and the group gets an inline policy allowing sts:AssumeRole on
+/// the role (PutGroupPolicy).
+pub async fn allow_group_to_assume(
+    cx: &Ctx,
+    role_name: &RoleName,
+    group_name: &crate::model::GroupName,
+) -> Result<(), AppError> {
+    use crate::store::policies::Holder;
+    let mut op = cx.begin().await?;
+    let (role, trust_permit) = authorized(
+        &mut op,
+        IamAction::UpdateAssumeRolePolicy,
+        role_name,
+        Context::new(),
+    )
+    .await?;
+    let account = cx.account().clone();
+    let group = store::groups::find_by_name(op.reader(), &account, group_name).await?;
+    let group_arn = group.as_ref().map_or_else(
+        || arn::group(&account, &IamPath::root(), group_name),
+        |g| g.arn.clone(),
+    );
+    let group_permit = op.authorize(IamAction::PutGroupPolicy, &group_arn).await?;
+    let group = group.ok_or_else(|| super::groups::no_such_group(group_name.as_str()))?;
+    if let Some(trust) = trusting_account(&role.trust_policy, account.as_str())? {
+        let trust = TrustPolicy::parse(&trust)?;
+        store::roles::set_trust_policy(&mut op.writer(&trust_permit), &role.id, trust.text())
+            .await?;
+        op.audit(
+            &trust_permit,
+            json!({"RoleName": role.name, "PolicyDocument": trust.text()}),
+        );
+    }
+    let policy_name = crate::model::PolicyName::parse(&format!("AssumeRole-{}", role.name))
+        .map_err(|m| AppError::internal("group policy name", m))?;
+    let document = json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role.arn}]
+    })
+    .to_string();
+    let policy = super::policies::IdentityPolicy::parse(&document)?;
+    let mut w = op.writer(&group_permit);
+    store::policies::lock_holder(&mut w, Holder::Group, &group.id).await?;
+    store::policies::put_inline(
+        &mut w,
+        Holder::Group,
+        &account,
+        &group.id,
+        &policy_name,
+        policy.text(),
+        i32::try_from(policy.size()).unwrap_or(i32::MAX),
+    )
+    .await
+    .map_err(|e| match e.constraint() {
+        Some("iam_groups_inline_size_limit") => AppError::limit_exceeded(format!(
+            "Maximum policy size of 5120 bytes exceeded for group {}",
+            group.name
+        )),
+        _ => e.into(),
+    })?;
+    op.audit(
+        &group_permit,
+        json!({"GroupName": group.name, "PolicyName": policy_name, "PolicyDocument": policy.text()}),
+    );
+    op.commit().await
+}
+
+/// The account's users who may switch to the role now: their policies and the trust
+/// policy both say yes (for a request with MFA, so that a trust policy requiring it
+/// still shows who may switch after giving a code). Authorised as GetRole and
+/// ListUsers; at most the first 1,000 users are looked at.
+pub async fn who_may_assume(cx: &Ctx, role_name: &RoleName) -> Result<Vec<String>, AppError> {
+    use crate::policy::{CompiledPolicy, PrincipalInfo, PrincipalKind, Request, decide};
+    let mut op = cx.begin().await?;
+    let (role, _) = authorized(&mut op, IamAction::GetRole, role_name, Context::new()).await?;
+    op.authorize(IamAction::ListUsers, &arn::all(cx.account(), "user"))
+        .await?;
+    let trust = CompiledPolicy::parse(&role.trust_policy)
+        .map_err(|e| AppError::internal("stored trust policy", e))?;
+    let users = store::users::list(
+        op.reader(),
+        cx.account(),
+        "/",
+        None,
+        store::name_page::Sort::Name { after: None },
+        false,
+        1000,
+    )
+    .await?;
+    let mut allowed = Vec::new();
+    for user in users {
+        let effective = crate::authz::Effective::load_for_user(
+            op.reader(),
+            &cx.state().policy_cache,
+            user.id.as_str(),
+        )
+        .await?;
+        let request = Request {
+            principal: PrincipalInfo {
+                arn: user.arn.clone(),
+                account: user.account.to_string(),
+                kind: PrincipalKind::User,
+                user_name: Some(user.name.to_string()),
+                unique_id: Some(user.id.to_string()),
+                role_arn: None,
+                tags: user
+                    .tags
+                    .iter()
+                    .map(|t| (t.key.clone(), t.value.clone()))
+                    .collect(),
+            },
+            action: "sts:AssumeRole".to_owned(),
+            resource: role.arn.clone(),
+            context: Context::new().with("aws:MultiFactorAuthPresent", true),
+        };
+        if decide(&effective.input(&request).trust("trust policy", &trust)).is_allowed() {
+            allowed.push(user.name.to_string());
+        }
+    }
+    Ok(allowed)
+}

@@ -97,9 +97,41 @@ pub async fn forget_pending(session: &Session) -> Result<(), AppError> {
         .map_err(session_error)
 }
 
-/// The caller behind this request's live session, if any; ends the session when it
-/// has been idle or alive too long, and records the activity otherwise.
+/// The caller behind this request's live session, if any: the role session it switched
+/// to while that lasts, else who signed in. Ends the session when it has been idle or
+/// alive too long, and records the activity otherwise.
 pub async fn current(state: &AppState, session: &Session) -> Result<Option<Caller>, AppError> {
+    resolve(state, session, true).await
+}
+
+/// Who signed in to this session, whatever role it switched to.
+pub async fn signed_in(state: &AppState, session: &Session) -> Result<Option<Caller>, AppError> {
+    resolve(state, session, false).await
+}
+
+/// Switches the console session to the role session whose credentials are `key_id`,
+/// labelled with `display_name` and `color`; `None` switches back to who signed in.
+pub async fn switch(
+    state: &AppState,
+    session: &Session,
+    role: Option<(&str, &str, &str)>,
+) -> Result<(), AppError> {
+    let Some(id) = session
+        .get::<Uuid>(SESSION_KEY)
+        .await
+        .map_err(session_error)?
+    else {
+        return Err(AppError::Unauthenticated);
+    };
+    let mut conn = store::acquire(&state.pool).await?;
+    Ok(store::sessions::set_role(&mut conn, id, role).await?)
+}
+
+async fn resolve(
+    state: &AppState,
+    session: &Session,
+    as_role: bool,
+) -> Result<Option<Caller>, AppError> {
     let Some(id) = session
         .get::<Uuid>(SESSION_KEY)
         .await
@@ -134,6 +166,26 @@ pub async fn current(state: &AppState, session: &Session) -> Result<Option<Calle
                 None => return Ok(None),
             },
         };
+        if let (true, Some(key_id)) = (as_role, &record.role_key_id) {
+            match super::sts::console_role_session(&mut conn, key_id, now).await? {
+                Some((role_account, mut role_session)) => {
+                    role_session.console_label = Some((
+                        record.role_display_name.clone().unwrap_or_default(),
+                        record.role_color.clone().unwrap_or_default(),
+                    ));
+                    return Ok(Some(Caller::new(
+                        role_account,
+                        Principal::Role(Box::new(role_session)),
+                        id,
+                        record.signed_in_at,
+                        record.mfa_at,
+                        false,
+                    )));
+                }
+                // The role session ended: back to who signed in.
+                None => store::sessions::set_role(&mut conn, id, None).await?,
+            }
+        }
         return Ok(Some(Caller::new(
             account,
             principal,

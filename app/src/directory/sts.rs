@@ -288,29 +288,7 @@ pub async fn find_session_key(
     let (account, principal) = match &row.role_id {
         None => super::signing::holder(&mut conn, &row.account_id, row.user_id.as_deref()).await?,
         Some(role_id) => {
-            // The session's account is its role's; a role that is gone ends its sessions.
-            let (account, _) = super::signing::holder(&mut conn, &row.account_id, None).await?;
-            let role = store::roles::find_by_id(&mut conn, role_id)
-                .await?
-                .ok_or_else(invalid_key)?;
-            let session = RoleSession {
-                role,
-                session_name: row.session_name.clone().unwrap_or_default(),
-                session_policy: row.session_policy.clone(),
-                session_policy_ids: row.session_policy_ids.clone(),
-                tags: row
-                    .session_tag_keys
-                    .iter()
-                    .zip(&row.session_tag_values)
-                    .map(|(key, value)| Tag {
-                        key: key.clone(),
-                        value: value.clone(),
-                    })
-                    .collect(),
-                transitive_tag_keys: row.transitive_tag_keys.clone(),
-                source_identity: row.source_identity.clone(),
-                expires_at: row.expires_at,
-            };
+            let (account, session) = role_session_of(&mut conn, &row, role_id).await?;
             (account, Principal::Role(Box::new(session)))
         }
     };
@@ -328,6 +306,64 @@ pub async fn find_session_key(
         issued_at: row.issued_at,
         mfa_at: row.mfa_at,
     })
+}
+
+/// The role session a stored credential is: its account is its role's, and a role that
+/// is gone ends its sessions.
+async fn role_session_of(
+    conn: &mut sqlx::PgConnection,
+    row: &store::session_credentials::SessionRow,
+    role_id: &str,
+) -> Result<(crate::model::Account, RoleSession), AppError> {
+    let (account, _) = super::signing::holder(conn, &row.account_id, None).await?;
+    let role = store::roles::find_by_id(conn, role_id)
+        .await?
+        .ok_or_else(invalid_key)?;
+    let session = RoleSession {
+        role,
+        session_name: row.session_name.clone().unwrap_or_default(),
+        session_policy: row.session_policy.clone(),
+        session_policy_ids: row.session_policy_ids.clone(),
+        tags: row
+            .session_tag_keys
+            .iter()
+            .zip(&row.session_tag_values)
+            .map(|(key, value)| Tag {
+                key: key.clone(),
+                value: value.clone(),
+            })
+            .collect(),
+        transitive_tag_keys: row.transitive_tag_keys.clone(),
+        source_identity: row.source_identity.clone(),
+        issued_at: row.issued_at,
+        expires_at: row.expires_at,
+        source_arn: row.source_arn.clone(),
+        console_label: None,
+    };
+    Ok((account, session))
+}
+
+/// The live role session behind a console that switched to a role (its credentials'
+/// id), with its account and MFA time; `None` once expired or gone.
+pub async fn console_role_session(
+    conn: &mut sqlx::PgConnection,
+    key_id: &str,
+    now: OffsetDateTime,
+) -> Result<Option<(crate::model::Account, RoleSession)>, AppError> {
+    let Some(row) = store::session_credentials::find(conn, key_id).await? else {
+        return Ok(None);
+    };
+    let Some(role_id) = row.role_id.clone() else {
+        return Ok(None);
+    };
+    if now >= row.expires_at {
+        return Ok(None);
+    }
+    match role_session_of(conn, &row, &role_id).await {
+        Ok(found) => Ok(Some(found)),
+        Err(AppError::InvalidCredentials) => Ok(None),
+        Err(other) => Err(other),
+    }
 }
 
 /// Equal length and content, in time independent of where they differ.

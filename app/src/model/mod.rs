@@ -15,6 +15,7 @@ mod password_policy;
 pub mod password_strength;
 mod recovery;
 mod tags;
+pub mod trust;
 mod user_order;
 
 pub use access_key::{

@@ -83,13 +83,14 @@ pub struct SessionRow {
     pub transitive_tag_keys: Vec<String>,
     pub source_identity: Option<String>,
     pub chained: bool,
+    pub source_arn: Option<String>,
 }
 
 pub async fn find(conn: &mut PgConnection, id: &str) -> Result<Option<SessionRow>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT account_id, user_id, secret_sealed, token_sha256, issued_at, expires_at, mfa_at,
                 role_id, session_name, session_policy, session_policy_ids, session_tag_keys,
-                session_tag_values, transitive_tag_keys, source_identity, chained
+                session_tag_values, transitive_tag_keys, source_identity, chained, source_arn
          FROM session_credentials WHERE access_key_id = $1",
     )
     .bind(id)

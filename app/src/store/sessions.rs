@@ -16,6 +16,10 @@ pub struct SessionRecord {
     pub reset_required: bool,
     /// Signed in with a second factor, at this time.
     pub mfa_at: Option<OffsetDateTime>,
+    /// Switched to a role: its session's credentials, and the console's label for it.
+    pub role_key_id: Option<String>,
+    pub role_display_name: Option<String>,
+    pub role_color: Option<String>,
 }
 
 pub struct NewSession<'a> {
@@ -55,13 +59,33 @@ pub async fn insert(conn: &mut PgConnection, new: NewSession<'_>) -> Result<(), 
 pub async fn find(conn: &mut PgConnection, id: Uuid) -> Result<Option<SessionRecord>, StoreError> {
     Ok(sqlx::query_as(
         "SELECT s.account_id, s.user_id, s.signed_in_at, s.last_seen_at, s.ended_at,
-                coalesce(l.reset_required, false) AS reset_required, s.mfa_at
+                coalesce(l.reset_required, false) AS reset_required, s.mfa_at,
+                s.role_key_id, s.role_display_name, s.role_color
          FROM console_sessions s LEFT JOIN login_profiles l ON l.user_id = s.user_id
          WHERE s.id = $1",
     )
     .bind(id)
     .fetch_optional(conn)
     .await?)
+}
+
+/// Switches the session to a role session (`Some`), or back to its user (`None`).
+pub async fn set_role(
+    conn: &mut PgConnection,
+    id: Uuid,
+    role: Option<(&str, &str, &str)>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE console_sessions SET role_key_id = $2, role_display_name = $3, role_color = $4
+         WHERE id = $1 AND ended_at IS NULL",
+    )
+    .bind(id)
+    .bind(role.map(|r| r.0))
+    .bind(role.map(|r| r.1))
+    .bind(role.map(|r| r.2))
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn touch(

@@ -1,8 +1,9 @@
 use super::layout::ConsoleLayout;
 use super::lazy_pages::{
     AccountRoute, ActivityRoute, ChangePasswordRoute, DashboardRoute, GroupRoute, GroupsRoute,
-    InlinePolicyRoute, MfaSignInRoute, NewPolicyRoute, NewUserRoute, PoliciesRoute, PolicyRoute,
-    SecurityCredentialsRoute, SetupRoute, UserRoute, UsersRoute,
+    InlinePolicyRoute, MfaSignInRoute, NewPolicyRoute, NewRoleRoute, NewUserRoute, PoliciesRoute,
+    PolicyRoute, RoleRoute, RolesRoute, SecurityCredentialsRoute, SetupRoute, SwitchRoleRoute,
+    UserRoute, UsersRoute,
 };
 use super::pages::{NotFoundPage, SignInPage, UserSignInPage};
 use leptos::prelude::*;
@@ -53,6 +54,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users/details/:name") view={Lazy::<UserRoute>::new()} />
                     <Route path=path!("/groups") view={Lazy::<GroupsRoute>::new()} />
                     <Route path=path!("/groups/details/:name") view={Lazy::<GroupRoute>::new()} />
+                    <Route path=path!("/roles") view={Lazy::<RolesRoute>::new()} />
+                    <Route path=path!("/roles/new") view={Lazy::<NewRoleRoute>::new()} />
+                    <Route path=path!("/roles/details/:name") view={Lazy::<RoleRoute>::new()} />
+                    <Route path=path!("/switch-role") view={Lazy::<SwitchRoleRoute>::new()} />
                     <Route path=path!("/policies") view={Lazy::<PoliciesRoute>::new()} />
                     <Route path=path!("/policies/new") view={Lazy::<NewPolicyRoute>::new()} />
                     <Route path=path!("/policies/view") view={Lazy::<PolicyRoute>::new()} />

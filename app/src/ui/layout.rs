@@ -1,5 +1,6 @@
 use super::components::ActionError;
-use crate::api::auth::{EXPIRY_WARNING_DAYS, SignOut, current_identity};
+use crate::api::auth::{EXPIRY_WARNING_DAYS, SignOut, SwitchedRole, current_identity};
+use crate::api::roles::SwitchBack;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
@@ -11,8 +12,15 @@ const NAV_LINK: &str = "block rounded-md px-3 py-2 text-slate-700 hover:bg-slate
 /// page.
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
-    let identity = Resource::new(|| (), |_| current_identity());
     let sign_out = ServerAction::<SignOut>::new();
+    let switch_back = ServerAction::<SwitchBack>::new();
+    // Read again on every page and after switching back: switching role changes who
+    // the console acts as, and a role session runs out.
+    let location = leptos_router::hooks::use_location();
+    let identity = Resource::new(
+        move || (location.pathname.get(), switch_back.version().get()),
+        |_| current_identity(),
+    );
     let (menu_open, set_menu_open) = signal(false);
     view! {
         <a
@@ -72,6 +80,11 @@ pub fn ConsoleLayout() -> impl IntoView {
             {ActionError(sign_out)}
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
+                    identity.await.ok().flatten().and_then(|id| id.switched).map(|role| role_banner(role, switch_back))
+                })}
+            </Transition>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
                     let days = identity.await.ok().flatten().and_then(|id| id.password_days_left);
                     days.filter(|d| *d <= EXPIRY_WARNING_DAYS).map(expiry_warning)
                 })}
@@ -88,6 +101,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                         <li><A href="/" exact=true attr:class=NAV_LINK>"Dashboard"</A></li>
                         <li><A href="/users" attr:class=NAV_LINK>"Users"</A></li>
                         <li><A href="/groups" attr:class=NAV_LINK>"Groups"</A></li>
+                        <li><A href="/roles" attr:class=NAV_LINK>"Roles"</A></li>
                         <li><A href="/policies" attr:class=NAV_LINK>"Policies"</A></li>
                         <li><A href="/activity" attr:class=NAV_LINK>"Activity"</A></li>
                         <li><A href="/account" attr:class=NAV_LINK>"Account settings"</A></li>
@@ -100,6 +114,31 @@ pub fn ConsoleLayout() -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// The banner of a console switched to a role: which role, in whose colour, for how
+/// long, and the way back to who signed in.
+fn role_banner(role: SwitchedRole, switch_back: ServerAction<SwitchBack>) -> AnyView {
+    let class = format!(
+        "flex flex-wrap items-center justify-between gap-3 border-b border-slate-300 px-4 py-2 text-sm text-slate-900 sm:px-6 {}",
+        super::pages::color_class(&role.color)
+    );
+    view! {
+        <div role="status" data-testid="role-banner" data-color=role.color.clone() class=class>
+            <p>
+                "Acting as role "
+                <span class="font-semibold" data-testid="role-display-name">{role.display_name.clone()}</span>
+                " ("<span class="break-all font-mono">{role.session_arn.clone()}</span>"), "
+                {format!("{} minutes left.", role.minutes_left)}
+            </p>
+            <ActionForm action=switch_back>
+                <button type="submit" class="rounded-md border border-slate-500 bg-white/70 px-3 py-1 font-medium hover:bg-white">
+                    {format!("Back to {}", role.signed_in_as)}
+                </button>
+            </ActionForm>
+        </div>
+    }
+    .into_any()
 }
 
 /// The banner of an IAM user whose password expires soon (under the account's maximum

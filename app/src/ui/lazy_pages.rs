@@ -7,8 +7,9 @@
 
 use super::pages::{
     AccountPage, ActivityPage, ChangePasswordPage, DashboardPage, GroupPage, GroupsPage,
-    InlinePolicyPage, MfaSignInPage, NewPolicyPage, NewUserPage, PoliciesPage, PolicyPage,
-    SecurityCredentialsPage, SetupPage, UserPage, UsersPage,
+    InlinePolicyPage, MfaSignInPage, NewPolicyPage, NewRolePage, NewUserPage, PoliciesPage,
+    PolicyPage, RolePage, RolesPage, SecurityCredentialsPage, SetupPage, SwitchRolePage, UserPage,
+    UsersPage,
 };
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -42,6 +43,10 @@ lazy_page!(PoliciesRoute, PoliciesPage);
 lazy_page!(NewPolicyRoute, NewPolicyPage);
 lazy_page!(PolicyRoute, PolicyPage);
 lazy_page!(InlinePolicyRoute, InlinePolicyPage);
+lazy_page!(RolesRoute, RolesPage);
+lazy_page!(NewRoleRoute, NewRolePage);
+lazy_page!(RoleRoute, RolePage);
+lazy_page!(SwitchRoleRoute, SwitchRolePage);
 lazy_page!(ActivityRoute, ActivityPage);
 lazy_page!(AccountRoute, AccountPage);
 lazy_page!(SecurityCredentialsRoute, SecurityCredentialsPage);

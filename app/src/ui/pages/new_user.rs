@@ -281,7 +281,10 @@ fn TagsStep(draft: Draft) -> impl IntoView {
 }
 
 #[component]
-fn TagRowFields(id: usize, tags: RwSignal<Vec<(usize, String, String)>>) -> impl IntoView {
+pub(super) fn TagRowFields(
+    id: usize,
+    tags: RwSignal<Vec<(usize, String, String)>>,
+) -> impl IntoView {
     let set = move |key: bool, text: String| {
         tags.update(|rows| {
             if let Some(row) = rows.iter_mut().find(|r| r.0 == id) {
