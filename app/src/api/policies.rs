@@ -42,6 +42,7 @@ pub struct PolicyView {
     pub versions: Vec<PolicyVersion>,
     pub users: Vec<String>,
     pub groups: Vec<String>,
+    pub roles: Vec<String>,
 }
 
 #[server(endpoint = "policies/get")]
@@ -64,6 +65,7 @@ pub async fn get_policy(policy_arn: String) -> Result<PolicyView, AppError> {
             versions,
             users: entities.users.into_iter().map(|e| e.name).collect(),
             groups: entities.groups.into_iter().map(|e| e.name).collect(),
+            roles: entities.roles.into_iter().map(|e| e.name).collect(),
         })
     })
     .await
@@ -277,10 +279,14 @@ pub async fn delete_policy(policy_arn: String, confirmation: String) -> Result<(
             let name = crate::directory::groups::parse_group_name("group_name", &group.name)?;
             policies::detach_policy(&cx, HolderName::Group(&name), arn).await?;
         }
+        for role in &attached.roles {
+            let name = crate::directory::roles::parse_role_name("role_name", &role.name)?;
+            policies::detach_policy(&cx, HolderName::Role(&name), arn).await?;
+        }
         let bounded = policies::list_entities_for_policy(
             &cx,
             arn,
-            EntityFilter::User,
+            EntityFilter::All,
             PolicyUsage::PermissionsBoundary,
             None,
         )
@@ -288,6 +294,10 @@ pub async fn delete_policy(policy_arn: String, confirmation: String) -> Result<(
         for user in &bounded.users {
             let name = crate::directory::users::parse_user_name("user_name", &user.name)?;
             policies::delete_user_permissions_boundary(&cx, &name).await?;
+        }
+        for role in &bounded.roles {
+            let name = crate::directory::roles::parse_role_name("role_name", &role.name)?;
+            policies::delete_permissions_boundary(&cx, HolderName::Role(&name)).await?;
         }
         for version in policies::list_policy_versions(&cx, arn).await? {
             if !version.is_default {

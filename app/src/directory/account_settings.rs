@@ -57,8 +57,8 @@ pub async fn list_account_aliases(cx: &Ctx) -> Result<Vec<AccountAlias>, AppErro
         .collect())
 }
 
-/// GetAccountSummary's map, with AWS's keys. Entities Portcullis does not have yet
-/// (roles, MFA devices, access keys, certificates) are truthfully zero.
+/// GetAccountSummary's map, with AWS's keys. Entities Portcullis does not have
+/// (instance profiles, providers, certificates) are truthfully zero.
 pub async fn get_account_summary(cx: &Ctx) -> Result<BTreeMap<String, i64>, AppError> {
     Ok(summary_and_counts(cx).await?.0)
 }
@@ -91,7 +91,7 @@ pub async fn summary_and_counts(
         ("AttachedPoliciesPerUserQuota", 10),
         ("AttachedPoliciesPerGroupQuota", 10),
         ("AttachedPoliciesPerRoleQuota", 10),
-        ("Roles", 0),
+        ("Roles", counts.roles),
         ("RolesQuota", 1000),
         ("InstanceProfiles", 0),
         ("InstanceProfilesQuota", 1000),
@@ -101,10 +101,13 @@ pub async fn summary_and_counts(
         ("SigningCertificatesPerUserQuota", 2),
         ("AccountSigningCertificatesPresent", 0),
         ("AccessKeysPerUserQuota", 2),
-        ("AccountAccessKeysPresent", 0),
-        ("MFADevices", 0),
-        ("MFADevicesInUse", 0),
-        ("AccountMFAEnabled", 0),
+        (
+            "AccountAccessKeysPresent",
+            i64::from(counts.root_access_keys),
+        ),
+        ("MFADevices", counts.mfa_devices),
+        ("MFADevicesInUse", counts.mfa_devices_in_use),
+        ("AccountMFAEnabled", i64::from(counts.root_mfa)),
         ("AccountPasswordPresent", i64::from(counts.root_password)),
         ("GlobalEndpointTokenVersion", 1),
     ];

@@ -1,13 +1,15 @@
-//! GetAccountAuthorizationDetails: a snapshot of the account's users, groups and managed
-//! policies with how they relate (memberships, attachments, inline policies, every
-//! policy version), one page at a time. The page runs over users, then groups, then the
-//! account's own policies, then the AWS managed policies in use in the account (AWS
+//! GetAccountAuthorizationDetails: a snapshot of the account's users, groups, roles and
+//! managed policies with how they relate (memberships, attachments, inline policies,
+//! every policy version), one page at a time. The page runs over users, then groups,
+//! then roles, then the account's own policies, then the AWS managed policies in use in the account (AWS
 //! lists only those, not the whole catalogue), each by name.
 
 use super::paging::max_items;
 use crate::authz::{Ctx, IamAction};
 use crate::error::AppError;
-use crate::model::{AttachedPolicy, Group, GroupName, Policy, PolicyName, PolicyVersion, User};
+use crate::model::{
+    AttachedPolicy, Group, GroupName, Policy, PolicyName, PolicyVersion, Role, User,
+};
 use crate::store::{self, policies::Holder, policies::ListFilter, policies::Scope};
 use sqlx::PgConnection;
 
@@ -55,6 +57,14 @@ pub struct GroupEntry {
 }
 
 #[derive(Debug, Clone)]
+pub struct RoleEntry {
+    /// With its tags, boundary and trust policy.
+    pub role: Role,
+    pub inline_policies: Vec<(PolicyName, String)>,
+    pub attached: Vec<AttachedPolicy>,
+}
+
+#[derive(Debug, Clone)]
 pub struct PolicyEntry {
     pub policy: Policy,
     /// Newest first.
@@ -65,24 +75,27 @@ pub struct PolicyEntry {
 pub struct AuthorizationDetails {
     pub users: Vec<UserEntry>,
     pub groups: Vec<GroupEntry>,
+    pub roles: Vec<RoleEntry>,
     pub policies: Vec<PolicyEntry>,
     /// Where the next page starts, when there is one.
     pub marker: Option<String>,
 }
 
-/// The four parts of the listing, in order.
+/// The five parts of the listing, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Part {
     Users,
     Groups,
+    Roles,
     LocalPolicies,
     AwsPolicies,
 }
 
 impl Part {
-    const ALL: [Part; 4] = [
+    const ALL: [Part; 5] = [
         Part::Users,
         Part::Groups,
+        Part::Roles,
         Part::LocalPolicies,
         Part::AwsPolicies,
     ];
@@ -91,6 +104,7 @@ impl Part {
         match self {
             Self::Users => "U",
             Self::Groups => "G",
+            Self::Roles => "R",
             Self::LocalPolicies => "L",
             Self::AwsPolicies => "A",
         }
@@ -100,6 +114,7 @@ impl Part {
         let kind = match self {
             Self::Users => EntityKind::User,
             Self::Groups => EntityKind::Group,
+            Self::Roles => EntityKind::Role,
             Self::LocalPolicies => EntityKind::LocalManagedPolicy,
             Self::AwsPolicies => EntityKind::AwsManagedPolicy,
         };
@@ -199,6 +214,33 @@ pub async fn get_account_authorization_details(
                     }
                     last = Some(Position::format(part, &group.name.key(), ""));
                     details.groups.push(group_entry(conn, group).await?);
+                    shown += 1;
+                }
+            }
+            Part::Roles => {
+                for role in store::roles::list(conn, &account, "/", after, want).await? {
+                    if shown == limit {
+                        more = true;
+                        break;
+                    }
+                    last = Some(Position::format(part, &role.name.key(), ""));
+                    let id = role.id.to_string();
+                    let inline_policies =
+                        store::policies::inline_all(conn, Holder::Role, &id).await?;
+                    let attached = store::policies::attached(
+                        conn,
+                        Holder::Role,
+                        &id,
+                        "/",
+                        None,
+                        i64::from(u16::MAX),
+                    )
+                    .await?;
+                    details.roles.push(RoleEntry {
+                        role,
+                        inline_policies,
+                        attached,
+                    });
                     shown += 1;
                 }
             }

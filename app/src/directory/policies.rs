@@ -1165,13 +1165,14 @@ fn boundary_action(
     }
 }
 
-/// ListEntitiesForPolicy's EntityFilter (roles arrive with roles).
+/// ListEntitiesForPolicy's EntityFilter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum EntityFilter {
     #[default]
     All,
     User,
     Group,
+    Role,
 }
 
 /// ListEntitiesForPolicy's PolicyUsageFilter.
@@ -1186,6 +1187,7 @@ pub enum PolicyUsage {
 pub struct PolicyEntities {
     pub users: Vec<PolicyEntity>,
     pub groups: Vec<PolicyEntity>,
+    pub roles: Vec<PolicyEntity>,
 }
 
 pub async fn list_entities_for_policy(
@@ -1208,27 +1210,28 @@ pub async fn list_entities_for_policy(
     let boundary = usage == PolicyUsage::PermissionsBoundary;
     let mut entities = PolicyEntities::default();
     let account = cx.account().clone();
-    if filter != EntityFilter::Group {
-        entities.users = store::policies::entities(
+    for (wanted, holder) in [
+        (EntityFilter::User, Holder::User),
+        (EntityFilter::Group, Holder::Group),
+        (EntityFilter::Role, Holder::Role),
+    ] {
+        if filter != EntityFilter::All && filter != wanted {
+            continue;
+        }
+        let found = store::policies::entities(
             op.reader(),
             &account,
             policy.id.as_str(),
-            Holder::User,
+            holder,
             boundary,
             &prefix,
         )
         .await?;
-    }
-    if filter != EntityFilter::User {
-        entities.groups = store::policies::entities(
-            op.reader(),
-            &account,
-            policy.id.as_str(),
-            Holder::Group,
-            boundary,
-            &prefix,
-        )
-        .await?;
+        match holder {
+            Holder::User => entities.users = found,
+            Holder::Group => entities.groups = found,
+            Holder::Role => entities.roles = found,
+        }
     }
     Ok(entities)
 }

@@ -156,6 +156,7 @@ pub async fn set_alias(
 pub struct Counts {
     pub users: i64,
     pub groups: i64,
+    pub roles: i64,
     pub policies: i64,
     pub policy_versions_in_use: i64,
     pub root_password: bool,
@@ -163,19 +164,29 @@ pub struct Counts {
     pub users_in_groups: i64,
     /// Users with a managed or inline policy of their own (not through a group).
     pub users_with_own_policies: i64,
+    pub mfa_devices: i64,
+    pub mfa_devices_in_use: i64,
+    pub root_mfa: bool,
+    pub root_access_keys: bool,
 }
 
 pub async fn counts(conn: &mut PgConnection, id: &AccountId) -> Result<Counts, StoreError> {
     Ok(sqlx::query_as(
         "SELECT (SELECT count(*) FROM iam_users WHERE account_id = $1) AS users,
                 (SELECT count(*) FROM iam_groups WHERE account_id = $1) AS groups,
+                (SELECT count(*) FROM iam_roles WHERE account_id = $1) AS roles,
                 (SELECT count(*) FROM managed_policies WHERE account_id = $1) AS policies,
                 (SELECT count(*) FROM (
                      SELECT policy_id FROM user_policy_attachments WHERE account_id = $1
                      UNION
                      SELECT policy_id FROM group_policy_attachments WHERE account_id = $1
                      UNION
+                     SELECT policy_id FROM role_policy_attachments WHERE account_id = $1
+                     UNION
                      SELECT boundary_policy_id FROM iam_users
+                      WHERE account_id = $1 AND boundary_policy_id IS NOT NULL
+                     UNION
+                     SELECT boundary_policy_id FROM iam_roles
                       WHERE account_id = $1 AND boundary_policy_id IS NOT NULL) used
                 ) AS policy_versions_in_use,
                 EXISTS (SELECT 1 FROM accounts WHERE account_id = $1
@@ -183,7 +194,14 @@ pub async fn counts(conn: &mut PgConnection, id: &AccountId) -> Result<Counts, S
                 (SELECT count(*) FROM iam_users WHERE account_id = $1 AND group_count > 0)
                   AS users_in_groups,
                 (SELECT count(*) FROM iam_users WHERE account_id = $1
-                    AND (attached_count > 0 OR inline_count > 0)) AS users_with_own_policies",
+                    AND (attached_count > 0 OR inline_count > 0)) AS users_with_own_policies,
+                (SELECT count(*) FROM mfa_devices WHERE account_id = $1) AS mfa_devices,
+                (SELECT count(*) FROM mfa_devices WHERE account_id = $1 AND owner <> 'none')
+                  AS mfa_devices_in_use,
+                EXISTS (SELECT 1 FROM mfa_devices WHERE account_id = $1 AND owner = 'root')
+                  AS root_mfa,
+                EXISTS (SELECT 1 FROM access_keys WHERE account_id = $1 AND owner = 'root')
+                  AS root_access_keys",
     )
     .bind(id.as_str())
     .fetch_one(conn)

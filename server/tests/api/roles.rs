@@ -422,6 +422,40 @@ async fn roles_are_managed_through_the_cli_with_aws_rules() {
         attached["AttachedPolicies"][0]["PolicyName"],
         "ReadOnlyAccess"
     );
+    // The account-wide reads know roles too.
+    let entities = ok(root
+        .run(&[
+            "iam",
+            "list-entities-for-policy",
+            "--policy-arn",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            "--entity-filter",
+            "Role",
+        ])
+        .await);
+    assert_eq!(entities["PolicyRoles"][0]["RoleName"], "Deployer");
+    let details = ok(root
+        .run(&[
+            "iam",
+            "get-account-authorization-details",
+            "--filter",
+            "Role",
+        ])
+        .await);
+    let detail = &details["RoleDetailList"][0];
+    assert_eq!(detail["RoleName"], "Deployer");
+    assert_eq!(detail["RolePolicyList"][0]["PolicyName"], "List");
+    assert_eq!(
+        detail["AttachedManagedPolicies"][0]["PolicyName"],
+        "ReadOnlyAccess"
+    );
+    assert_eq!(
+        detail["AssumeRolePolicyDocument"]["Statement"][0]["Action"],
+        "sts:AssumeRole"
+    );
+    let summary = ok(root.run(&["iam", "get-account-summary"]).await);
+    assert_eq!(summary["SummaryMap"]["Roles"], 1);
+    assert_eq!(summary["SummaryMap"]["AccountAccessKeysPresent"], 1);
     ok(root
         .run(&[
             "iam",
@@ -904,5 +938,174 @@ async fn revoking_a_roles_sessions_ends_those_issued_before_and_not_after() {
         fx.count("SELECT count(*) FROM audit_events WHERE action = 'iam:PutRolePolicy'")
             .await,
         1
+    );
+}
+
+#[tokio::test]
+async fn boundaries_session_tags_source_identity_and_principal_keys_hold_for_role_sessions() {
+    let (app, id, root) = with_root_cli().await;
+    // The trust policy lets the account's principals in, with session tags and a source
+    // identity, from loopback only (aws:SourceIp in a trust policy).
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{id}:root"}},"Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"],"Condition":{{"IpAddress":{{"aws:SourceIp":"127.0.0.0/8"}}}}}}]}}"#
+    );
+    ok(root
+        .run(&[
+            "iam",
+            "create-role",
+            "--role-name",
+            "Builder",
+            "--path",
+            "/ci/",
+            "--assume-role-policy-document",
+            &trust,
+            "--permissions-boundary",
+            "arn:aws:iam::aws:policy/IAMReadOnlyAccess",
+        ])
+        .await);
+    // Everything is attached, the boundary caps it at IAM reads; reading a user needs
+    // the session tag project=apollo, the role's own ARN (with its path) as
+    // aws:PrincipalArn, and the session's id as aws:userid.
+    ok(root
+        .run(&[
+            "iam",
+            "attach-role-policy",
+            "--role-name",
+            "Builder",
+            "--policy-arn",
+            "arn:aws:iam::aws:policy/AdministratorAccess",
+        ])
+        .await);
+    let role_id = ok(root
+        .run(&["iam", "get-role", "--role-name", "Builder"])
+        .await)["Role"]["RoleId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let deny_unless = |key: &str, value: &str| {
+        format!(
+            r#"{{"Effect":"Deny","Action":"iam:GetUser","Resource":"*","Condition":{{"StringNotEquals":{{"{key}":"{value}"}}}}}}"#
+        )
+    };
+    let guarded = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{},{},{}]}}"#,
+        deny_unless("aws:PrincipalTag/project", "apollo"),
+        deny_unless(
+            "aws:PrincipalArn",
+            &format!("arn:aws:iam::{id}:role/ci/Builder")
+        ),
+        deny_unless("aws:userid", &format!("{role_id}:fran")),
+    );
+    ok(root
+        .run(&[
+            "iam",
+            "put-role-policy",
+            "--role-name",
+            "Builder",
+            "--policy-name",
+            "Guard",
+            "--policy-document",
+            &guarded,
+        ])
+        .await);
+    let fran = user_cli(
+        &app,
+        &app.root_ctx().await,
+        "fran",
+        Some(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:TagSession","sts:SetSourceIdentity"],"Resource":"*"}]}"#),
+    )
+    .await;
+    let role_arn = format!("arn:aws:iam::{id}:role/ci/Builder");
+    let assumed = ok(fran
+        .run(&[
+            "sts",
+            "assume-role",
+            "--role-arn",
+            &role_arn,
+            "--role-session-name",
+            "fran",
+            "--tags",
+            "Key=project,Value=apollo",
+            "--source-identity",
+            "fran@example.com",
+        ])
+        .await);
+    assert_eq!(assumed["SourceIdentity"], "fran@example.com");
+    assert_eq!(
+        assumed["AssumedRoleUser"]["Arn"],
+        format!("arn:aws:sts::{id}:assumed-role/Builder/fran").as_str(),
+        "the session's ARN leaves the role's path out, as AWS's does"
+    );
+    let session = session_of(&app, &assumed);
+    ok(session
+        .run(&["iam", "get-user", "--user-name", "fran"])
+        .await);
+    let capped = session
+        .run(&["iam", "create-user", "--user-name", "gus"])
+        .await
+        .unwrap_err();
+    assert_eq!(capped.code, "AccessDenied");
+    assert!(
+        capped.message.contains("permissions boundary"),
+        "{}",
+        capped.message
+    );
+
+    // Another tag value: the Deny holds.
+    let other = session_of(
+        &app,
+        &ok(fran
+            .run(&[
+                "sts",
+                "assume-role",
+                "--role-arn",
+                &role_arn,
+                "--role-session-name",
+                "fran",
+                "--tags",
+                "Key=project,Value=gemini",
+            ])
+            .await),
+    );
+    assert_eq!(
+        other
+            .code(&["iam", "get-user", "--user-name", "fran"])
+            .await,
+        "AccessDenied"
+    );
+    // Session tags must be allowed (sts:TagSession): without it in her policy, refused.
+    let hugo = user_cli(
+        &app,
+        &app.root_ctx().await,
+        "hugo",
+        Some(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#),
+    )
+    .await;
+    let untagged = [
+        "sts",
+        "assume-role",
+        "--role-arn",
+        &role_arn,
+        "--role-session-name",
+        "hugo",
+    ];
+    ok(hugo.run(&untagged).await);
+    let mut tagged = untagged.to_vec();
+    tagged.extend(["--tags", "Key=project,Value=apollo"]);
+    let refused = hugo.run(&tagged).await.unwrap_err();
+    assert_eq!(refused.code, "AccessDenied");
+    assert!(
+        refused.message.contains("sts:TagSession"),
+        "{}",
+        refused.message
+    );
+    // The role session's events name who assumed the role.
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM audit_events WHERE actor_arn = 'arn:aws:sts::{id}:assumed-role/Builder/fran'
+               AND outcome = 'denied' AND params LIKE '%\"AssumedBy\":\"arn:aws:iam::{id}:user/fran\"%'"
+        ))
+        .await,
+        2
     );
 }

@@ -255,6 +255,7 @@ fn PolicyDetail(
                 <ul class="mt-3 text-sm" data-testid="policy-entities">
                     {data.users.iter().map(|u| view! { <li>{format!("User {u}")}</li> }).collect_view()}
                     {data.groups.iter().map(|g| view! { <li>{format!("Group {g}")}</li> }).collect_view()}
+                    {data.roles.iter().map(|r| view! { <li>{format!("Role {r}")}</li> }).collect_view()}
                 </ul>
             </section>
             {customer.then(|| view! {
@@ -290,7 +291,7 @@ fn PolicyDetail(
 /// What deleting the policy takes with it, as the delete card says it.
 fn deletion_removes(data: &crate::api::policies::PolicyView) -> String {
     let mut parts = Vec::new();
-    let attached = data.users.len() + data.groups.len();
+    let attached = data.users.len() + data.groups.len() + data.roles.len();
     if attached > 0 {
         parts.push(format!(
             "detaches it from {attached} {}",

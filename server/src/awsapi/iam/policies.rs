@@ -175,16 +175,7 @@ pub async fn list_entities_for_policy(cx: &Ctx, p: &Params) -> Outcome {
         None => EntityFilter::All,
         Some("User") => EntityFilter::User,
         Some("Group") => EntityFilter::Group,
-        // Portcullis has no roles yet: a role filter finds nothing.
-        Some("Role") => {
-            return Ok(Some(
-                Xml::new()
-                    .list("PolicyGroups", Vec::<()>::new(), |()| Xml::new())
-                    .list("PolicyUsers", Vec::<()>::new(), |()| Xml::new())
-                    .list("PolicyRoles", Vec::<()>::new(), |()| Xml::new())
-                    .page(None),
-            ));
-        }
+        Some("Role") => EntityFilter::Role,
         Some(other) => {
             return Err(AppError::validation(
                 "entity_filter",
@@ -207,7 +198,9 @@ pub async fn list_entities_for_policy(cx: &Ctx, p: &Params) -> Outcome {
             .list("PolicyUsers", &found.users, |u| {
                 Xml::new().text("UserName", &u.name).text("UserId", &u.id)
             })
-            .list("PolicyRoles", Vec::<()>::new(), |()| Xml::new())
+            .list("PolicyRoles", &found.roles, |r| {
+                Xml::new().text("RoleName", &r.name).text("RoleId", &r.id)
+            })
             .page(None),
     ))
 }
@@ -297,7 +290,34 @@ pub async fn get_account_authorization_details(cx: &Ctx, p: &Params) -> Outcome 
                     .list("GroupPolicyList", &entry.inline_policies, inline)
                     .list("AttachedManagedPolicies", &entry.attached, attached_xml)
             })
-            .list("RoleDetailList", std::iter::empty::<()>(), |()| Xml::new())
+            .list("RoleDetailList", &found.roles, |entry| {
+                let role = &entry.role;
+                let xml = Xml::new()
+                    .text("Path", role.path.as_str())
+                    .text("RoleName", role.name.as_str())
+                    .text("RoleId", role.id.as_str())
+                    .text("Arn", &role.arn)
+                    .time("CreateDate", role.created_at)
+                    .text(
+                        "AssumeRolePolicyDocument",
+                        &inline_document(&role.trust_policy),
+                    )
+                    .list("InstanceProfileList", std::iter::empty::<()>(), |()| {
+                        Xml::new()
+                    })
+                    .list("RolePolicyList", &entry.inline_policies, inline)
+                    .list("AttachedManagedPolicies", &entry.attached, attached_xml);
+                let xml = tags(
+                    boundary_xml(xml, role.permissions_boundary.as_deref()),
+                    &role.tags,
+                );
+                xml.nest(
+                    "RoleLastUsed",
+                    Xml::new()
+                        .opt_time("LastUsedDate", role.last_used_at)
+                        .opt("Region", role.last_used_region.as_deref()),
+                )
+            })
             .list("Policies", &found.policies, |entry| {
                 policy_fields(&entry.policy, true).list("PolicyVersionList", &entry.versions, |v| {
                     version_xml(v, true)
