@@ -36,8 +36,15 @@ test('root creates a role for another account with the wizard, requiring an exte
   const trust = page.getByTestId('trust-policy');
   await expect(trust).toContainText(contractor.id);
   await expect(trust).toContainText('contract-7781');
+
+  // The summary is edited in place: a two-hour maximum session.
+  await hydrated(page);
+  await page.getByLabel('Maximum session duration').selectOption('2');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByTestId('role-max-session')).toHaveText('2 hours');
   await page.goto('/roles');
   await expect(page.getByTestId('roles-table')).toContainText('ContractorAccess');
+  await expect(page.getByTestId('roles-table')).toContainText('2 hours');
 });
 
 test('an IAM user switches to a role, sees its banner, is limited to its permissions, and switches back', async ({ page, expectRejection }) => {

@@ -134,11 +134,12 @@ pub async fn delete_policy_version(policy_arn: String, version_id: String) -> Re
     .await
 }
 
-/// Whose inline policy a form names: `holder_kind` is "user" or "group".
+/// Whose inline policy a form names: `holder_kind` is "user", "group" or "role".
 #[cfg(feature = "ssr")]
 enum InlineHolder {
     User(crate::model::UserName),
     Group(crate::model::GroupName),
+    Role(crate::model::RoleName),
 }
 
 #[cfg(feature = "ssr")]
@@ -153,7 +154,14 @@ impl InlineHolder {
                 "holder_name",
                 name,
             )?)),
-            _ => Err(AppError::validation("holder_kind", "must be user or group")),
+            "role" => Ok(Self::Role(crate::directory::roles::parse_role_name(
+                "holder_name",
+                name,
+            )?)),
+            _ => Err(AppError::validation(
+                "holder_kind",
+                "must be user, group or role",
+            )),
         }
     }
 
@@ -162,6 +170,7 @@ impl InlineHolder {
         match self {
             Self::User(name) => HolderName::User(name),
             Self::Group(name) => HolderName::Group(name),
+            Self::Role(name) => HolderName::Role(name),
         }
     }
 
@@ -174,6 +183,7 @@ impl InlineHolder {
                 urlencode(name.as_str())
             ),
             Self::Group(name) => format!("/groups/details/{}", urlencode(name.as_str())),
+            Self::Role(name) => format!("/roles/details/{}", urlencode(name.as_str())),
         }
     }
 }

@@ -253,6 +253,40 @@ pub async fn detach_role_policy(role_name: String, policy_arn: String) -> Result
     .await
 }
 
+/// The role's description, maximum session and permissions boundary (an empty
+/// boundary removes it): UpdateRole, then Put/DeleteRolePermissionsBoundary when it
+/// changed.
+#[server(endpoint = "roles/update")]
+pub async fn update_role(
+    role_name: String,
+    description: String,
+    max_session_hours: String,
+    permissions_boundary: String,
+) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::policies::{self, HolderName};
+    use crate::directory::roles;
+    request::serve(|cx| async move {
+        let name = roles::parse_role_name("role_name", &role_name)?;
+        let hours: i64 = max_session_hours.trim().parse().map_err(|_| {
+            AppError::validation("max_session_hours", "must be a whole number of hours")
+        })?;
+        let max = roles::parse_max_session("max_session_hours", hours.saturating_mul(3600))?;
+        let current = roles::get_role(&cx, &name).await?;
+        roles::update_role(&cx, &name, Some(description.trim().to_owned()), Some(max)).await?;
+        let boundary = permissions_boundary.trim();
+        match (current.permissions_boundary.as_deref(), boundary) {
+            (Some(_), "") => policies::delete_permissions_boundary(&cx, HolderName::Role(&name)).await?,
+            (old, new) if !new.is_empty() && old != Some(new) => {
+                policies::put_permissions_boundary(&cx, HolderName::Role(&name), new).await?;
+            }
+            _ => {}
+        }
+        Ok(())
+    })
+    .await
+}
+
 #[server(endpoint = "roles/trust")]
 pub async fn update_trust_policy(role_name: String, document: String) -> Result<(), AppError> {
     use super::request;

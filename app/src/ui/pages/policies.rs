@@ -315,18 +315,19 @@ fn deletion_removes(data: &crate::api::policies::PolicyView) -> String {
     }
 }
 
-/// An inline policy of a user or group (`?user=` or `?group=`; `&name=` to edit one,
-/// without it a new one): the document in the linting editor, saved with
-/// Put{User,Group}Policy, and a delete button.
+/// An inline policy of a user, group or role (`?user=`, `?group=` or `?role=`;
+/// `&name=` to edit one, without it a new one): the document in the linting editor,
+/// saved with Put{User,Group,Role}Policy, and a delete button.
 #[component]
 pub fn InlinePolicyPage() -> impl IntoView {
     let query = use_query_map();
     let target = move || {
         let q = query.read();
-        let holder = match (q.get("user"), q.get("group")) {
-            (Some(user), _) => ("user", user),
-            (None, Some(group)) => ("group", group),
-            (None, None) => ("user", String::new()),
+        let holder = match (q.get("user"), q.get("group"), q.get("role")) {
+            (Some(user), _, _) => ("user", user),
+            (None, Some(group), _) => ("group", group),
+            (None, None, Some(role)) => ("role", role),
+            (None, None, None) => ("user", String::new()),
         };
         (holder.0, holder.1, q.get("name").unwrap_or_default())
     };
@@ -346,10 +347,10 @@ pub fn InlinePolicyPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="mt-4 text-sm text-slate-500">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let (kind, holder, name) = target();
-                let back = if kind == "user" {
-                    format!("/users/details/{}?section=permissions", urlencode(&holder))
-                } else {
-                    format!("/groups/details/{}", urlencode(&holder))
+                let back = match kind {
+                    "user" => format!("/users/details/{}?section=permissions", urlencode(&holder)),
+                    "role" => format!("/roles/details/{}", urlencode(&holder)),
+                    _ => format!("/groups/details/{}", urlencode(&holder)),
                 };
                 let editing = !name.is_empty();
                 let heading = if editing {
@@ -368,7 +369,7 @@ pub fn InlinePolicyPage() -> impl IntoView {
                 view! {
                     <h1 class="text-2xl font-semibold">{heading}</h1>
                     <p class="mt-1 text-sm"><a class="text-link" href=back>{format!("Back to {kind} {holder}")}</a></p>
-                    <p class="mt-1 max-w-3xl text-sm text-slate-600">"An inline policy belongs to this one "{kind}" only and is deleted with it; the "{kind}"'s inline policies together hold at most "{if kind == "user" { "2,048" } else { "5,120" }}" characters, not counting white space."</p>
+                    <p class="mt-1 max-w-3xl text-sm text-slate-600">"An inline policy belongs to this one "{kind}" only and is deleted with it; the "{kind}"'s inline policies together hold at most "{match kind { "user" => "2,048", "role" => "10,240", _ => "5,120" }}" characters, not counting white space."</p>
                     <ActionForm action=save attr:class="mt-6 max-w-3xl space-y-4">
                         <FormFields action=save>
                             <input type="hidden" name="holder_kind" value=kind />

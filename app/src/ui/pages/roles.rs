@@ -3,7 +3,7 @@
 use super::new_user::TagRowFields;
 use crate::api::roles::{
     AllowGroup, AttachRolePolicy, CreateRole, DeleteRole, DetachRolePolicy, MAX_POLICIES_PER_ROLE,
-    RevokeSessions, RoleView, SwitchRole, UpdateTrustPolicy, get_role, list_roles,
+    RevokeSessions, RoleView, SwitchRole, UpdateRole, UpdateTrustPolicy, get_role, list_roles,
 };
 use crate::model::trust::TrustedEntity;
 use crate::policy::{Severity, lint};
@@ -413,6 +413,7 @@ struct RoleEdits {
     trust: ServerAction<UpdateTrustPolicy>,
     revoke: ServerAction<RevokeSessions>,
     allow: ServerAction<AllowGroup>,
+    update: ServerAction<UpdateRole>,
     delete: ServerAction<DeleteRole>,
 }
 
@@ -424,12 +425,14 @@ impl RoleEdits {
             trust: ServerAction::new(),
             revoke: ServerAction::new(),
             allow: ServerAction::new(),
+            update: ServerAction::new(),
             delete: ServerAction::new(),
         }
     }
 
-    fn versions(self) -> [usize; 5] {
+    fn versions(self) -> [usize; 6] {
         [
+            self.update.version().get(),
             self.attach.version().get(),
             self.detach.version().get(),
             self.trust.version().get(),
@@ -457,7 +460,9 @@ fn RoleDetail(data: RoleView, edits: RoleEdits) -> impl IntoView {
         .ok()
         .and_then(|v| serde_json::to_string_pretty(&v).ok())
         .unwrap_or_else(|| role.trust_policy.clone());
-    let [for_attach, for_trust, for_revoke, for_allow, for_delete] = [(); 5].map(|()| name.clone());
+    let [for_attach, for_trust, for_revoke, for_allow, for_delete, for_update] =
+        [(); 6].map(|()| name.clone());
+    let max_hours = role.max_session_duration / 3600;
     let may_switch = match &data.may_switch {
         None => "You may not list the account's users.".to_owned(),
         Some(users) if users.is_empty() => {
@@ -470,13 +475,31 @@ fn RoleDetail(data: RoleView, edits: RoleEdits) -> impl IntoView {
         <p class="mt-1 text-sm text-slate-600"><span class="break-all font-mono" data-testid="role-arn">{role.arn.clone()}</span><CopyButton text=role.arn.clone() what="ARN" /></p>
         <dl class="mt-4 grid max-w-3xl gap-y-2 text-sm sm:grid-cols-3">
             <dt class="text-slate-500">"Description"</dt><dd class="sm:col-span-2">{if role.description.is_empty() { "None".to_owned() } else { role.description.clone() }}</dd>
-            <dt class="text-slate-500">"Maximum session"</dt><dd class="sm:col-span-2">{hours(role.max_session_duration)}</dd>
+            <dt class="text-slate-500">"Maximum session"</dt><dd class="sm:col-span-2" data-testid="role-max-session">{hours(role.max_session_duration)}</dd>
             <dt class="text-slate-500">"Last used"</dt><dd class="sm:col-span-2">{role.last_used_at.map_or_else(|| "Never".to_owned(), |t| format!("{} ({})", t.date(), role.last_used_region.clone().unwrap_or_default()))}</dd>
             <dt class="text-slate-500">"Permissions boundary"</dt><dd class="break-all sm:col-span-2">{role.permissions_boundary.clone().unwrap_or_else(|| "None".to_owned())}</dd>
             <dt class="text-slate-500">"Switch role link"</dt>
             <dd class="sm:col-span-2"><a class="break-all text-link" href=link.clone() data-testid="switch-link">{link.clone()}</a><CopyButton text=link what="link" /></dd>
         </dl>
         <div class="mt-6 grid grid-cols-1 gap-6 lg:grid-cols-2">
+            <section class=CARD aria-labelledby="summary-heading">
+                <h2 id="summary-heading" class="text-lg font-medium">"Summary"</h2>
+                <ActionForm action=edits.update attr:class="mt-3 space-y-3">
+                    <FormFields action=edits.update>
+                        <input type="hidden" name="role_name" value=for_update />
+                        <TextField name="description" label="Description" value=role.description.clone() />
+                        <label class="block">
+                            <span class="text-sm font-medium text-slate-700">"Maximum session duration"</span>
+                            <select name="max_session_hours" class=INPUT>
+                                {(1..=12).map(|h| view! { <option value=h.to_string() selected=h == max_hours>{hours(h * 3600)}</option> }).collect_view()}
+                            </select>
+                        </label>
+                        <TextField name="permissions_boundary" label="Permissions boundary (policy ARN)"
+                            hint="Empty for none" value=role.permissions_boundary.clone().unwrap_or_default() />
+                        <button type="submit" class=SMALL_BUTTON>"Save"</button>
+                    </FormFields>
+                </ActionForm>
+            </section>
             <section class=CARD aria-labelledby="trust-heading">
                 <h2 id="trust-heading" class="text-lg font-medium">"Trust relationships"</h2>
                 <ActionForm action=edits.trust attr:class="mt-3 space-y-3">
@@ -511,8 +534,12 @@ fn RoleDetail(data: RoleView, edits: RoleEdits) -> impl IntoView {
                 <ul class="mt-1 space-y-2 text-sm" data-testid="role-policies">{attached}</ul>
                 <h3 class="mt-3 text-sm font-medium">"Inline policies"</h3>
                 <ul class="mt-1 space-y-1 text-sm" data-testid="role-inline-policies">
-                    {data.inline.iter().map(|n| view! { <li class="font-mono">{n.clone()}</li> }).collect_view()}
+                    {data.inline.iter().map(|n| {
+                        let href = format!("/inline-policy?role={}&name={}", urlencode(&name), urlencode(n));
+                        view! { <li><a class="text-link" href=href>{n.clone()}</a></li> }
+                    }).collect_view()}
                 </ul>
+                <a class="mt-2 inline-block text-sm font-medium text-link" href=format!("/inline-policy?role={}", urlencode(&name))>"Create inline policy"</a>
                 <ActionForm action=edits.attach attr:class="mt-4">
                     <FormFields action=edits.attach>
                         <div class="flex items-end gap-2">
