@@ -276,7 +276,9 @@ pub async fn update_role(
         roles::update_role(&cx, &name, Some(description.trim().to_owned()), Some(max)).await?;
         let boundary = permissions_boundary.trim();
         match (current.permissions_boundary.as_deref(), boundary) {
-            (Some(_), "") => policies::delete_permissions_boundary(&cx, HolderName::Role(&name)).await?,
+            (Some(_), "") => {
+                policies::delete_permissions_boundary(&cx, HolderName::Role(&name)).await?
+            }
             (old, new) if !new.is_empty() && old != Some(new) => {
                 policies::put_permissions_boundary(&cx, HolderName::Role(&name), new).await?;
             }

@@ -1109,3 +1109,151 @@ async fn boundaries_session_tags_source_identity_and_principal_keys_hold_for_rol
         2
     );
 }
+
+#[tokio::test]
+async fn the_console_switches_to_a_role_in_another_account_for_an_hour_and_honours_mfa() {
+    use app::directory::policies::{self, HolderName, IdentityPolicy};
+    use app::directory::roles::{self, NewRole, RoleInput};
+    use app::directory::users::NewPassword;
+    use app::model::{Password, PolicyName};
+    let app = spawn_app().await;
+    let home = app.bootstrap().await;
+    let root_a = app.root_ctx().await;
+    let (b, root_b, _) = second_account(&app, "owner@b.example", "bravo").await;
+    let a = home.id.to_string();
+    // In B: a role trusting A, and one trusting A only with MFA.
+    for (name, condition) in [
+        ("Auditor", ""),
+        (
+            "Guarded",
+            r#","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}"#,
+        ),
+    ] {
+        let trust = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{a}:root"}},"Action":"sts:AssumeRole"{condition}}}]}}"#
+        );
+        roles::create_role(
+            &root_b,
+            NewRole::parse(RoleInput {
+                name,
+                trust_policy: &trust,
+                ..RoleInput::default()
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+        policies::attach_policy(
+            &root_b,
+            HolderName::Role(&app::model::RoleName::parse(name).unwrap()),
+            "arn:aws:iam::aws:policy/IAMReadOnlyAccess",
+        )
+        .await
+        .unwrap();
+    }
+    // In A: ivy, who may assume roles in B.
+    let ivy = UserName::parse("ivy").unwrap();
+    users::create_user(&root_a, NewUser::parse("ivy", "/", &[]).unwrap())
+        .await
+        .unwrap();
+    users::create_login_profile(
+        &root_a,
+        &ivy,
+        NewPassword::Chosen(Password::new("Ivy-Passw0rd-2026".to_owned())),
+        false,
+    )
+    .await
+    .unwrap();
+    policies::put_inline_policy(
+        &root_a,
+        HolderName::User(&ivy),
+        &PolicyName::parse("AssumeInBravo").unwrap(),
+        IdentityPolicy::parse(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::{b}:role/*"}}]}}"#
+        ))
+        .unwrap(),
+    )
+    .await
+    .unwrap();
+    app.call(
+        "signin/user",
+        &[
+            ("account", "acme"),
+            ("user_name", "ivy"),
+            ("password", "Ivy-Passw0rd-2026"),
+        ],
+    )
+    .await
+    .unwrap();
+    let identity = || async { app.call("identity", &[]).await.unwrap() };
+
+    // Without MFA, the guarded role refuses her; by alias, the other one takes her.
+    let refused = app
+        .call("switch-role", &[("account", "bravo"), ("role", "Guarded")])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, app::error::AppError::AccessDenied { .. }),
+        "{refused:?}"
+    );
+    app.call(
+        "switch-role",
+        &[
+            ("account", "bravo"),
+            ("role", "Auditor"),
+            ("display_name", "Bravo audit"),
+            ("color", "83d4e8"),
+        ],
+    )
+    .await
+    .unwrap();
+    let now = identity().await;
+    assert_eq!(now["account_id"], b.as_str());
+    assert_eq!(now["switched"]["display_name"], "Bravo audit");
+    assert_eq!(now["switched"]["color"], "83d4e8");
+    assert_eq!(now["switched"]["signed_in_as"], "ivy");
+    assert_eq!(
+        now["switched"]["session_arn"],
+        format!("arn:aws:sts::{b}:assumed-role/Auditor/ivy").as_str()
+    );
+    // B's users, read with the role's permissions; a write refused and recorded with
+    // both identities.
+    let listed = app.call("users/list", &[]).await.unwrap();
+    assert_eq!(
+        listed["items"].as_array().unwrap().len(),
+        0,
+        "B has no users"
+    );
+    let denied = app
+        .call("groups/create", &[("group_name", "Sneaky")])
+        .await
+        .unwrap_err();
+    assert!(matches!(denied, app::error::AppError::AccessDenied { .. }));
+    assert_eq!(
+        app.count(&format!(
+            "SELECT count(*) FROM audit_events WHERE account_id = '{b}' AND action = 'iam:CreateGroup'
+               AND actor_arn = 'arn:aws:sts::{b}:assumed-role/Auditor/ivy'
+               AND params LIKE '%\"AssumedBy\":\"arn:aws:iam::{a}:user/ivy\"%'"
+        ))
+        .await,
+        1
+    );
+    // An hour later the role session has ended: the console is ivy's again.
+    // (Half an hour at a time: the console session itself ends after an idle hour.)
+    app.clock.advance(time::Duration::minutes(31));
+    assert_eq!(identity().await["account_id"], b.as_str());
+    app.clock.advance(time::Duration::minutes(30));
+    let later = identity().await;
+    assert_eq!(later["account_id"], a.as_str());
+    assert!(later["switched"].is_null(), "{later}");
+    // Switch again, then back by hand.
+    app.call(
+        "switch-role",
+        &[("account", b.as_str()), ("role", "Auditor")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(identity().await["account_id"], b.as_str());
+    app.call("switch-back", &[]).await.unwrap();
+    assert!(identity().await["switched"].is_null());
+}

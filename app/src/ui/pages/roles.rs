@@ -460,8 +460,14 @@ fn RoleDetail(data: RoleView, edits: RoleEdits) -> impl IntoView {
         .ok()
         .and_then(|v| serde_json::to_string_pretty(&v).ok())
         .unwrap_or_else(|| role.trust_policy.clone());
-    let [for_attach, for_trust, for_revoke, for_allow, for_delete, for_update] =
-        [(); 6].map(|()| name.clone());
+    let [
+        for_attach,
+        for_trust,
+        for_revoke,
+        for_allow,
+        for_delete,
+        for_update,
+    ] = [(); 6].map(|()| name.clone());
     let max_hours = role.max_session_duration / 3600;
     let may_switch = match &data.may_switch {
         None => "You may not list the account's users.".to_owned(),
