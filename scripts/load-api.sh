@@ -9,6 +9,12 @@
 # then sent by every connection: AWS accepts a signed request again for 15 minutes, so
 # each call costs the server the whole check (signature, key, policies, query, XML).
 #
+# With AS_ROLE=1 the calls are signed instead with a role session's credentials:
+# loadtester assumes role "Reader" (trusting loadtester by ARN; AWS's IAMReadOnlyAccess
+# and the same customer managed policy attached, so the same decision is made), and
+# every call carries the session token, so each also costs the session's lookup and
+# the role's policies.
+#
 # Usage: scripts/load-api.sh [release|debug]   (builds nothing: build the server first,
 #        `cargo build --release -p server` or `make measure`; needs target/aws-venv from
 #        `scripts/prerequisites.sh --test`)
@@ -69,17 +75,33 @@ aws iam add-user-to-group --group-name Engineers --user-name loadtester
 read -r key_id secret < <(aws iam create-access-key --user-name loadtester \
   --query 'AccessKey.[AccessKeyId,SecretAccessKey]')
 
+token=""
+if [ "${AS_ROLE:-0}" = 1 ]; then
+  account=$(aws sts get-caller-identity --query Account)
+  cat >"$dir/trust.json" <<EOF
+{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole",
+ "Principal":{"AWS":"arn:aws:iam::$account:user/loadtester"}}]}
+EOF
+  aws iam create-role --role-name Reader --assume-role-policy-document "file://$dir/trust.json" \
+    --tags Key=team,Value=platform >/dev/null
+  aws iam attach-role-policy --role-name Reader --policy-arn arn:aws:iam::aws:policy/IAMReadOnlyAccess
+  aws iam attach-role-policy --role-name Reader --policy-arn "$arn"
+  read -r key_id secret token < <(AWS_ACCESS_KEY_ID=$key_id AWS_SECRET_ACCESS_KEY=$secret \
+    aws sts assume-role --role-arn "arn:aws:iam::$account:role/Reader" --role-session-name load \
+    --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]')
+fi
+
 # One signed request, written as wrk's script.
-"$venv/bin/python" - "$AWS_ENDPOINT_URL" "$key_id" "$secret" >"$dir/getuser.lua" <<'EOF'
+"$venv/bin/python" - "$AWS_ENDPOINT_URL" "$key_id" "$secret" "$token" >"$dir/getuser.lua" <<'EOF'
 import json, sys
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-endpoint, key_id, secret = sys.argv[1:4]
+endpoint, key_id, secret, token = sys.argv[1:5]
 body = "Action=GetUser&Version=2010-05-08&UserName=alice"
 request = AWSRequest(method="POST", url=endpoint + "/", data=body,
                      headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
-SigV4Auth(Credentials(key_id, secret), "iam", "us-east-1").add_auth(request)
+SigV4Auth(Credentials(key_id, secret, token or None), "iam", "us-east-1").add_auth(request)
 print('wrk.method = "POST"')
 print("wrk.body = " + json.dumps(body))
 for name, value in request.headers.items():
@@ -88,7 +110,9 @@ for name, value in request.headers.items():
 EOF
 
 # The request must succeed as the user before it is timed.
-AWS_ACCESS_KEY_ID=$key_id AWS_SECRET_ACCESS_KEY=$secret aws iam get-user --user-name alice --query User.Arn >/dev/null
+if [ -n "$token" ]; then export AWS_SESSION_TOKEN=$token; fi
+AWS_ACCESS_KEY_ID=$key_id AWS_SECRET_ACCESS_KEY=$secret \
+  aws iam get-user --user-name alice --query User.Arn >/dev/null
 
 wrk -t"$threads" -c"$conns" -d"${secs}s" --latency -s "$dir/getuser.lua" "$AWS_ENDPOINT_URL/" | tee "$dir/wrk.out"
 if grep -q "Non-2xx" "$dir/wrk.out"; then

@@ -39,7 +39,9 @@ pub struct AppState {
 pub struct Caches {
     /// Active signing keys by access key id, with their holder and secret.
     pub signing_keys: Cached<String, SigningKey>,
-    /// Users' effective policies by user id.
+    /// Temporary credentials by access key id, with their holder, secret and token hash.
+    pub session_keys: Cached<String, crate::directory::sts::SessionKey>,
+    /// Users' effective policies by user id (role sessions' by `S|<key id>`).
     pub effective: Cached<String, Effective>,
 }
 

@@ -335,6 +335,7 @@ pub async fn delete_for_sandbox_reset(state: &AppState, id: &str) -> Result<(), 
     store::commit(tx).await?;
     // A new chain starts at generation 0 again: what was cached must go.
     state.caches.signing_keys.clear();
+    state.caches.session_keys.clear();
     state.caches.effective.clear();
     Ok(())
 }

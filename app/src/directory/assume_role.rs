@@ -269,15 +269,17 @@ pub async fn assume_role(cx: &Ctx, input: AssumeRoleInput<'_>) -> Result<Assumed
 
     let state = cx.state();
     let now = cx.now();
-    let mut tx = store::begin(&state.pool).await?;
     let mut mfa_at = caller.mfa_at;
     if let Some(proof) = &input.mfa {
+        // The code is spent (or counted as wrong) in a transaction of its own, whatever
+        // the rest of the request comes to: a code is never accepted twice.
         let Some(user) = caller.user() else {
             return Err(AppError::AccessDenied {
                 message: "Only an IAM user can give an MFA code with AssumeRole.".to_owned(),
                 explanation: None,
             });
         };
+        let mut tx = store::begin(&state.pool).await?;
         let limit = super::signin::MfaLimit::lock(&mut tx, &caller.arn(), now).await?;
         if let Some(refusal) = limit.refusal(now) {
             return Err(refusal);
@@ -293,8 +295,8 @@ pub async fn assume_role(cx: &Ctx, input: AssumeRoleInput<'_>) -> Result<Assumed
         )
         .await?;
         limit.settle(&mut tx, spent, now).await?;
+        store::commit(tx).await?;
         if !spent {
-            store::commit(tx).await?;
             return Err(AppError::AccessDenied {
                 message: "MultiFactorAuthentication failed with invalid MFA one time pass code."
                     .to_owned(),
@@ -303,6 +305,7 @@ pub async fn assume_role(cx: &Ctx, input: AssumeRoleInput<'_>) -> Result<Assumed
         }
         mfa_at = Some(now);
     }
+    let mut tx = store::begin(&state.pool).await?;
     let role = store::roles::find_by_name(&mut tx, &role_account, &role_name)
         .await?
         .filter(|r| r.path == role_path);

@@ -486,12 +486,14 @@ pub const REVOKE_POLICY_NAME: &str = "AWSRevokeOlderSessions";
 /// their next call; sessions issued afterwards are not affected. Revoking again moves
 /// the time forward.
 pub async fn revoke_role_sessions(cx: &Ctx, name: &RoleName) -> Result<(), AppError> {
-    let now = cx
-        .now()
-        .replace_nanosecond(0)
-        .map_err(|e| AppError::internal("revocation time", e))?
-        .format(&time::format_description::well_known::Rfc3339)
-        .map_err(|e| AppError::internal("revocation time", e))?;
+    // To the millisecond (as policies compare dates), rounded up: a session issued in
+    // the same millisecond as the revocation is revoked too.
+    let now = cx.now();
+    let millis = now.nanosecond() / 1_000_000;
+    let now = (now.replace_nanosecond(millis * 1_000_000).unwrap_or(now)
+        + time::Duration::milliseconds(1))
+    .format(&time::format_description::well_known::Rfc3339)
+    .map_err(|e| AppError::internal("revocation time", e))?;
     let document = json!({
         "Version": "2012-10-17",
         "Statement": [{

@@ -256,39 +256,81 @@ async fn record(cx: &Ctx, outcome: Outcome, code: Option<&str>, with_mfa: bool) 
 
 /// Temporary credentials named by a request, before the request is proven: their
 /// holder, secret and token hash.
+#[derive(Clone)]
 pub struct SessionKey {
     account: crate::model::Account,
     principal: Principal,
     id: AccessKeyId,
     secret: String,
+    token_sha256: Vec<u8>,
     issued_at: OffsetDateTime,
+    expires_at: OffsetDateTime,
     mfa_at: Option<OffsetDateTime>,
 }
 
-/// The temporary credentials `id` with the session token `token`: unknown ids and
-/// wrong tokens are InvalidClientTokenId, expired ones ExpiredToken.
+impl std::fmt::Debug for SessionKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never the secret.
+        f.debug_struct("SessionKey").field("id", &self.id).finish()
+    }
+}
+
+/// The temporary credentials `id` with the session token `token`, and the generation of
+/// their account's directory this request reads everything at: from the cache while
+/// that generation holds (`authz::cache`), as for long-term keys. Unknown ids and wrong
+/// tokens are InvalidClientTokenId, expired ones ExpiredToken.
 pub async fn find_session_key(
     state: &AppState,
     id: &str,
     token: &str,
     now: OffsetDateTime,
-) -> Result<SessionKey, AppError> {
-    let id = AccessKeyId::parse(id).map_err(|_| invalid_key())?;
+) -> Result<(SessionKey, i64), AppError> {
+    let cache = &state.caches.session_keys;
+    let name = id.to_owned();
     let mut conn = store::acquire(&state.pool).await?;
-    let row = store::session_credentials::find(&mut conn, id.as_str())
-        .await?
-        .ok_or_else(invalid_key)?;
-    let given = token_hash(token);
-    if !subtle_eq(&given, &row.token_sha256) {
+    let cached = match cache.peek(&name, |known| known.account.id.clone()) {
+        Some(account) => {
+            let generation = store::audit::generation(&mut conn, account.as_str()).await?;
+            cache
+                .get(&name, generation, now)
+                .map(|key| (key, generation))
+        }
+        None => None,
+    };
+    let (key, generation) = match cached {
+        Some(found) => found,
+        None => {
+            let (key, generation) = load_session_key(&mut conn, state, id).await?;
+            cache.put(name, key.clone(), generation, now);
+            (key, generation)
+        }
+    };
+    if !subtle_eq(&token_hash(token), &key.token_sha256) {
         return Err(invalid_key());
     }
-    if now >= row.expires_at {
+    if now >= key.expires_at {
         return Err(AppError::ExpiredToken);
     }
+    Ok((key, generation))
+}
+
+/// Reads temporary credentials: the row (which never changes), then the account's
+/// generation, then what may change (the user, the role): an entry so loaded is never
+/// older than the generation it is filed under.
+async fn load_session_key(
+    conn: &mut sqlx::PgConnection,
+    state: &AppState,
+    id: &str,
+) -> Result<(SessionKey, i64), AppError> {
+    let id = AccessKeyId::parse(id).map_err(|_| invalid_key())?;
+    let row = store::session_credentials::find(conn, id.as_str())
+        .await?
+        .ok_or_else(invalid_key)?;
+    let generation = store::audit::generation(conn, &row.account_id).await?;
     let (account, principal) = match &row.role_id {
-        None => super::signing::holder(&mut conn, &row.account_id, row.user_id.as_deref()).await?,
+        None => super::signing::holder(conn, &row.account_id, row.user_id.as_deref()).await?,
         Some(role_id) => {
-            let (account, session) = role_session_of(&mut conn, &row, role_id).await?;
+            let (account, session) = role_session_of(conn, &row, role_id).await?;
             (account, Principal::Role(Box::new(session)))
         }
     };
@@ -298,14 +340,19 @@ pub async fn find_session_key(
         .map_err(|e| AppError::internal("session secret", e))?;
     let secret =
         String::from_utf8(secret).map_err(|_| AppError::internal("session secret", "not UTF-8"))?;
-    Ok(SessionKey {
-        account,
-        principal,
-        id,
-        secret,
-        issued_at: row.issued_at,
-        mfa_at: row.mfa_at,
-    })
+    Ok((
+        SessionKey {
+            account,
+            principal,
+            id,
+            secret,
+            token_sha256: row.token_sha256,
+            issued_at: row.issued_at,
+            expires_at: row.expires_at,
+            mfa_at: row.mfa_at,
+        },
+        generation,
+    ))
 }
 
 /// The role session a stored credential is: its account is its role's, and a role that

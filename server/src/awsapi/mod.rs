@@ -195,8 +195,9 @@ async fn authenticate(
         sigv4::matches(&derived, &signed, &to_sign)
     };
     let (caller, generation) = if let Some(token) = &signed.security_token {
-        let key = temporary::find_session_key(&api.state, &signed.scope.access_key_id, token, now)
-            .await?;
+        let (key, generation) =
+            temporary::find_session_key(&api.state, &signed.scope.access_key_id, token, now)
+                .await?;
         let caller = key.prove(proves, now).ok_or_else(error::mismatch)?;
         // As in AWS: GetSessionToken's credentials reach IAM only when MFA was given
         // (a role session's reach it as the role's policies say).
@@ -208,7 +209,7 @@ async fn authenticate(
                 explanation: None,
             }));
         }
-        (caller, None)
+        (caller, Some(generation))
     } else {
         let (key, generation) =
             signing::find_key(&api.state, &signed.scope.access_key_id, now).await?;

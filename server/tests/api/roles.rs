@@ -719,6 +719,34 @@ async fn session_lengths_role_chaining_and_session_policies() {
         .await
         .unwrap_err();
     assert_eq!(bad.code, "ValidationError");
+    // Revoking the role's sessions holds on the next call of a session the server has
+    // seen (and cached), and not for one begun afterwards.
+    app::directory::roles::revoke_role_sessions(
+        &app.root_ctx().await,
+        &app::model::RoleName::parse("Admin").unwrap(),
+    )
+    .await
+    .unwrap();
+    let revoked = admin_session.run(&["iam", "list-users"]).await.unwrap_err();
+    assert_eq!(revoked.code, "AccessDenied");
+    assert!(
+        revoked.message.contains("explicit deny"),
+        "{}",
+        revoked.message
+    );
+    app.clock.advance(time::Duration::seconds(1));
+    let fresh = session_of(&app, &ok(assume(&dana, &admin_arn, &[]).await));
+    ok(fresh.run(&["iam", "list-users"]).await);
+    ok(root
+        .run(&[
+            "iam",
+            "delete-role-policy",
+            "--role-name",
+            "Admin",
+            "--policy-name",
+            "AWSRevokeOlderSessions",
+        ])
+        .await);
     // Deleting the role ends its sessions.
     ok(root
         .run(&[
@@ -904,7 +932,7 @@ async fn revoking_a_roles_sessions_ends_those_issued_before_and_not_after() {
         );
         async move {
             let now = fx.clock_now();
-            let key = find_session_key(&fx.state, &id, &token, now).await.unwrap();
+            let (key, _) = find_session_key(&fx.state, &id, &token, now).await.unwrap();
             let caller = key.prove(|_| true, now).unwrap();
             app::authz::Ctx::new(fx.state.clone(), Arc::new(caller), source("192.0.2.10"))
         }
