@@ -42,6 +42,10 @@ test('root creates a role for another account with the wizard, requiring an exte
   await page.getByLabel('Maximum session duration').selectOption('2');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByTestId('role-max-session')).toHaveText('2 hours');
+  await page.getByLabel('Tag key').fill('owner');
+  await page.getByLabel('Tag value').fill('audit-team');
+  await page.getByRole('button', { name: 'Add tag' }).click();
+  await expect(page.getByTestId('role-tags')).toContainText('owner=audit-team');
   await page.goto('/roles');
   await expect(page.getByTestId('roles-table')).toContainText('ContractorAccess');
   await expect(page.getByTestId('roles-table')).toContainText('2 hours');

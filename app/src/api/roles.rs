@@ -289,6 +289,41 @@ pub async fn update_role(
     .await
 }
 
+/// TagRole with one tag (a tag with an existing key replaces it, as in AWS).
+#[server(endpoint = "roles/tag")]
+pub async fn tag_role(
+    role_name: String,
+    tag_key: String,
+    tag_value: String,
+) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::roles;
+    use crate::error::Problems;
+    use crate::model::Tag;
+    request::serve(|cx| async move {
+        // Every broken rule at once, each beside its field.
+        let mut problems = Problems::new();
+        let name = problems.check_error(roles::parse_role_name("role_name", &role_name));
+        let key = problems.check("tag_key", Tag::parse_key(tag_key.trim()));
+        let value = problems.check("tag_value", Tag::parse_value(&tag_value));
+        let (name, key, value) = problems.finish((|| Some((name?, key?, value?)))())?;
+        roles::tag_role(&cx, &name, vec![Tag { key, value }]).await
+    })
+    .await
+}
+
+/// UntagRole with one key.
+#[server(endpoint = "roles/untag")]
+pub async fn untag_role(role_name: String, tag_key: String) -> Result<(), AppError> {
+    use super::request;
+    use crate::directory::roles;
+    request::serve(|cx| async move {
+        let name = roles::parse_role_name("role_name", &role_name)?;
+        roles::untag_role(&cx, &name, vec![tag_key]).await
+    })
+    .await
+}
+
 #[server(endpoint = "roles/trust")]
 pub async fn update_trust_policy(role_name: String, document: String) -> Result<(), AppError> {
     use super::request;

@@ -7,3 +7,4 @@ mod layout;
 mod lazy_pages;
 mod pages;
 mod small_post;
+mod tags_card;

@@ -3,7 +3,8 @@
 use super::new_user::TagRowFields;
 use crate::api::roles::{
     AllowGroup, AttachRolePolicy, CreateRole, DeleteRole, DetachRolePolicy, MAX_POLICIES_PER_ROLE,
-    RevokeSessions, RoleView, SwitchRole, UpdateRole, UpdateTrustPolicy, get_role, list_roles,
+    RevokeSessions, RoleView, SwitchRole, TagRole, UntagRole, UpdateRole, UpdateTrustPolicy,
+    get_role, list_roles,
 };
 use crate::model::trust::TrustedEntity;
 use crate::policy::{Severity, lint};
@@ -12,6 +13,7 @@ use crate::ui::components::{
 };
 use crate::ui::format::urlencode;
 use crate::ui::small_post::{SMALL_BUTTON, small_post};
+use crate::ui::tags_card::tags_card;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -414,6 +416,8 @@ struct RoleEdits {
     revoke: ServerAction<RevokeSessions>,
     allow: ServerAction<AllowGroup>,
     update: ServerAction<UpdateRole>,
+    tag: ServerAction<TagRole>,
+    untag: ServerAction<UntagRole>,
     delete: ServerAction<DeleteRole>,
 }
 
@@ -426,12 +430,16 @@ impl RoleEdits {
             revoke: ServerAction::new(),
             allow: ServerAction::new(),
             update: ServerAction::new(),
+            tag: ServerAction::new(),
+            untag: ServerAction::new(),
             delete: ServerAction::new(),
         }
     }
 
-    fn versions(self) -> [usize; 6] {
+    fn versions(self) -> [usize; 8] {
         [
+            self.tag.version().get(),
+            self.untag.version().get(),
             self.update.version().get(),
             self.attach.version().get(),
             self.detach.version().get(),
@@ -467,7 +475,16 @@ fn RoleDetail(data: RoleView, edits: RoleEdits) -> impl IntoView {
         for_allow,
         for_delete,
         for_update,
-    ] = [(); 6].map(|()| name.clone());
+        for_tag,
+    ] = [(); 7].map(|()| name.clone());
+    let tags = tags_card!(
+        edits.tag,
+        edits.untag,
+        "role_name",
+        for_tag,
+        role.tags.clone(),
+        "role-tags"
+    );
     let max_hours = role.max_session_duration / 3600;
     let may_switch = match &data.may_switch {
         None => "You may not list the account's users.".to_owned(),
@@ -569,6 +586,7 @@ fn RoleDetail(data: RoleView, edits: RoleEdits) -> impl IntoView {
                     <p class="mt-2 text-sm text-emerald-700" role="status">"Sessions issued before now are revoked."</p>
                 })}
             </section>
+            {tags}
             <section class="rounded-xl border border-red-200 bg-surface p-6" aria-labelledby="delete-role-heading">
                 <h2 id="delete-role-heading" class="text-lg font-medium">"Delete role"</h2>
                 <p class="mt-1 text-sm text-slate-600">"Its policies are removed first; its sessions end with it. It cannot be undone."</p>

@@ -14,6 +14,7 @@ use crate::ui::components::access_keys::{
 use crate::ui::components::{ActionError, CopyButton, ErrorAlert, FormFields, TextField};
 use crate::ui::format::{format_time, urlencode};
 use crate::ui::small_post::{SMALL_BUTTON, small_post};
+use crate::ui::tags_card::tags_card;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -781,47 +782,7 @@ fn GroupsSection(user: String, groups: Vec<String>, edits: Edits) -> impl IntoVi
 /// The user's tags: remove one, add or replace one.
 #[component]
 fn TagsSection(user: String, tags: Vec<Tag>, edits: Edits) -> impl IntoView {
-    let list = if tags.is_empty() {
-        view! { <p class="mt-3 text-sm text-slate-600">"No tags."</p> }.into_any()
-    } else {
-        view! {
-            <ul class="mt-3 space-y-2 text-sm" data-testid="user-tags">
-                {tags.into_iter().map(|t| {
-                    let remove = small_post!(
-                        edits.untag,
-                        [("user_name", user.clone()), ("tag_key", t.key.clone())],
-                        "Remove",
-                        format!("tag {}", t.key)
-                    );
-                    view! {
-                        <li class="flex items-center justify-between gap-2">
-                            <span class="break-all">{format!("{}={}", t.key, t.value)}</span>
-                            {remove}
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-        }
-        .into_any()
-    };
-    view! {
-        <section class=CARD aria-labelledby="tags-heading">
-            <h2 id="tags-heading" class="text-lg font-medium">"Tags"</h2>
-            {list}
-            {ActionError(edits.untag)}
-            <ActionForm action=edits.tag attr:class="mt-4">
-                <FormFields action=edits.tag>
-                    <input type="hidden" name="user_name" value=user.clone() />
-                    <div class="grid gap-2 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
-                        <TextField name="tag_key" label="Tag key" />
-                        <TextField name="tag_value" label="Tag value" />
-                        <button type="submit" class=SMALL_BUTTON>"Add tag"</button>
-                    </div>
-                </FormFields>
-            </ActionForm>
-        </section>
-    }
-    .into_any()
+    tags_card!(edits.tag, edits.untag, "user_name", user, tags, "user-tags").into_any()
 }
 
 /// What deleting the user removes with it, in words.
