@@ -245,13 +245,33 @@ pub async fn assume_role(cx: &Ctx, input: AssumeRoleInput<'_>) -> Result<Assumed
             explanation: None,
         });
     }
+    // A console user who must choose a new password does that first, role or not.
+    if caller.password_reset_required {
+        return Err(AppError::PasswordResetRequired);
+    }
     let session_name = session_word(input.session_name, "roleSessionName")?;
     let requested = duration(input.duration_secs)?;
     let external = input.external_id.map(external_id).transpose()?;
-    let source_identity = input
+    let asked_identity = input
         .source_identity
         .map(|s| session_word(s, "sourceIdentity"))
         .transpose()?;
+    // A source identity stays with the chain of sessions it was set on, as in AWS: a
+    // chained session inherits it and may not name another.
+    let inherited = caller
+        .role_session()
+        .and_then(|s| s.source_identity.clone());
+    let source_identity = match (asked_identity, inherited) {
+        (Some(asked), Some(held)) if asked != held => {
+            return Err(AppError::AccessDenied {
+                message: format!(
+                    "The source identity of the calling session ({held}) cannot be changed."
+                ),
+                explanation: None,
+            });
+        }
+        (asked, held) => asked.or(held),
+    };
     let session_policy = input.policy.map(IdentityPolicy::parse).transpose()?;
     if input.policy_arns.len() > MAX_POLICY_ARNS {
         return Err(AppError::validation(
@@ -478,18 +498,23 @@ pub async fn assume_role(cx: &Ctx, input: AssumeRoleInput<'_>) -> Result<Assumed
     })
 }
 
-/// The managed session policies by id: each must exist (the role's account's or AWS's).
+/// The managed session policies by id, each once: each must exist (the role's account's
+/// or AWS's).
 async fn session_policy_ids(
     conn: &mut sqlx::PgConnection,
     role: &Role,
     arns: &[String],
 ) -> Result<Vec<String>, AppError> {
-    let mut ids = Vec::with_capacity(arns.len());
+    let mut ids: Vec<String> = Vec::with_capacity(arns.len());
     for policy_arn in arns {
         let policy = store::policies::find_by_arn(conn, &role.account, policy_arn)
             .await?
             .ok_or_else(|| super::policies::not_attachable(policy_arn))?;
-        ids.push(policy.id.to_string());
+        // The same policy named twice is one session policy.
+        let id = policy.id.to_string();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
     }
     Ok(ids)
 }

@@ -179,7 +179,8 @@ async fn resolve(
                         id,
                         record.signed_in_at,
                         record.mfa_at,
-                        false,
+                        // A reset required meanwhile still comes first.
+                        record.reset_required,
                     )));
                 }
                 // The role session ended: back to who signed in.

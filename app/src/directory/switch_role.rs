@@ -75,11 +75,18 @@ pub async fn switch_role(cx: &Ctx, input: SwitchRoleInput<'_>) -> Result<Switche
         store::accounts::find_by_signin_name(&mut conn, account_text).await?
     };
     // An unknown account is refused as AssumeRole refuses an unknown role: the same
-    // denial, naming nothing more.
+    // denial, naming nothing more (so no one learns which aliases exist).
     let account_id = match account {
         Some(account) => account.id,
-        None => crate::model::AccountId::parse(account_text)
-            .map_err(|_| AppError::validation("account", "No account has this id or alias."))?,
+        None => crate::model::AccountId::parse(account_text).map_err(|_| {
+            AppError::AccessDenied {
+                message: format!(
+                    "User: {} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::{account_text}:role{path}{name}",
+                    cx.caller().arn()
+                ),
+                explanation: None,
+            }
+        })?,
     };
     let role_arn = arn::role(&account_id, &path, &name);
     let caller = cx.caller();

@@ -211,6 +211,12 @@ pub async fn get_user(cx: &Ctx, name: Option<&UserName>) -> Result<User, AppErro
     let name = match (name, cx.caller().user()) {
         (Some(name), _) => name.clone(),
         (None, Some(me)) => me.name.clone(),
+        (None, None) if cx.caller().role_session().is_some() => {
+            return Err(AppError::validation(
+                "user_name",
+                "Must specify userName when calling with non-User credentials",
+            ));
+        }
         (None, None) => {
             return Err(AppError::validation(
                 "user_name",

@@ -394,7 +394,13 @@ pub async fn page_with(client: &reqwest::Client, url: &str) -> (u16, Option<Stri
         .headers()
         .get("location")
         .map(|l| l.to_str().unwrap().to_owned());
-    (status, location, response.text().await.unwrap())
+    // The whole error chain if the body is cut (seen rarely under full-suite load; the
+    // cause is not yet known, and this says which layer cut it).
+    let body = response
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("the body of {url} ({status}) was cut: {e:?}"));
+    (status, location, body)
 }
 
 /// The value of the (plain http) session cookie a response sets.

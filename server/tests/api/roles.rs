@@ -1285,3 +1285,159 @@ async fn the_console_switches_to_a_role_in_another_account_for_an_hour_and_honou
     app.call("switch-back", &[]).await.unwrap();
     assert!(identity().await["switched"].is_null());
 }
+
+#[tokio::test]
+async fn chained_sessions_keep_their_source_identity_and_a_reset_password_comes_first() {
+    use crate::fixture::{fixture, name, source};
+    use app::directory::assume_role::{AssumeRoleInput, assume_role};
+    use app::directory::policies::{self, HolderName};
+    use app::directory::roles::{self, NewRole, RoleInput};
+    use app::directory::sts::find_session_key;
+    use app::error::AppError;
+    use app::model::RoleName;
+    use std::sync::Arc;
+
+    let fx = fixture().await;
+    let root = fx.root().await;
+    let account = root.account().to_string();
+    let trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}}]}}"#
+    );
+    for role in ["First", "Second"] {
+        roles::create_role(
+            &root,
+            NewRole::parse(RoleInput {
+                name: role,
+                trust_policy: &trust,
+                ..RoleInput::default()
+            })
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    }
+    let read_only = "arn:aws:iam::aws:policy/IAMReadOnlyAccess";
+    policies::attach_policy(
+        &root,
+        HolderName::Role(&RoleName::parse("Second").unwrap()),
+        read_only,
+    )
+    .await
+    .unwrap();
+    let chain = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole","sts:SetSourceIdentity"],"Resource":"*"}]}"#;
+    policies::attach_policy(
+        &root,
+        HolderName::Role(&RoleName::parse("First").unwrap()),
+        read_only,
+    )
+    .await
+    .unwrap();
+    policies::put_inline_policy(
+        &root,
+        HolderName::Role(&RoleName::parse("First").unwrap()),
+        &app::model::PolicyName::parse("Chain").unwrap(),
+        app::directory::policies::IdentityPolicy::parse(chain).unwrap(),
+    )
+    .await
+    .unwrap();
+    let kim = fx.user("kim", &[chain]).await;
+    let arn = |role: &str| format!("arn:aws:iam::{account}:role/{role}");
+    let session = |credentials: app::directory::sts::SessionCredentials| {
+        let fx = &fx;
+        async move {
+            let now = fx.clock_now();
+            let (key, _) = find_session_key(
+                &fx.state,
+                credentials.access_key_id.as_str(),
+                &credentials.session_token,
+                now,
+            )
+            .await
+            .unwrap();
+            let caller = key.prove(|_| true, now).unwrap();
+            app::authz::Ctx::new(fx.state.clone(), Arc::new(caller), source("192.0.2.10"))
+        }
+    };
+    let first_arn = arn("First");
+    let first = assume_role(
+        &kim,
+        AssumeRoleInput {
+            role_arn: &first_arn,
+            session_name: "kim",
+            source_identity: Some("kim@example.com"),
+            ..AssumeRoleInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    let first = session(first.credentials).await;
+    let second_arn = arn("Second");
+    // The chained session inherits the source identity, and may not name another.
+    let second = assume_role(
+        &first,
+        AssumeRoleInput {
+            role_arn: &second_arn,
+            session_name: "kim",
+            ..AssumeRoleInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(second.source_identity.as_deref(), Some("kim@example.com"));
+    let second = session(second.credentials).await;
+    assert_eq!(
+        second
+            .caller()
+            .role_session()
+            .unwrap()
+            .source_identity
+            .as_deref(),
+        Some("kim@example.com")
+    );
+    let changed = assume_role(
+        &first,
+        AssumeRoleInput {
+            role_arn: &second_arn,
+            session_name: "kim",
+            source_identity: Some("someone-else"),
+            ..AssumeRoleInput::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(changed, AppError::AccessDenied { .. }),
+        "{changed:?}"
+    );
+    // The same managed session policy named twice is one policy, not a missing one.
+    let twice = assume_role(
+        &kim,
+        AssumeRoleInput {
+            role_arn: &second_arn,
+            session_name: "kim",
+            policy_arns: vec![read_only.to_owned(), read_only.to_owned()],
+            ..AssumeRoleInput::default()
+        },
+    )
+    .await
+    .unwrap();
+    app::directory::users::list_users(&session(twice.credentials).await, Default::default())
+        .await
+        .unwrap();
+    // A user who must choose a new password does that before assuming any role.
+    app::directory::users::update_login_profile(&root, &name("kim"), None, Some(true))
+        .await
+        .unwrap();
+    let must_reset = fx.sign_in_user("kim", "192.0.2.10").await;
+    let refused = assume_role(
+        &must_reset,
+        AssumeRoleInput {
+            role_arn: &second_arn,
+            session_name: "kim",
+            ..AssumeRoleInput::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(refused, AppError::PasswordResetRequired);
+}
