@@ -300,21 +300,7 @@ pub async fn assume_role(cx: &Ctx, input: AssumeRoleInput<'_>) -> Result<Assumed
             });
         };
         let mut tx = store::begin(&state.pool).await?;
-        let limit = super::signin::MfaLimit::lock(&mut tx, &caller.arn(), now).await?;
-        if let Some(refusal) = limit.refusal(now) {
-            return Err(refusal);
-        }
-        let spent = super::mfa::spend_code(
-            state,
-            &mut tx,
-            cx.account(),
-            Some(user.id.as_str()),
-            Some(proof.serial_number),
-            &proof.code,
-            now,
-        )
-        .await?;
-        limit.settle(&mut tx, spent, now).await?;
+        let spent = super::sts::spend_limited(cx, &mut tx, Some(user.id.as_str()), proof).await?;
         store::commit(tx).await?;
         if !spent {
             return Err(AppError::AccessDenied {
@@ -455,7 +441,7 @@ pub async fn assume_role(cx: &Ctx, input: AssumeRoleInput<'_>) -> Result<Assumed
         "ExternalId": external.is_some(),
         "PolicyArns": input.policy_arns,
         "SessionPolicy": session_policy.as_ref().map(IdentityPolicy::text),
-        "Tags": tags.iter().map(|t| json!({"Key": t.key, "Value": t.value})).collect::<Vec<_>>(),
+        "Tags": super::users::tags_json(&tags),
         "SourceIdentity": source_identity,
         "MFA": mfa_at.is_some(),
         "AccessKeyId": minted.id.as_str(),

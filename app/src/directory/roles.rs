@@ -3,7 +3,7 @@
 //! `HolderName::Role`; assuming a role is in `assume_role`.
 
 use super::paging::{max_items, paginate};
-use super::users::{request_tag_context, resource_tag_context};
+use super::users::{request_tag_context, resource_tag_context, tags_json};
 use crate::authz::{Ctx, IamAction, Op};
 use crate::error::{AppError, Problems};
 use crate::model::{
@@ -190,14 +190,6 @@ pub fn role_context(role: &Role) -> Context {
         context.insert("iam:PermissionsBoundary", boundary.as_str());
     }
     context
-}
-
-fn tags_json(tags: &[Tag]) -> serde_json::Value {
-    json!(
-        tags.iter()
-            .map(|t| json!({"Key": t.key, "Value": t.value}))
-            .collect::<Vec<_>>()
-    )
 }
 
 /// Reads a role by name for an operation: found or not, the ARN to authorise on.

@@ -112,23 +112,14 @@ pub async fn get_session_token(
     let mfa_at = match &mfa {
         None => None,
         Some(proof) => {
-            let limit = super::signin::MfaLimit::lock(&mut tx, &caller.arn(), now).await?;
-            if let Some(refusal) = limit.refusal(now) {
-                drop(tx);
-                record(cx, Outcome::Denied, Some("Throttling"), true).await;
-                return Err(refusal);
-            }
-            let spent = super::mfa::spend_code(
-                state,
-                &mut tx,
-                cx.account(),
-                user_id.as_deref(),
-                Some(proof.serial_number),
-                &proof.code,
-                now,
-            )
-            .await?;
-            limit.settle(&mut tx, spent, now).await?;
+            let spent = match spend_limited(cx, &mut tx, user_id.as_deref(), proof).await {
+                Err(refusal @ AppError::Throttled { .. }) => {
+                    drop(tx);
+                    record(cx, Outcome::Denied, Some("Throttling"), true).await;
+                    return Err(refusal);
+                }
+                other => other?,
+            };
             if !spent {
                 // The count of wrong codes is kept; nothing else was written.
                 store::commit(tx).await?;
@@ -223,6 +214,34 @@ impl Minted {
             expiration,
         }
     }
+}
+
+/// Spends the code `proof` shows for the caller (`user_id`; `None` for root) in `tx`,
+/// under the caller's wrong-code limit, which it settles: `true` when the code was
+/// right, `false` when it was wrong (and counted). Throttled while codes are refused.
+pub(crate) async fn spend_limited(
+    cx: &Ctx,
+    tx: &mut sqlx::PgConnection,
+    user_id: Option<&str>,
+    proof: &MfaProof<'_>,
+) -> Result<bool, AppError> {
+    let now = cx.now();
+    let limit = super::signin::MfaLimit::lock(tx, &cx.caller().arn(), now).await?;
+    if let Some(refusal) = limit.refusal(now) {
+        return Err(refusal);
+    }
+    let spent = super::mfa::spend_code(
+        cx.state(),
+        tx,
+        cx.account(),
+        user_id,
+        Some(proof.serial_number),
+        &proof.code,
+        now,
+    )
+    .await?;
+    limit.settle(tx, spent, now).await?;
+    Ok(spent)
 }
 
 fn event(

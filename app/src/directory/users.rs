@@ -59,7 +59,8 @@ pub fn resource_tag_context(mut context: Context, tags: &[Tag]) -> Context {
     context
 }
 
-fn tags_json(tags: &[Tag]) -> serde_json::Value {
+/// Tags as AWS's parameters name them, for audit events.
+pub(super) fn tags_json(tags: &[Tag]) -> serde_json::Value {
     json!(
         tags.iter()
             .map(|t| json!({"Key": t.key, "Value": t.value}))
